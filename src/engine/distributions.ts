@@ -1,0 +1,246 @@
+import { type Rng, uniformOpen } from './random.js';
+
+/**
+ * A non-negative random quantity. Every sampler consumes a fixed number of uniforms per call
+ * where the method allows it, so streams stay aligned across runs (common random numbers);
+ * rejection methods (truncated normal, gamma) are the documented exceptions.
+ */
+export interface Distribution {
+  readonly mean: number;
+  sample(rng: Rng): number;
+  /** A short description for reports, e.g. "exp(mean 12us)". */
+  describe(): string;
+}
+
+export class Constant implements Distribution {
+  constructor(readonly value: number) {}
+  get mean(): number {
+    return this.value;
+  }
+  sample(): number {
+    return this.value;
+  }
+  describe(): string {
+    return `const(${this.value})`;
+  }
+}
+
+export class Exponential implements Distribution {
+  constructor(readonly mean: number) {}
+  sample(rng: Rng): number {
+    return -this.mean * Math.log(uniformOpen(rng));
+  }
+  describe(): string {
+    return `exp(mean ${this.mean})`;
+  }
+}
+
+export class Uniform implements Distribution {
+  constructor(
+    readonly min: number,
+    readonly max: number,
+  ) {}
+  get mean(): number {
+    return (this.min + this.max) / 2;
+  }
+  sample(rng: Rng): number {
+    return this.min + (this.max - this.min) * rng();
+  }
+  describe(): string {
+    return `uniform(${this.min}, ${this.max})`;
+  }
+}
+
+/** Standard normal by Box-Muller: exactly two uniforms per draw. */
+export function standardNormal(rng: Rng): number {
+  const u1 = uniformOpen(rng);
+  const u2 = rng();
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/** Normal truncated at 0 (redrawn until non-negative). `mean` is the mean of the truncated law. */
+export class TruncatedNormal implements Distribution {
+  readonly mean: number;
+  constructor(
+    readonly mu: number,
+    readonly sd: number,
+  ) {
+    if (sd === 0) {
+      this.mean = Math.max(mu, 0);
+    } else {
+      const a = -mu / sd;
+      const pdf = Math.exp(-0.5 * a * a) / Math.sqrt(2 * Math.PI);
+      const tail = 1 - normalCdf(a);
+      this.mean = mu + (sd * pdf) / tail;
+    }
+  }
+  sample(rng: Rng): number {
+    if (this.sd === 0) return Math.max(this.mu, 0);
+    for (;;) {
+      const x = this.mu + this.sd * standardNormal(rng);
+      if (x >= 0) return x;
+    }
+  }
+  describe(): string {
+    return `normal(${this.mu}, sd ${this.sd}) truncated at 0`;
+  }
+}
+
+export class LogNormal implements Distribution {
+  readonly mean: number;
+  constructor(
+    readonly mu: number,
+    readonly sigma: number,
+  ) {
+    this.mean = Math.exp(mu + (sigma * sigma) / 2);
+  }
+  /** From the mean and coefficient of variation of the lognormal itself. */
+  static fromMeanCv(mean: number, cv: number): LogNormal {
+    const s2 = Math.log(1 + cv * cv);
+    return new LogNormal(Math.log(mean) - s2 / 2, Math.sqrt(s2));
+  }
+  /** From its median and 99th percentile (p99 > p50 > 0). */
+  static fromP50P99(p50: number, p99: number): LogNormal {
+    const z99 = 2.3263478740408408;
+    return new LogNormal(Math.log(p50), Math.log(p99 / p50) / z99);
+  }
+  sample(rng: Rng): number {
+    return Math.exp(this.mu + this.sigma * standardNormal(rng));
+  }
+  describe(): string {
+    return `lognormal(mean ${+this.mean.toPrecision(4)})`;
+  }
+}
+
+/** Gamma by Marsaglia-Tsang (shape >= 1) with the shape < 1 boost. */
+export class Gamma implements Distribution {
+  readonly mean: number;
+  constructor(
+    readonly shape: number,
+    readonly scale: number,
+  ) {
+    this.mean = shape * scale;
+  }
+  static fromMeanCv(mean: number, cv: number): Gamma {
+    const shape = 1 / (cv * cv);
+    return new Gamma(shape, mean / shape);
+  }
+  sample(rng: Rng): number {
+    const k = this.shape;
+    if (k < 1) return this.scale * gammaUnit(k + 1, rng) * Math.pow(uniformOpen(rng), 1 / k);
+    return this.scale * gammaUnit(k, rng);
+  }
+  describe(): string {
+    return `gamma(shape ${+this.shape.toPrecision(4)}, mean ${+this.mean.toPrecision(4)})`;
+  }
+}
+
+/** Unit-scale gamma variate for shape >= 1 (Marsaglia-Tsang). */
+function gammaUnit(shape: number, rng: Rng): number {
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      let x: number;
+      let v: number;
+      do {
+        x = standardNormal(rng);
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const u = uniformOpen(rng);
+      if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+    }
+}
+
+/** Pareto (type I) with minimum `min` and tail index `alpha` (> 1 for a finite mean). */
+export class Pareto implements Distribution {
+  readonly mean: number;
+  constructor(
+    readonly min: number,
+    readonly alpha: number,
+  ) {
+    this.mean = alpha > 1 ? (alpha * min) / (alpha - 1) : Infinity;
+  }
+  sample(rng: Rng): number {
+    return this.min / Math.pow(uniformOpen(rng), 1 / this.alpha);
+  }
+  describe(): string {
+    return `pareto(min ${this.min}, alpha ${this.alpha})`;
+  }
+}
+
+/**
+ * Piecewise-linear inverse CDF through (probability, value) points. The first point must have
+ * probability 0 and the last probability 1, with both columns non-decreasing.
+ */
+export class Empirical implements Distribution {
+  readonly mean: number;
+  private readonly ps: Float64Array;
+  private readonly vs: Float64Array;
+  constructor(points: ReadonlyArray<readonly [number, number]>) {
+    this.ps = Float64Array.from(points.map((p) => p[0]));
+    this.vs = Float64Array.from(points.map((p) => p[1]));
+    let m = 0;
+    for (let i = 1; i < points.length; i++) {
+      m += ((this.ps[i] - this.ps[i - 1]) * (this.vs[i] + this.vs[i - 1])) / 2;
+    }
+    this.mean = m;
+  }
+  sample(rng: Rng): number {
+    const u = rng();
+    const ps = this.ps;
+    let lo = 0;
+    let hi = ps.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (ps[mid] <= u) lo = mid;
+      else hi = mid;
+    }
+    const span = ps[hi] - ps[lo];
+    const f = span > 0 ? (u - ps[lo]) / span : 0;
+    return this.vs[lo] + f * (this.vs[hi] - this.vs[lo]);
+  }
+  describe(): string {
+    return `empirical(${this.ps.length} points, mean ${+this.mean.toPrecision(4)})`;
+  }
+}
+
+/** Weighted mixture: one uniform picks the component, the component draws the value. */
+export class Mixture implements Distribution {
+  readonly mean: number;
+  private readonly cumulative: Float64Array;
+  constructor(private readonly parts: ReadonlyArray<{ weight: number; dist: Distribution }>) {
+    const total = parts.reduce((s, p) => s + p.weight, 0);
+    this.cumulative = new Float64Array(parts.length);
+    let acc = 0;
+    let m = 0;
+    parts.forEach((p, i) => {
+      acc += p.weight / total;
+      this.cumulative[i] = acc;
+      m += (p.weight / total) * p.dist.mean;
+    });
+    this.cumulative[parts.length - 1] = 1;
+    this.mean = m;
+  }
+  sample(rng: Rng): number {
+    const u = rng();
+    let i = 0;
+    while (u >= this.cumulative[i] && i < this.cumulative.length - 1) i++;
+    return this.parts[i].dist.sample(rng);
+  }
+  describe(): string {
+    return `mixture(${this.parts.map((p) => p.dist.describe()).join(', ')})`;
+  }
+}
+
+/** Standard normal CDF (Abramowitz-Stegun 7.1.26 on erf; error < 1.5e-7). */
+export function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+      t *
+      Math.exp(-z * z);
+  return x >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
+}

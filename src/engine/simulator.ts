@@ -1,0 +1,67 @@
+import { EventQueue } from './event-queue.js';
+
+/**
+ * A model component that receives events. `kind` is the component's own event type (0..255),
+ * `target` usually an entity index, `arg` a free integer (typically a generation counter, so a
+ * component can ignore events it has since cancelled).
+ */
+export interface EventHandler {
+  handleEvent(kind: number, target: number, arg: number): void;
+}
+
+/** Simulated time is a float64 number of microseconds. */
+export class Simulator {
+  now = 0;
+  events = 0;
+  private readonly queue = new EventQueue(4096);
+  private readonly handlers: EventHandler[] = [];
+  private stopped = false;
+
+  /** Registers a component; the returned id is passed to schedule(). */
+  register(handler: EventHandler): number {
+    if (this.handlers.length >= 1 << 22) throw new Error('too many event handlers');
+    this.handlers.push(handler);
+    return this.handlers.length - 1;
+  }
+
+  /** Schedules an event `delay` microseconds from now (delay >= 0). */
+  schedule(delay: number, handlerId: number, kind: number, target: number, arg: number): void {
+    this.queue.push(this.now + delay, (handlerId << 8) | kind, target, arg);
+  }
+
+  /** Schedules an event at absolute time `at` (not before now). */
+  scheduleAt(at: number, handlerId: number, kind: number, target: number, arg: number): void {
+    this.queue.push(at < this.now ? this.now : at, (handlerId << 8) | kind, target, arg);
+  }
+
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /**
+   * Runs events with time <= until. The clock ends at `until` (or at the last event if stop()
+   * was called). `onProgress` is called every `progressEvery` events with the current time.
+   */
+  run(until: number, onProgress?: (now: number) => void, progressEvery = 1 << 20): void {
+    const q = this.queue;
+    const handlers = this.handlers;
+    this.stopped = false;
+    let nextProgress = this.events + progressEvery;
+    while (!this.stopped && q.size > 0 && q.peekTime() <= until) {
+      q.pop();
+      this.now = q.topTime;
+      this.events++;
+      const code = q.topCode;
+      handlers[code >> 8].handleEvent(code & 255, q.topTarget, q.topArg);
+      if (onProgress !== undefined && this.events >= nextProgress) {
+        nextProgress = this.events + progressEvery;
+        onProgress(this.now);
+      }
+    }
+    if (!this.stopped && this.now < until) this.now = until;
+  }
+}
