@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DURATION_HINT, DURATION_PATTERN } from '../engine/duration.js';
+import { DURATION_HINT, DURATION_PATTERN, parseDuration } from '../engine/duration.js';
+import { distributionProblems } from './dist-spec.js';
 
 /**
  * The scenario file format. Durations are strings with units; every object is strict, so a
@@ -82,10 +83,10 @@ export const StatementSpec = z.strictObject({
   count: z.number().int().min(1).default(1),
   /** CPU demand of one execution, as if it had a core to itself. */
   cpu: Dist,
-  waits: z.array(WaitSpec).default([]),
+  waits: z.array(WaitSpec).max(8).default([]),
 });
 
-const BoundarySpec = z.strictObject({ cpu: Dist, waits: z.array(WaitSpec).default([]) });
+const BoundarySpec = z.strictObject({ cpu: Dist, waits: z.array(WaitSpec).max(8).default([]) });
 
 export const TransactionSpec = z.strictObject({
   name: z.string().min(1),
@@ -162,6 +163,33 @@ export const Scenario = z.strictObject({
   server: Server.default({ cores: 16, contention: { model: 'none' }, threadCreate: '50us', threadMemoryKiB: 1024 }),
   threadHandling: ThreadHandling,
   workload: Workload,
+}).superRefine((s, ctx) => {
+  // Relations between values, which the per-field schema cannot express.
+  if (!(parseDuration(s.duration) > parseDuration(s.warmup))) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['duration'],
+      message: `expected a duration longer than the warm-up (${s.warmup}), found ${s.duration}`,
+    });
+  }
+  const dists: Array<[DistSpec, Array<string | number>]> = [
+    [s.workload.client.think, ['workload', 'client', 'think']],
+    [s.workload.client.gap, ['workload', 'client', 'gap']],
+    [s.workload.network.rtt, ['workload', 'network', 'rtt']],
+  ];
+  s.workload.transactions.forEach((t, i) => {
+    const base = ['workload', 'transactions', i];
+    dists.push([t.begin.cpu, [...base, 'begin', 'cpu']], [t.commit.cpu, [...base, 'commit', 'cpu']]);
+    t.begin.waits.forEach((w, k) => dists.push([w.latency, [...base, 'begin', 'waits', k, 'latency']]));
+    t.commit.waits.forEach((w, k) => dists.push([w.latency, [...base, 'commit', 'waits', k, 'latency']]));
+    t.statements.forEach((st, j) => {
+      dists.push([st.cpu, [...base, 'statements', j, 'cpu']]);
+      st.waits.forEach((w, k) => dists.push([w.latency, [...base, 'statements', j, 'waits', k, 'latency']]));
+    });
+  });
+  for (const [d, path] of dists) {
+    for (const [, message] of distributionProblems(d, '')) ctx.addIssue({ code: 'custom', path, message });
+  }
 });
 
 export type ScenarioInput = z.input<typeof Scenario>;

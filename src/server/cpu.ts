@@ -1,0 +1,170 @@
+import type { EventHandler, Simulator } from '../engine/simulator.js';
+import { growFloat64, growInt32 } from '../engine/grow.js';
+import type { RateFunction } from './contention.js';
+
+/** Told when a thread's CPU burst has been fully served. */
+export interface CpuClient {
+  onCpuDone(thread: number): void;
+}
+
+const DONE = 0;
+
+/**
+ * Processor sharing among runnable threads, with a contention-dependent rate, by a virtual
+ * clock: V advances at the per-thread rate r(n), a burst of w started at V0 ends when V reaches
+ * V0 + w. A start or an end costs O(log n) (a binary heap of finish tags), never a pass over all
+ * runnable threads. Rates for each n are cached in a table.
+ */
+export class Cpu implements EventHandler {
+  private readonly id: number;
+  private v = 0;
+  private lastT = 0;
+  private gen = 0;
+  private dispatching = false;
+
+  // Heap of (finish tag, seq, thread).
+  private tags = new Float64Array(64);
+  private seqs = new Float64Array(64);
+  private heapThreads = new Int32Array(64);
+  private n = 0;
+  private seq = 0;
+
+  private rates = new Float64Array(0);
+  private doneBuf = new Int32Array(64);
+
+  // Time integrals for reporting.
+  private runnableArea = 0;
+  private busyArea = 0;
+  private areaSince = 0;
+
+  constructor(
+    private readonly sim: Simulator,
+    readonly cores: number,
+    private readonly rate: RateFunction,
+    private readonly client: CpuClient,
+  ) {
+    this.id = sim.register(this);
+  }
+
+  /** Number of threads that currently want the CPU. */
+  get runnable(): number {
+    return this.n;
+  }
+
+  /** Makes `thread` runnable with `work` microseconds of CPU demand. */
+  run(thread: number, work: number): void {
+    this.advance();
+    if (this.n === this.tags.length) this.growHeap();
+    this.heapPush(this.v + work, thread);
+    if (!this.dispatching) this.reschedule();
+  }
+
+  handleEvent(_kind: number, _target: number, gen: number): void {
+    if (gen !== this.gen) return;
+    this.advance();
+    // The event was timed for the smallest tag; rounding must not leave it a hair short.
+    if (this.tags[0] > this.v) this.v = this.tags[0];
+    let k = 0;
+    while (this.n > 0 && this.tags[0] <= this.v) {
+      if (k === this.doneBuf.length) this.doneBuf = growInt32(this.doneBuf, k + 1);
+      this.doneBuf[k++] = this.heapPop();
+    }
+    this.dispatching = true;
+    for (let i = 0; i < k; i++) this.client.onCpuDone(this.doneBuf[i]);
+    this.dispatching = false;
+    this.reschedule();
+  }
+
+  /** Mean number of runnable threads and mean busy cores since the last reset. */
+  utilization(): { meanRunnable: number; busyCores: number } {
+    this.advance();
+    const span = this.sim.now - this.areaSince;
+    if (span <= 0) return { meanRunnable: 0, busyCores: 0 };
+    return { meanRunnable: this.runnableArea / span, busyCores: this.busyArea / span };
+  }
+
+  resetStatistics(): void {
+    this.advance();
+    this.runnableArea = 0;
+    this.busyArea = 0;
+    this.areaSince = this.sim.now;
+  }
+
+  private rateFor(n: number): number {
+    if (n >= this.rates.length) {
+      const old = this.rates.length;
+      this.rates = growFloat64(this.rates, n + 1);
+      for (let i = old; i < this.rates.length; i++) this.rates[i] = i === 0 ? 1 : this.rate(i);
+    }
+    return this.rates[n];
+  }
+
+  private advance(): void {
+    const now = this.sim.now;
+    const dt = now - this.lastT;
+    if (dt > 0) {
+      const n = this.n;
+      if (n > 0) {
+        this.v += dt * this.rateFor(n);
+        this.runnableArea += dt * n;
+        this.busyArea += dt * (n < this.cores ? n : this.cores);
+      }
+      this.lastT = now;
+    }
+  }
+
+  private reschedule(): void {
+    this.gen = (this.gen + 1) | 0;
+    if (this.n === 0) return;
+    const dt = (this.tags[0] - this.v) / this.rateFor(this.n);
+    this.sim.schedule(dt > 0 ? dt : 0, this.id, DONE, 0, this.gen);
+  }
+
+  private heapPush(tag: number, thread: number): void {
+    const s = this.seq++;
+    let i = this.n++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.tags[p] < tag || (this.tags[p] === tag && this.seqs[p] < s)) break;
+      this.tags[i] = this.tags[p];
+      this.seqs[i] = this.seqs[p];
+      this.heapThreads[i] = this.heapThreads[p];
+      i = p;
+    }
+    this.tags[i] = tag;
+    this.seqs[i] = s;
+    this.heapThreads[i] = thread;
+  }
+
+  private heapPop(): number {
+    const top = this.heapThreads[0];
+    const last = --this.n;
+    if (last > 0) {
+      const tag = this.tags[last];
+      const s = this.seqs[last];
+      const th = this.heapThreads[last];
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= last) break;
+        if (c + 1 < last && (this.tags[c + 1] < this.tags[c] || (this.tags[c + 1] === this.tags[c] && this.seqs[c + 1] < this.seqs[c]))) c++;
+        if (tag < this.tags[c] || (tag === this.tags[c] && s < this.seqs[c])) break;
+        this.tags[i] = this.tags[c];
+        this.seqs[i] = this.seqs[c];
+        this.heapThreads[i] = this.heapThreads[c];
+        i = c;
+      }
+      this.tags[i] = tag;
+      this.seqs[i] = s;
+      this.heapThreads[i] = th;
+    }
+    return top;
+  }
+
+  private growHeap(): void {
+    const cap = this.tags.length * 2;
+    this.tags = growFloat64(this.tags, cap);
+    this.seqs = growFloat64(this.seqs, cap);
+    this.heapThreads = growInt32(this.heapThreads, cap);
+  }
+}

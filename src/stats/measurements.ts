@@ -1,0 +1,60 @@
+import { LatencyRecorder } from './latency.js';
+
+/**
+ * Everything recorded about requests during the measured window (after warm-up): latency
+ * distributions by transaction type and statement class, and completions per second.
+ */
+export class Measurements {
+  measuring = false;
+  windowStart = 0;
+  transactions = 0;
+  statements = 0;
+  readonly txAll = new LatencyRecorder();
+  readonly txBy: LatencyRecorder[];
+  readonly queueAll = new LatencyRecorder();
+  readonly queueBy: LatencyRecorder[];
+  readonly execAll = new LatencyRecorder();
+  readonly execBy: LatencyRecorder[];
+  readonly stmtBy: LatencyRecorder[];
+  /** Completed transactions per second of the window. */
+  readonly tpsSeries: number[] = [];
+
+  constructor(
+    readonly transactionNames: readonly string[],
+    readonly classNames: readonly string[],
+  ) {
+    this.txBy = transactionNames.map(() => new LatencyRecorder());
+    this.queueBy = transactionNames.map(() => new LatencyRecorder());
+    this.execBy = transactionNames.map(() => new LatencyRecorder());
+    this.stmtBy = classNames.map(() => new LatencyRecorder());
+  }
+
+  start(now: number): void {
+    this.measuring = true;
+    this.windowStart = now;
+  }
+
+  statement(txn: number, cls: number, queueUs: number, execUs: number, responseUs: number): void {
+    this.statements++;
+    this.queueAll.record(queueUs);
+    this.queueBy[txn].record(queueUs);
+    this.execAll.record(execUs);
+    this.execBy[txn].record(execUs);
+    this.stmtBy[cls].record(responseUs);
+  }
+
+  transaction(now: number, txn: number, responseUs: number): void {
+    this.transactions++;
+    this.txAll.record(responseUs);
+    this.txBy[txn].record(responseUs);
+    const bucket = Math.floor((now - this.windowStart) / 1e6);
+    while (this.tpsSeries.length <= bucket) this.tpsSeries.push(0);
+    this.tpsSeries[bucket]++;
+  }
+
+  destroy(): void {
+    for (const r of [this.txAll, this.queueAll, this.execAll, ...this.txBy, ...this.queueBy, ...this.execBy, ...this.stmtBy]) {
+      r.destroy();
+    }
+  }
+}

@@ -1,0 +1,526 @@
+import type { EventHandler, Simulator } from '../../engine/simulator.js';
+import { growFloat64, growInt32, growUint8 } from '../../engine/grow.js';
+import { IntQueue, IntStack } from '../../engine/int-queue.js';
+import type { ConnectionTable } from '../../server/connections.js';
+import type { Executor } from '../../server/executor.js';
+import type { ThreadRegistry } from '../../server/threads.js';
+import type { StatementSink, ThreadHandling } from '../types.js';
+import type { MysqlPoolConfig } from './profile.js';
+
+/** performance_schema.tp_thread_group_stats columns (lower case), spec section 5. */
+export const MYSQL_COUNTERS = [
+  'connections_started',
+  'connections_closed',
+  'queries_executed',
+  'queries_queued',
+  'threads_started',
+  'prio_kickups',
+  'stalled_queries_executed',
+  'become_consumer_thread',
+  'become_reserve_thread',
+  'become_waiting_thread',
+  'wake_thread_stall_checker',
+  'sleep_waits',
+  'disk_io_waits',
+  'row_lock_waits',
+  'global_lock_waits',
+  'meta_data_lock_waits',
+  'table_lock_waits',
+  'user_lock_waits',
+  'binlog_waits',
+  'group_commit_waits',
+  'fsync_waits',
+] as const;
+
+const C_CONNECTIONS_STARTED = 0;
+const C_QUERIES_EXECUTED = 2;
+const C_QUERIES_QUEUED = 3;
+const C_THREADS_STARTED = 4;
+const C_PRIO_KICKUPS = 5;
+const C_STALLED_QUERIES_EXECUTED = 6;
+const C_BECOME_CONSUMER = 7;
+const C_BECOME_RESERVE = 8;
+const C_BECOME_WAITING = 9;
+const C_WAKE_STALL_CHECKER = 10;
+
+/** Counter index per wait type (order of WAIT_TYPES in the schema); -1: not counted by MySQL. */
+const WAIT_COUNTER = new Int32Array([
+  12, // diskio -> disk_io_waits
+  13, // row_lock -> row_lock_waits
+  19, // group_commit -> group_commit_waits
+  20, // fsync -> fsync_waits
+  11, // sleep -> sleep_waits
+  -1, // net
+  -1, // other
+]);
+
+/** Wake levels of tp_wake_thread (M12). */
+const WAKE_IF_CONSUMER = 0;
+const WAKE_IF_CREATED = 1;
+const WAKE_OR_CREATE_ONE = 2;
+
+/** Thread states (for checks and tests). */
+export const enum ThreadState {
+  Exited = 0,
+  Creating = 1,
+  Consumer = 2,
+  Reserve = 3,
+  Polling = 4,
+  Executing = 5,
+  Woken = 6,
+}
+
+// Event kinds.
+const RUN = 0; // a created or woken thread starts its worker loop
+const POLL = 1; // the blocked waiting thread returns from epoll_wait
+const CHECK = 2; // the stall checker's iteration
+
+const MAX_THREADS_PER_GROUP = 4096;
+const MAX_EVENTS_PER_WAIT_CALL = 32;
+const STALL_TICK = 10_000; // µs
+const STALL_TICK_AFTER_WAKE = 1_000;
+
+/** One thread group (tp_group_t). */
+export class MysqlGroup {
+  /** High-priority queue (queued_queries). */
+  readonly high = new IntQueue();
+  /** Low-priority queue (queued_trans). */
+  readonly low = new IntQueue();
+  /** Connections whose socket is readable but not yet returned by epoll_wait. */
+  readonly ready = new IntQueue();
+  readonly consumers = new IntStack();
+  readonly reserves = new IntStack();
+  waitingThread = -1;
+  /** The waiting thread is blocked in epoll_wait (not executing a statement directly). */
+  waiterBlocked = false;
+  threadsActive = 0;
+  stalledThreads = 0;
+  maxActiveThreads: number;
+  numQueryThreads = 0;
+  connectionCount = 0;
+  lastThreadCreation = -Infinity;
+  /** Threads attached to a connection (for the stall checker). */
+  readonly attached: number[] = [];
+  readonly counters = new Float64Array(MYSQL_COUNTERS.length);
+
+  constructor(
+    readonly index: number,
+    readonly threadsUserRequest: number,
+  ) {
+    this.maxActiveThreads = threadsUserRequest;
+  }
+
+  get queued(): number {
+    return this.high.size + this.low.size;
+  }
+}
+
+/**
+ * MySQL Enterprise Thread Pool (plugin thread_pool.so), rule by rule from the spec (M1..M12).
+ * Connections are logged in before the run starts (M2, M3): login cost is not modelled.
+ */
+export class MysqlThreadPool implements ThreadHandling, EventHandler {
+  readonly counterNames: readonly string[] = MYSQL_COUNTERS;
+  readonly counterSource = 'performance_schema.tp_thread_group_stats';
+  readonly groups: MysqlGroup[];
+  private readonly id: number;
+  private readonly highlyConcurrent: boolean;
+  private readonly stallLimitUs: number;
+  private readonly kickupUs: number;
+  private readonly vcpus: number;
+  private connGroup = new Int32Array(0);
+  /** time_of_event_arrival: when epoll_wait returned the connection's event. */
+  private eventArrival = new Float64Array(0);
+  private tGroup = new Int32Array(64);
+  private tConn = new Int32Array(64).fill(-1);
+  private tAttach = new Float64Array(64);
+  private tStalled = new Uint8Array(64);
+  private tNotStalled = new Uint8Array(64);
+  private tState = new Uint8Array(64);
+  private tAttachPos = new Int32Array(64);
+  /** Pool-wide total_query_threads (thread creation control). */
+  totalQueryThreads = 0;
+  private lastTenMs = 0;
+
+  constructor(
+    private readonly sim: Simulator,
+    readonly config: MysqlPoolConfig,
+    private readonly conns: ConnectionTable,
+    private readonly executor: Executor,
+    private readonly threads: ThreadRegistry,
+    private readonly sink: StatementSink,
+    cores: number,
+    private readonly threadCreateUs: number,
+  ) {
+    this.id = sim.register(this);
+    this.vcpus = cores;
+    this.groups = [];
+    for (let g = 0; g < config.thread_pool_size; g++) {
+      this.groups.push(new MysqlGroup(g, config.thread_pool_query_threads_per_group));
+    }
+    // M4: "highly concurrent mode" disables direct execution by the waiting thread.
+    this.highlyConcurrent = config.thread_pool_algorithm === 1 && config.thread_pool_query_threads_per_group > 1;
+    this.stallLimitUs = config.thread_pool_stall_limit * 10_000;
+    this.kickupUs = config.thread_pool_prio_kickup_timer * 1000;
+  }
+
+  get groupCount(): number {
+    return this.groups.length;
+  }
+
+  groupCounters(group: number): Float64Array {
+    return this.groups[group].counters;
+  }
+
+  threadState(t: number): ThreadState {
+    return this.tState[t] as ThreadState;
+  }
+
+  start(connections: number): void {
+    this.connGroup = new Int32Array(connections);
+    this.eventArrival = new Float64Array(connections);
+    // M2: strict round-robin by arrival order [inferred: which group the first one gets is immaterial].
+    for (let c = 0; c < connections; c++) {
+      const g = c % this.groups.length;
+      this.connGroup[c] = g;
+      this.groups[g].connectionCount++;
+      this.groups[g].counters[C_CONNECTIONS_STARTED]++;
+    }
+    // M1: threads_user_request query threads per group at startup (no creation delay).
+    for (let g = 0; g < this.groups.length; g++) {
+      for (let i = 0; i < this.config.thread_pool_query_threads_per_group; i++) {
+        const t = this.newThread(g);
+        this.tState[t] = ThreadState.Woken;
+        this.sim.schedule(0, this.id, RUN, t, 0);
+      }
+    }
+    // M9: one stall-check thread for all groups [inferred: its first iteration after one tick].
+    this.lastTenMs = 0;
+    this.sim.schedule(STALL_TICK, this.id, CHECK, 0, 0);
+  }
+
+  handleEvent(kind: number, target: number): void {
+    if (kind === RUN) {
+      this.workerLoop(target);
+    } else if (kind === POLL) {
+      const G = this.groups[this.tGroup[target]];
+      if (G.waitingThread === target) this.handleEvents(target, G);
+    } else {
+      this.stallCheck();
+    }
+  }
+
+  // ---- request arrival and polling (M4, M5) ------------------------------------------------
+
+  onRequest(conn: number): void {
+    const G = this.groups[this.connGroup[conn]];
+    G.ready.push(conn);
+    if (G.waitingThread >= 0 && G.waiterBlocked) {
+      // epoll_wait returns in the blocked waiting thread.
+      G.waiterBlocked = false;
+      this.sim.schedule(0, this.id, POLL, G.waitingThread, 0);
+    }
+  }
+
+  /** M4: the waiting thread got events from a blocking epoll_wait. */
+  private handleEvents(t: number, G: MysqlGroup): void {
+    const n = G.ready.size < MAX_EVENTS_PER_WAIT_CALL ? G.ready.size : MAX_EVENTS_PER_WAIT_CALL;
+    if (n === 0) {
+      G.waiterBlocked = true;
+      this.tState[t] = ThreadState.Polling;
+      return;
+    }
+    // M4 direct execution: one event, not highly concurrent, queues empty, credit available.
+    if (n === 1 && !this.highlyConcurrent && G.queued === 0 && this.creditAvailable(G)) {
+      const conn = G.ready.shift();
+      this.eventArrival[conn] = this.sim.now;
+      this.attach(t, G, conn); // remains waiting_thread: nobody else polls meanwhile
+      return;
+    }
+    // M4: otherwise queue everything (highly concurrent mode's extra non-blocking probe for up
+    // to 31 more finds nothing new: all ready events were already taken in this batch).
+    this.queueEvents(G, n);
+    G.waitingThread = -1;
+    this.workerLoop(t);
+  }
+
+  /** Non-blocking epoll_wait by a worker (M7): queue what is ready. */
+  private pollNonBlocking(G: MysqlGroup): void {
+    const n = G.ready.size < MAX_EVENTS_PER_WAIT_CALL ? G.ready.size : MAX_EVENTS_PER_WAIT_CALL;
+    if (n > 0) this.queueEvents(G, n);
+  }
+
+  private queueEvents(G: MysqlGroup, n: number): void {
+    const now = this.sim.now;
+    for (let i = 0; i < n; i++) {
+      const conn = G.ready.shift();
+      this.eventArrival[conn] = now;
+      this.queueQuery(G, conn);
+    }
+    G.counters[C_QUERIES_QUEUED] += n;
+  }
+
+  /** M5: high priority if a transaction is active, kickup timer 0, or high_priority_connection. */
+  private queueQuery(G: MysqlGroup, conn: number): void {
+    if (
+      this.conns.trxActive[conn] === 1 ||
+      this.config.thread_pool_prio_kickup_timer === 0 ||
+      this.config.thread_pool_high_priority_connection === 1
+    ) {
+      G.high.push(conn);
+    } else {
+      G.low.push(conn);
+    }
+  }
+
+  // ---- credit (M6) ---------------------------------------------------------------------------
+
+  /** M6, evaluated before the dequeuing thread counts itself in threads_active. */
+  creditAvailable(G: MysqlGroup): boolean {
+    const maq = this.config.thread_pool_max_active_query_threads;
+    if (maq !== 0) return G.threadsActive < maq;
+    // [inferred] `<=` on a count excluding the caller: up to max_active_threads + 1 run at once.
+    return G.threadsActive <= G.maxActiveThreads;
+  }
+
+  private queryReady(G: MysqlGroup): boolean {
+    return G.queued > 0 && this.creditAvailable(G);
+  }
+
+  // ---- worker loops (M7) ---------------------------------------------------------------------
+
+  private workerLoop(t: number): void {
+    const G = this.groups[this.tGroup[t]];
+    if (this.config.thread_pool_algorithm === 1) this.highConcurrencyLoop(t, G);
+    else this.lowConcurrencyLoop(t, G);
+  }
+
+  /** M7b: one thread alternates polling and executing; others sleep. */
+  private lowConcurrencyLoop(t: number, G: MysqlGroup): void {
+    if (!this.queryReady(G)) {
+      if (G.queued === 0 && G.waitingThread < 0) this.becomeWaiter(t, G);
+      else this.sleep(t, G);
+      return;
+    }
+    if (G.waitingThread < 0 && G.high.size === 0) this.pollNonBlocking(G);
+    this.processQueued(t, G);
+  }
+
+  /** M7a: wake a consumer when more is queued or nobody polls; poll without blocking; execute. */
+  private highConcurrencyLoop(t: number, G: MysqlGroup): void {
+    const ready = this.queryReady(G);
+    if (G.waitingThread >= 0 && !ready) {
+      this.sleep(t, G);
+      return;
+    }
+    if (ready) {
+      if (G.queued > 1 || G.waitingThread < 0) this.wake(G, WAKE_IF_CONSUMER);
+      if (G.waitingThread < 0 && G.high.size === 0) this.pollNonBlocking(G);
+      this.processQueued(t, G);
+      return;
+    }
+    this.becomeWaiter(t, G);
+  }
+
+  private becomeWaiter(t: number, G: MysqlGroup): void {
+    G.waitingThread = t;
+    G.counters[C_BECOME_WAITING]++;
+    this.handleEvents(t, G);
+  }
+
+  /** pop_highest_priority_query + process (M5 dequeue order, M7d). */
+  private processQueued(t: number, G: MysqlGroup): void {
+    const conn = G.high.size > 0 ? G.high.shift() : G.low.shift();
+    this.attach(t, G, conn);
+  }
+
+  /** M7d: assign the thread to the connection and execute its statement. */
+  private attach(t: number, G: MysqlGroup, conn: number): void {
+    this.tConn[t] = conn;
+    this.tAttach[t] = this.sim.now;
+    this.tStalled[t] = 0;
+    this.tNotStalled[t] = 0;
+    this.tState[t] = ThreadState.Executing;
+    this.tAttachPos[t] = G.attached.length;
+    G.attached.push(t);
+    G.threadsActive++;
+    G.counters[C_QUERIES_EXECUTED]++;
+    this.executor.start(t, conn);
+  }
+
+  /** M7d: detach, re-arm the socket, unassign (clearing the stalled status). */
+  private detach(t: number, G: MysqlGroup): void {
+    const pos = this.tAttachPos[t];
+    const last = G.attached.pop() as number;
+    if (last !== t) {
+      G.attached[pos] = last;
+      this.tAttachPos[last] = pos;
+    }
+    G.threadsActive--;
+    if (this.tStalled[t] === 1) {
+      G.stalledThreads--;
+      G.maxActiveThreads--;
+      this.tStalled[t] = 0;
+    }
+    this.tConn[t] = -1;
+  }
+
+  statementDone(t: number, conn: number): void {
+    const G = this.groups[this.tGroup[t]];
+    this.sink.onStatementDone(conn);
+    this.detach(t, G);
+    if (G.waitingThread === t) {
+      // M4: the waiting thread executed directly and goes back to epoll_wait.
+      this.handleEvents(t, G);
+    } else {
+      this.workerLoop(t);
+    }
+  }
+
+  // ---- blocking (M8) -------------------------------------------------------------------------
+
+  waitBegin(t: number, _conn: number, waitType: number): void {
+    const G = this.groups[this.tGroup[t]];
+    if (this.tStalled[t] === 0) {
+      G.threadsActive--;
+      this.tNotStalled[t] = 1;
+    }
+    let level = WAKE_IF_CREATED;
+    if (G.waitingThread === t) {
+      G.waitingThread = -1;
+      level = WAKE_OR_CREATE_ONE;
+    }
+    const c = WAIT_COUNTER[waitType];
+    if (c >= 0) G.counters[c]++;
+    this.wake(G, level);
+  }
+
+  waitEnd(t: number): void {
+    // M8: no credit check on return; the thread continues at once.
+    if (this.tNotStalled[t] === 1) {
+      this.groups[this.tGroup[t]].threadsActive++;
+      this.tNotStalled[t] = 0;
+    }
+  }
+
+  // ---- sleeping, waking, creating (M11, M12) ------------------------------------------------
+
+  /** M11: consumer if fewer than threads_user_request, else reserve, or exit past the cap. */
+  private sleep(t: number, G: MysqlGroup): void {
+    if (G.consumers.size < G.threadsUserRequest) {
+      G.consumers.push(t);
+      this.tState[t] = ThreadState.Consumer;
+      G.counters[C_BECOME_CONSUMER]++;
+      return;
+    }
+    const cap = this.config.thread_pool_max_unused_threads;
+    if (cap !== 0 && G.reserves.size + 1 >= cap) {
+      this.tState[t] = ThreadState.Exited;
+      G.numQueryThreads--;
+      this.totalQueryThreads--;
+      this.threads.destroy(t);
+      return;
+    }
+    G.reserves.push(t);
+    this.tState[t] = ThreadState.Reserve;
+    G.counters[C_BECOME_RESERVE]++;
+  }
+
+  /** M12 tp_wake_thread: returns true if a thread was woken or created. */
+  private wake(G: MysqlGroup, level: number): boolean {
+    let t = G.consumers.pop();
+    if (t < 0 && level >= WAKE_IF_CREATED) t = G.reserves.pop();
+    if (t >= 0) {
+      this.tState[t] = ThreadState.Woken;
+      this.sim.schedule(0, this.id, RUN, t, 0);
+      return true;
+    }
+    if (level !== WAKE_OR_CREATE_ONE) return false;
+    if (!this.mayCreate(G, this.sim.now)) return false;
+    const nt = this.newThread(G.index);
+    G.lastThreadCreation = this.sim.now;
+    G.counters[C_THREADS_STARTED]++;
+    this.tState[nt] = ThreadState.Creating;
+    this.sim.schedule(this.threadCreateUs, this.id, RUN, nt, 0);
+    return true;
+  }
+
+  /** M12 creation control, as coded (intervals in µs [inferred: probably meant as ms]). */
+  mayCreate(G: MysqlGroup, now: number): boolean {
+    if (G.numQueryThreads > 1 + G.connectionCount || G.numQueryThreads > MAX_THREADS_PER_GROUP) return false;
+    if (G.threadsActive === 0 || this.totalQueryThreads < 3 * this.vcpus) return true;
+    const interval = this.totalQueryThreads < 5 * this.vcpus ? 50 : 100;
+    return now - G.lastThreadCreation > interval;
+  }
+
+  private newThread(g: number): number {
+    const t = this.threads.create();
+    if (t >= this.tGroup.length) {
+      const need = t + 1;
+      this.tGroup = growInt32(this.tGroup, need);
+      this.tConn = growInt32(this.tConn, need, -1);
+      this.tAttach = growFloat64(this.tAttach, need);
+      this.tStalled = growUint8(this.tStalled, need);
+      this.tNotStalled = growUint8(this.tNotStalled, need);
+      this.tState = growUint8(this.tState, need);
+      this.tAttachPos = growInt32(this.tAttachPos, need);
+    }
+    this.tGroup[t] = g;
+    this.tConn[t] = -1;
+    this.tStalled[t] = 0;
+    this.tNotStalled[t] = 0;
+    this.groups[g].numQueryThreads++;
+    this.totalQueryThreads++;
+    return t;
+  }
+
+  // ---- stall checker (M9, M10) --------------------------------------------------------------
+
+  private stallCheck(): void {
+    const now = this.sim.now;
+    const new10ms = now - this.lastTenMs >= STALL_TICK;
+    if (new10ms) this.lastTenMs = now;
+    let woke = false;
+    for (let g = 0; g < this.groups.length; g++) {
+      const G = this.groups[g];
+      // M9.1: threads attached longer than stall_limit become stalled.
+      const limit = now - this.stallLimitUs;
+      let stalled = 0;
+      for (let i = 0; i < G.attached.length; i++) {
+        const t = G.attached[i];
+        if (this.tStalled[t] === 0 && this.tAttach[t] < limit) {
+          this.tStalled[t] = 1;
+          G.counters[C_STALLED_QUERIES_EXECUTED]++;
+        }
+        stalled += this.tStalled[t];
+      }
+      // M9.2
+      const oldMax = G.maxActiveThreads;
+      G.stalledThreads = stalled;
+      G.maxActiveThreads = G.threadsUserRequest + stalled;
+      // M9.4: a stalled waiting thread that executes a connection stops being the poller.
+      const w = G.waitingThread;
+      if (w >= 0 && this.tConn[w] >= 0 && this.tStalled[w] === 1) {
+        G.waitingThread = -1;
+        // [inferred] wake level: WAKE_OR_CREATE_ONE, as for a waiter entering a wait (M8).
+        if (this.wake(G, WAKE_OR_CREATE_ONE)) woke = true;
+      }
+      // M10: at most one kick-up per group per 10 ms.
+      if (new10ms && G.low.size > 0 && now - this.eventArrival[G.low.peek()] > this.kickupUs) {
+        G.high.push(G.low.shift());
+        G.counters[C_PRIO_KICKUPS]++;
+      }
+      // M9.6
+      if (
+        G.maxActiveThreads > oldMax ||
+        (G.consumers.size === 0 && G.reserves.size === 0 && this.queryReady(G)) ||
+        (this.config.thread_pool_algorithm === 1 && G.waitingThread < 0 && this.creditAvailable(G))
+      ) {
+        this.wake(G, WAKE_OR_CREATE_ONE);
+        G.counters[C_WAKE_STALL_CHECKER]++;
+        woke = true;
+      }
+    }
+    this.sim.schedule(woke ? STALL_TICK_AFTER_WAKE : STALL_TICK, this.id, CHECK, 0, 0);
+  }
+}
