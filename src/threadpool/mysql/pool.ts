@@ -130,7 +130,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
   private readonly vcpus: number;
   private connGroup = new Int32Array(0);
   /** time_of_event_arrival: when epoll_wait returned the connection's event. */
-  private eventArrival = new Float64Array(0);
+  eventArrival = new Float64Array(0);
   private tGroup = new Int32Array(64);
   private tConn = new Int32Array(64).fill(-1);
   private tAttach = new Float64Array(64);

@@ -1,0 +1,129 @@
+import type { EventHandler } from '../../src/engine/simulator.js';
+import { Simulator } from '../../src/engine/simulator.js';
+import { ConnectionTable, MAX_WAITS_PER_STATEMENT } from '../../src/server/connections.js';
+import { rateFunction } from '../../src/server/contention.js';
+import { Cpu } from '../../src/server/cpu.js';
+import { Executor } from '../../src/server/executor.js';
+import { ThreadRegistry } from '../../src/server/threads.js';
+import { type MysqlPoolConfig, mysqlDefaults } from '../../src/threadpool/mysql/profile.js';
+import { MysqlThreadPool } from '../../src/threadpool/mysql/pool.js';
+import { OneThreadPerConnection } from '../../src/threadpool/one-thread-per-connection.js';
+import type { StatementSink, ThreadHandling } from '../../src/threadpool/types.js';
+
+export interface ScriptedRequest {
+  conn: number;
+  at: number;
+  cpu: number;
+  trxActive?: boolean;
+  /** Reported waits after an even split of the CPU demand. */
+  waits?: number[];
+}
+
+export interface Done {
+  conn: number;
+  arrival: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * Drives a thread handling with requests at exact times (µs), one at a time per connection,
+ * and records when each started and ended: rule tests read exact simulated times from it.
+ */
+class Script implements EventHandler, StatementSink {
+  readonly id: number;
+  readonly done: Done[] = [];
+  handling: ThreadHandling | null = null;
+  private readonly pending: ScriptedRequest[] = [];
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly conns: ConnectionTable,
+  ) {
+    this.id = sim.register(this);
+  }
+
+  add(r: ScriptedRequest): void {
+    this.pending.push(r);
+    this.sim.scheduleAt(r.at, this.id, 0, this.pending.length - 1, 0);
+  }
+
+  handleEvent(_kind: number, index: number): void {
+    const r = this.pending[index];
+    const c = r.conn;
+    this.conns.cpu[c] = r.cpu;
+    this.conns.trxActive[c] = r.trxActive === true ? 1 : 0;
+    const waits = r.waits ?? [];
+    this.conns.waitCount[c] = waits.length;
+    waits.forEach((w, i) => {
+      this.conns.waitLatency[c * MAX_WAITS_PER_STATEMENT + i] = w;
+      this.conns.waitType[c * MAX_WAITS_PER_STATEMENT + i] = 0;
+      this.conns.waitReported[c * MAX_WAITS_PER_STATEMENT + i] = 1;
+    });
+    this.conns.arrival[c] = this.sim.now;
+    (this.handling as ThreadHandling).onRequest(c);
+  }
+
+  onStatementDone(conn: number): void {
+    this.done.push({ conn, arrival: this.conns.arrival[conn], start: this.conns.start[conn], end: this.sim.now });
+  }
+}
+
+export interface Harness<H extends ThreadHandling> {
+  sim: Simulator;
+  handling: H;
+  threads: ThreadRegistry;
+  cpu: Cpu;
+  send(r: ScriptedRequest): void;
+  done: Done[];
+  doneOf(conn: number): Done;
+}
+
+function build<H extends ThreadHandling>(
+  cores: number,
+  connections: number,
+  make: (sim: Simulator, conns: ConnectionTable, ex: Executor, threads: ThreadRegistry, sink: StatementSink) => H,
+): Harness<H> {
+  const sim = new Simulator();
+  const conns = new ConnectionTable(connections);
+  const threads = new ThreadRegistry(sim);
+  const ex = new Executor(sim, conns);
+  const cpu = new Cpu(sim, cores, rateFunction(cores, { model: 'none' }), ex);
+  ex.cpu = cpu;
+  const script = new Script(sim, conns);
+  const handling = make(sim, conns, ex, threads, script);
+  ex.observer = handling;
+  script.handling = handling;
+  handling.start(connections);
+  return {
+    sim,
+    handling,
+    threads,
+    cpu,
+    send: (r) => script.add(r),
+    done: script.done,
+    doneOf: (conn) => {
+      const d = script.done.find((x) => x.conn === conn);
+      if (d === undefined) throw new Error(`connection ${conn} has not finished`);
+      return d;
+    },
+  };
+}
+
+/** A MySQL pool on `cores` cores with 8.4 defaults overridden by `config`; thread creation 50 µs. */
+export function mysqlHarness(
+  config: Partial<MysqlPoolConfig>,
+  opts: { cores?: number; connections?: number; threadCreate?: number } = {},
+): Harness<MysqlThreadPool> {
+  const cores = opts.cores ?? 1;
+  const cfg = { ...mysqlDefaults('8.4', cores), thread_pool_size: 1, ...config };
+  return build(cores, opts.connections ?? 8, (sim, conns, ex, threads, sink) => {
+    return new MysqlThreadPool(sim, cfg, conns, ex, threads, sink, cores, opts.threadCreate ?? 50);
+  });
+}
+
+export function tpcHarness(opts: { cores?: number; connections?: number } = {}): Harness<OneThreadPerConnection> {
+  return build(opts.cores ?? 1, opts.connections ?? 8, (_sim, _conns, ex, threads, sink) => {
+    return new OneThreadPerConnection(ex, threads, sink);
+  });
+}
