@@ -9,9 +9,7 @@ import { Executor } from '../server/executor.js';
 import { ThreadRegistry } from '../server/threads.js';
 import { round6 } from '../stats/latency.js';
 import { Measurements } from '../stats/measurements.js';
-import { resolveMysqlPool } from '../threadpool/mysql/profile.js';
-import { MysqlThreadPool } from '../threadpool/mysql/pool.js';
-import { OneThreadPerConnection } from '../threadpool/one-thread-per-connection.js';
+import { createThreadHandling, resolveThreadHandling } from '../threadpool/factory.js';
 import type { ThreadHandling } from '../threadpool/types.js';
 import { ClosedLoopClients } from '../workload/closed-loop.js';
 import type { ScenarioSpec } from '../workload/schema.js';
@@ -25,9 +23,7 @@ export interface RunOptions {
 
 /** Fills profile-dependent defaults (e.g. MySQL 8.4 vs 9.7 thread pool values). Idempotent. */
 export function resolveScenario(spec: ScenarioSpec): ScenarioSpec {
-  const th = spec.threadHandling;
-  if (th.mode === 'pool') return { ...spec, threadHandling: resolveMysqlPool(th, spec.server.cores) };
-  return spec;
+  return { ...spec, threadHandling: resolveThreadHandling(spec.threadHandling, spec.server.cores) };
 }
 
 const WARMUP_END = 0;
@@ -99,20 +95,15 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
     workload.classes,
   );
   const clients = new ClosedLoopClients(sim, workload, conns, m, spec.seed);
-  const th = spec.threadHandling;
-  const handling: ThreadHandling =
-    th.mode === 'pool'
-      ? new MysqlThreadPool(
-          sim,
-          resolveMysqlPool(th, cores),
-          conns,
-          executor,
-          threads,
-          clients,
-          cores,
-          parseDuration(spec.server.threadCreate),
-        )
-      : new OneThreadPerConnection(executor, threads, clients);
+  const handling: ThreadHandling = createThreadHandling(spec.threadHandling, {
+    sim,
+    conns,
+    executor,
+    threads,
+    sink: clients,
+    cores,
+    threadCreateUs: parseDuration(spec.server.threadCreate),
+  });
   executor.observer = handling;
   clients.handling = handling;
   const clock = new RunClock(sim, m, threads, cpu, handling);
