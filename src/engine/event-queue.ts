@@ -20,6 +20,8 @@ export class EventQueue {
   topArg = 0;
 
   constructor(capacity = 1024) {
+    // grow() doubles, so a zero capacity would never grow and writes past the end are silently dropped.
+    capacity = Math.max(4, Math.ceil(capacity));
     this.times = new Float64Array(capacity);
     this.seqs = new Float64Array(capacity);
     this.codes = new Int32Array(capacity);

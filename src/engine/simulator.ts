@@ -26,12 +26,15 @@ export class Simulator {
 
   /** Schedules an event `delay` microseconds from now (delay >= 0). */
   schedule(delay: number, handlerId: number, kind: number, target: number, arg: number): void {
-    this.queue.push(this.now + delay, (handlerId << 8) | kind, target, arg);
+    // A negative or NaN time would run the clock backwards or corrupt the heap order silently.
+    if (!(delay >= 0)) throw new RangeError(`schedule: delay must be >= 0, got ${delay}`);
+    this.queue.push(this.now + delay, code(handlerId, kind), target, arg);
   }
 
   /** Schedules an event at absolute time `at` (not before now). */
   scheduleAt(at: number, handlerId: number, kind: number, target: number, arg: number): void {
-    this.queue.push(at < this.now ? this.now : at, (handlerId << 8) | kind, target, arg);
+    if (Number.isNaN(at)) throw new RangeError('scheduleAt: time is NaN');
+    this.queue.push(at < this.now ? this.now : at, code(handlerId, kind), target, arg);
   }
 
   get pending(): number {
@@ -44,7 +47,8 @@ export class Simulator {
 
   /**
    * Runs events with time <= until. The clock ends at `until` (or at the last event if stop()
-   * was called). `onProgress` is called every `progressEvery` events with the current time.
+   * was called, or if `until` is Infinity and the queue ran dry). `onProgress` is called every
+   * `progressEvery` events with the current time.
    */
   run(until: number, onProgress?: (now: number) => void, progressEvery = 1 << 20): void {
     const q = this.queue;
@@ -62,6 +66,13 @@ export class Simulator {
         onProgress(this.now);
       }
     }
-    if (!this.stopped && this.now < until) this.now = until;
+    // An infinite horizon must not become the clock: later schedule() calls would all land at Infinity.
+    if (!this.stopped && this.now < until && until !== Infinity) this.now = until;
   }
+}
+
+/** Packs handler id and kind; a kind outside 0..255 would otherwise dispatch to another handler. */
+function code(handlerId: number, kind: number): number {
+  if (kind >>> 8 !== 0) throw new RangeError(`event kind must be in 0..255, got ${kind}`);
+  return (handlerId << 8) | kind;
 }

@@ -1,0 +1,137 @@
+/**
+ * Engine benchmark: `npm run bench [-- scenario.json ...]`.
+ * Times the bare-engine M/M/c model and each scenario (default scenarios/oltp.json): one warm-up
+ * run so the JIT has settled, then the best of N timed runs (best, not mean: noise on a shared
+ * machine only ever adds time). Every run of a case is the same seed, so the work is identical.
+ */
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { resolveScenario, runScenario } from '../run/run.js';
+import { loadScenarioFile } from '../workload/load.js';
+import type { ScenarioSpec } from '../workload/schema.js';
+import { simulateMmc } from './mmc.js';
+
+interface Row {
+  name: string;
+  events: number;
+  bestSeconds: number;
+  runs: number[];
+}
+
+interface Args {
+  files: string[];
+  runs: number;
+  profile: boolean;
+}
+
+const DEFAULT_SCENARIO = 'scenarios/oltp.json';
+/** c = 16 at rho = 0.9: 1.5M customers is ~3M events (one arrival and one departure each). */
+const MMC = { lambda: 16 * 0.9, mu: 1, c: 16, customers: 1_500_000, warmupCustomers: 10_000, seed: 1 };
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { files: [], runs: 3, profile: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--profile') args.profile = true;
+    else if (a === '--runs' || a.startsWith('--runs=')) {
+      const v = Number(a === '--runs' ? argv[++i] : a.slice('--runs='.length));
+      if (!Number.isInteger(v) || v < 1) throw new Error(`--runs needs a positive integer`);
+      args.runs = v;
+    } else if (a === '--help' || a === '-h') {
+      console.log('usage: node dist/bench/bench.js [--runs N] [--profile] [scenario.json ...]');
+      process.exit(0);
+    } else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+    else args.files.push(a);
+  }
+  if (args.files.length === 0) args.files.push(DEFAULT_SCENARIO);
+  return args;
+}
+
+/** One warm-up call, then `runs` timed calls; `once` returns the event count. */
+function measure(name: string, runs: number, once: () => number): Row {
+  // Progress goes to stderr so stdout stays just the report.
+  process.stderr.write(`${name}: warm-up`);
+  try {
+    const events = once();
+    const times: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      process.stderr.write(`, run ${r + 1}/${runs}`);
+      const t0 = performance.now();
+      const n = once();
+      times.push((performance.now() - t0) / 1000);
+      if (n !== events) throw new Error(`${name}: event count changed between runs (${events} vs ${n})`);
+    }
+    return { name, events, bestSeconds: Math.min(...times), runs: times };
+  } finally {
+    process.stderr.write('\n');
+  }
+}
+
+function formatTable(rows: readonly Row[]): string {
+  const header = ['benchmark', 'events', 'best wall s', 'events/s', 'all runs (s)'];
+  const body = rows.map((r) => [
+    r.name,
+    r.events.toLocaleString('en-US'),
+    r.bestSeconds.toFixed(3),
+    Math.round(r.events / r.bestSeconds).toLocaleString('en-US'),
+    r.runs.map((t) => t.toFixed(3)).join(' '),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  // Names and run lists read left to right; numbers line up on the right.
+  const fmt = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt)].join('\n');
+}
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.profile) {
+    console.log('To profile, run the benchmark under the V8 sampling profiler:');
+    console.log('  npm run build && node --cpu-prof dist/bench/bench.js');
+    console.log('then open the CPU-*.cpuprofile it writes in Chrome DevTools (Performance tab) or VS Code.');
+    return;
+  }
+  const cpus = os.cpus();
+  console.log(`node ${process.version} on ${os.platform()}/${os.arch()}`);
+  console.log(`cpu  ${cpus[0]?.model.trim() ?? 'unknown'} (${cpus.length} logical cores)`);
+  console.log(`best of ${args.runs} runs after 1 warm-up run\n`);
+
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  rows.push(
+    measure(`M/M/${MMC.c} rho=0.9 (engine only)`, args.runs, () => simulateMmc(MMC).events),
+  );
+
+  for (const file of args.files) {
+    let scenario: ScenarioSpec;
+    try {
+      scenario = resolveScenario(loadScenarioFile(file));
+    } catch (e) {
+      notes.push(`${file}: cannot load: ${errorText(e)}`);
+      process.exitCode = 1;
+      continue;
+    }
+    try {
+      rows.push(measure(`scenario ${file}`, args.runs, () => runScenario(scenario).engine.events));
+    } catch (e) {
+      const text = errorText(e);
+      if (/not implemented/i.test(text)) {
+        notes.push(`${file}: scenario benchmark unavailable (runScenario: ${text})`);
+      } else {
+        notes.push(`${file}: failed: ${text}`);
+        process.exitCode = 1;
+      }
+    }
+  }
+  console.log(formatTable(rows));
+  if (notes.length > 0) console.log(`\n${notes.join('\n')}`);
+}
+
+function errorText(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+main();

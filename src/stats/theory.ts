@@ -1,0 +1,221 @@
+/**
+ * Exact results of elementary queueing theory, used to validate the simulator. All functions
+ * are pure; rates and times must use consistent units (e.g. per µs and µs). "Response time" is
+ * waiting plus service (sojourn time); "waiting time" excludes service.
+ *
+ * References:
+ *  [Kle75] L. Kleinrock, Queueing Systems, Vol. 1: Theory, Wiley 1975.
+ *  [Kle76] L. Kleinrock, Queueing Systems, Vol. 2: Computer Applications, Wiley 1976.
+ *  [GH08]  D. Gross, J. Shortle, J. Thompson, C. Harris, Fundamentals of Queueing Theory, 4th ed.
+ *  [Har13] M. Harchol-Balter, Performance Modeling and Design of Computer Systems, CUP 2013.
+ */
+
+function requirePositive(name: string, x: number): void {
+  if (!(x > 0) || !Number.isFinite(x)) {
+    throw new RangeError(`${name} must be a positive finite number, got ${x}`);
+  }
+}
+
+function requireStable(rho: number): void {
+  if (!(rho < 1)) throw new RangeError(`unstable queue: utilisation ${rho} >= 1`);
+}
+
+/**
+ * M/M/1 FIFO mean response time: R = 1 / (mu - lambda)  [Kle75 ch. 3, M/M/1].
+ * Valid for lambda < mu.
+ */
+export function mm1MeanResponse(lambda: number, mu: number): number {
+  requirePositive('lambda', lambda);
+  requirePositive('mu', mu);
+  requireStable(lambda / mu);
+  return 1 / (mu - lambda);
+}
+
+/**
+ * Erlang B blocking probability for c servers and offered load a = lambda/mu, by the stable
+ * recursion B(0) = 1, B(k) = a B(k-1) / (k + a B(k-1))  [GH08 ch. 2, M/M/c/c].
+ */
+export function erlangB(c: number, a: number): number {
+  requireServers(c);
+  if (!(a >= 0)) throw new RangeError(`offered load must be >= 0, got ${a}`);
+  let b = 1;
+  for (let k = 1; k <= c; k++) b = (a * b) / (k + a * b);
+  return b;
+}
+
+/**
+ * Erlang C: probability that an arrival to an M/M/c queue must wait, with offered load
+ * a = lambda/mu < c:
+ *   C(c, a) = [a^c / c! · c/(c-a)] / [Σ_{k<c} a^k/k! + a^c / c! · c/(c-a)]
+ * [Kle75 ch. 3, M/M/m, "Erlang's C formula"; Har13 ch. 14]
+ * computed from Erlang B as C = c B / (c - a (1 - B)) to avoid factorial overflow.
+ */
+export function erlangC(c: number, a: number): number {
+  requireServers(c);
+  if (!(a >= 0)) throw new RangeError(`offered load must be >= 0, got ${a}`);
+  requireStable(a / c);
+  const b = erlangB(c, a);
+  return (c * b) / (c - a * (1 - b));
+}
+
+/**
+ * M/M/c FIFO mean response time: R = C(c, a) / (c mu - lambda) + 1/mu  [Kle75 ch. 3, M/M/m;
+ * Har13 ch. 14], a = lambda/mu.
+ */
+export function mmcMeanResponse(lambda: number, mu: number, c: number): number {
+  requirePositive('lambda', lambda);
+  requirePositive('mu', mu);
+  const a = lambda / mu;
+  return erlangC(c, a) / (c * mu - lambda) + 1 / mu;
+}
+
+export interface FiniteSourceResult {
+  /** Throughput X (completions per unit time). */
+  throughput: number;
+  /** Mean response time at the station, R = N/X - Z (Little's law over the whole cycle). */
+  meanResponse: number;
+  /** Mean number at the station (queued plus in service), Q = X R. */
+  meanQueueLength: number;
+  /** Server utilisation, X S / c. */
+  utilization: number;
+  /** Stationary probabilities p[n] of n customers at the station, n = 0..N. */
+  probabilities: Float64Array;
+}
+
+/**
+ * M/M/c//N finite-source queue ("machine repairman"): N customers alternate between an
+ * exponential think time of mean Z and a station of c exponential servers of mean service S.
+ * The number n at the station is a birth-death process with birth rate (N-n)/Z and death rate
+ * min(n, c)/S, so [Kle75 ch. 3, M/M/m//M; GH08 ch. 2, finite-source queues]
+ *   p_n = p_0 · Π_{k=1..n} ((N-k+1)/Z) / (min(k,c)/S),
+ *   X = Σ p_n min(n,c)/S,  R = N/X - Z.
+ * Products are accumulated in log space so large N does not overflow. Z = 0 is allowed
+ * (all N customers always at the station).
+ */
+export function finiteSourceMmc(N: number, Z: number, S: number, c: number): FiniteSourceResult {
+  if (!Number.isInteger(N) || N < 1) throw new RangeError(`N must be a positive integer, got ${N}`);
+  if (!(Z >= 0) || !Number.isFinite(Z)) throw new RangeError(`Z must be >= 0, got ${Z}`);
+  requirePositive('S', S);
+  requireServers(c);
+  const p = new Float64Array(N + 1);
+  if (Z === 0) {
+    p[N] = 1;
+  } else {
+    const logP = new Float64Array(N + 1);
+    let max = 0;
+    for (let n = 1; n <= N; n++) {
+      logP[n] = logP[n - 1] + Math.log((N - n + 1) / Z) - Math.log(Math.min(n, c) / S);
+      if (logP[n] > max) max = logP[n];
+    }
+    let total = 0;
+    for (let n = 0; n <= N; n++) {
+      p[n] = Math.exp(logP[n] - max);
+      total += p[n];
+    }
+    for (let n = 0; n <= N; n++) p[n] /= total;
+  }
+  let throughput = 0;
+  for (let n = 1; n <= N; n++) throughput += (p[n] * Math.min(n, c)) / S;
+  const meanResponse = N / throughput - Z;
+  return {
+    throughput,
+    meanResponse,
+    meanQueueLength: throughput * meanResponse,
+    utilization: (throughput * S) / c,
+    probabilities: p,
+  };
+}
+
+/**
+ * Pollaczek-Khinchine mean response time of M/G/1 FIFO:
+ *   R = E[S] + lambda E[S^2] / (2 (1 - rho)),  rho = lambda E[S]  [Kle75 ch. 5; Har13 ch. 23].
+ * `secondMoment` is E[S^2] (= Var + mean^2; 2/mu^2 for exponential, mean^2 for deterministic).
+ */
+export function mg1MeanResponse(lambda: number, meanService: number, secondMoment: number): number {
+  requirePositive('lambda', lambda);
+  requirePositive('meanService', meanService);
+  if (!(secondMoment >= meanService * meanService * (1 - 1e-12))) {
+    throw new RangeError(`E[S^2] = ${secondMoment} is below E[S]^2 = ${meanService * meanService}`);
+  }
+  const rho = lambda * meanService;
+  requireStable(rho);
+  return meanService + (lambda * secondMoment) / (2 * (1 - rho));
+}
+
+export interface PriorityClass {
+  /** Arrival rate of the class. */
+  lambda: number;
+  /** Mean service time of the class. */
+  meanService: number;
+  /** E[S^2] of the class; defaults to the exponential value 2 E[S]^2. */
+  secondMoment?: number;
+}
+
+/**
+ * Mean waiting times (queueing only) under non-preemptive head-of-line priority in a single
+ * server queue with Poisson arrivals, class 0 highest. Cobham's formula [A. Cobham, "Priority
+ * assignment in waiting line problems", Oper. Res. 2 (1954); Kle76 ch. 3; Har13 ch. 31]:
+ *   W_k = W0 / ((1 - σ_{k-1})(1 - σ_k)),  σ_k = Σ_{i<=k} rho_i,  W0 = Σ_i lambda_i E[S_i^2] / 2,
+ * where W0 is the mean residual work of the job found in service. With exponential service
+ * this is the M/M/1 case; the mean response of class k is W_k + E[S_k].
+ */
+export function priorityNonPreemptiveWaits(classes: readonly PriorityClass[]): number[] {
+  if (classes.length === 0) throw new RangeError('need at least one class');
+  let w0 = 0;
+  for (const k of classes) {
+    requirePositive('lambda', k.lambda);
+    requirePositive('meanService', k.meanService);
+    w0 += (k.lambda * (k.secondMoment ?? 2 * k.meanService * k.meanService)) / 2;
+  }
+  const waits: number[] = [];
+  let sigmaPrev = 0;
+  for (const k of classes) {
+    const sigma = sigmaPrev + k.lambda * k.meanService;
+    requireStable(sigma);
+    waits.push(w0 / ((1 - sigmaPrev) * (1 - sigma)));
+    sigmaPrev = sigma;
+  }
+  return waits;
+}
+
+/**
+ * Cobham's two-class M/M/1 non-preemptive priority: mean waiting times [high, low] for
+ * class arrival rates lambdaHigh, lambdaLow and service rates muHigh, muLow.
+ */
+export function cobhamTwoClassWaits(
+  lambdaHigh: number,
+  muHigh: number,
+  lambdaLow: number,
+  muLow: number,
+): [high: number, low: number] {
+  const w = priorityNonPreemptiveWaits([
+    { lambda: lambdaHigh, meanService: 1 / muHigh },
+    { lambda: lambdaLow, meanService: 1 / muLow },
+  ]);
+  return [w[0], w[1]];
+}
+
+/**
+ * M/M/1 processor sharing mean response time: R = E[S] / (1 - rho) = 1/(mu - lambda),
+ * the same as FIFO [Kle76 ch. 4; Har13 ch. 30].
+ */
+export function mm1PsMeanResponse(lambda: number, mu: number): number {
+  return mm1MeanResponse(lambda, mu);
+}
+
+/**
+ * M/G/1-PS (so also M/M/1-PS) conditional mean response of a job of size x:
+ * E[T(x)] = x / (1 - rho)  [Kle76 ch. 4; Har13 ch. 30]. Insensitive to the size law.
+ */
+export function mg1PsConditionalResponse(x: number, rho: number): number {
+  if (!(x >= 0)) throw new RangeError(`job size must be >= 0, got ${x}`);
+  if (!(rho >= 0)) throw new RangeError(`utilisation must be >= 0, got ${rho}`);
+  requireStable(rho);
+  return x / (1 - rho);
+}
+
+function requireServers(c: number): void {
+  if (!Number.isInteger(c) || c < 1) {
+    throw new RangeError(`server count must be a positive integer, got ${c}`);
+  }
+}
