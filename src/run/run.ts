@@ -114,6 +114,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   const onProgress = options.onProgress;
   sim.run(durationUs, onProgress === undefined ? undefined : (now) => onProgress(now / durationUs), 1 << 18);
   onProgress?.(1);
+  m.finish();
 
   const wallSeconds = Number(process.hrtime.bigint() - wallStart) / 1e9;
   const seconds = (durationUs - warmupUs) / 1e6;

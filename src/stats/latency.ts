@@ -34,7 +34,6 @@ export class LatencyRecorder {
     this.count++;
     this.sum += us;
     if (us > this.max) this.max = us;
-    if (!(us >= 0) || !Number.isFinite(us)) throw new Error(`bad latency ${us}`);
     this.hist.recordValue(Math.round(us * 1000));
   }
 
@@ -52,6 +51,14 @@ export class LatencyRecorder {
       p999: q(99.9),
       max: round6(this.max / 1000),
     };
+  }
+
+  /** Adds another recorder's values into this one (exact: same bucket layout). */
+  add(other: LatencyRecorder): void {
+    this.count += other.count;
+    this.sum += other.sum;
+    if (other.max > this.max) this.max = other.max;
+    if (other.count > 0) this.hist.add(other.hist);
   }
 
   /** The histogram in the standard compressed HDR format (base64). */

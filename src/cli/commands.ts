@@ -1,0 +1,114 @@
+import { join } from 'node:path';
+import { formatReport } from '../report/terminal.js';
+import { resultFileName, resultJson, writeFileAtomic } from '../report/write.js';
+import type { RunResult } from '../run/result.js';
+import { resolveScenario, runScenario } from '../run/run.js';
+import { ScenarioError } from '../workload/errors.js';
+import { loadScenarioFile } from '../workload/load.js';
+import { scenarioJsonSchema, type ScenarioSpec } from '../workload/schema.js';
+import { OutputFailed, SimulationFailed } from './errors.js';
+import { createProgress } from './progress.js';
+
+export interface RunArgs {
+  scenario: string;
+  set: string[];
+  seed?: string;
+  duration?: string;
+  warmup?: string;
+  json: boolean;
+  out: string;
+  quiet: boolean;
+}
+
+/** `--seed`, `--duration` and `--warmup` are sugar for `--set`, applied last so they win. */
+export function overridesOf(args: Pick<RunArgs, 'set' | 'seed' | 'duration' | 'warmup'>): string[] {
+  const sets = [...args.set];
+  if (args.seed !== undefined) sets.push(`seed=${args.seed}`);
+  if (args.duration !== undefined) sets.push(`duration=${args.duration}`);
+  if (args.warmup !== undefined) sets.push(`warmup=${args.warmup}`);
+  return sets;
+}
+
+/** Profile defaults are filled by resolveScenario; it may also reject combinations (ScenarioError). */
+function resolve(spec: ScenarioSpec): ScenarioSpec {
+  try {
+    return resolveScenario(spec);
+  } catch (e) {
+    if (e instanceof ScenarioError) throw e;
+    throw new SimulationFailed(e);
+  }
+}
+
+export function runCommand(args: RunArgs): void {
+  const spec = resolve(loadScenarioFile(args.scenario, overridesOf(args)));
+  const progress = createProgress(process.stderr, !args.quiet && process.stderr.isTTY === true);
+  let result: RunResult;
+  try {
+    result = runScenario(spec, { onProgress: (f) => progress.update(f) });
+  } catch (e) {
+    if (e instanceof ScenarioError) throw e;
+    throw new SimulationFailed(e);
+  } finally {
+    progress.finish();
+  }
+  const json = resultJson(result);
+  const path = join(args.out, resultFileName(result));
+  try {
+    writeFileAtomic(path, json);
+  } catch (e) {
+    throw new OutputFailed(path, e);
+  }
+  if (args.json) process.stdout.write(json);
+  else if (!args.quiet) {
+    const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+    process.stdout.write(formatReport(result, { color }));
+    process.stderr.write(`result written to ${path}\n`);
+  }
+}
+
+export function validateCommand(args: { scenario: string; set: string[] }): void {
+  const spec = resolve(loadScenarioFile(args.scenario, args.set));
+  process.stdout.write(`ok: ${args.scenario} (${spec.name})\n${summarize(spec)}\n`);
+}
+
+/** One line: how threads are handled, the machine, the load and the run length. */
+export function summarize(spec: ScenarioSpec): string {
+  const th = spec.threadHandling as Record<string, unknown>;
+  const mode = [th.flavor, th.profile !== undefined ? `profile ${String(th.profile)}` : undefined].filter((x) => x !== undefined);
+  const handling = mode.length ? `${String(th.mode)} (${mode.map(String).join(', ')})` : String(th.mode);
+  const tx = spec.workload.transactions;
+  const txText = `${tx.length} transaction type${tx.length === 1 ? '' : 's'} (${tx.map((t) => t.name).join(', ')})`;
+  return (
+    `${handling}, ${spec.server.cores} cores, ${spec.workload.connections} connections, ${txText}; ` +
+    `duration ${spec.duration} after ${spec.warmup} warm-up, seed ${spec.seed}`
+  );
+}
+
+export const SCHEMA_ID = 'urn:tpsim:scenario';
+
+/** The JSON Schema for scenario files, with identity fields first so the file reads well. */
+export function schemaText(): string {
+  const { $schema, title, ...rest } = scenarioJsonSchema();
+  const doc = {
+    $schema,
+    $id: SCHEMA_ID,
+    title: title ?? 'tpsim scenario',
+    description: 'A tpsim scenario file: a workload, a server and how it handles threads (sim run <file>).',
+    ...rest,
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+export function schemaCommand(args: { out?: string }): void {
+  const text = schemaText();
+  if (args.out === undefined) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    writeFileAtomic(args.out, text);
+  } catch (e) {
+    throw new OutputFailed(args.out, e);
+  }
+  process.stderr.write(`schema written to ${args.out}\n`);
+}

@@ -1,0 +1,52 @@
+import { ScenarioError } from '../workload/errors.js';
+
+/** The simulation itself threw: exit 1, as opposed to a ScenarioError (the user's input, exit 2). */
+export class SimulationFailed extends Error {
+  override readonly name = 'SimulationFailed';
+  constructor(override readonly cause: unknown) {
+    super(`simulation failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/** Writing output failed (disk full, permissions): exit 1. */
+export class OutputFailed extends Error {
+  override readonly name = 'OutputFailed';
+  constructor(
+    readonly path: string,
+    override readonly cause: unknown,
+  ) {
+    super(`cannot write ${path}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/** A command-line mistake found by yargs (unknown option, missing argument): exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/**
+ * What to print for an error (every line prefixed "sim: ") and the exit code. Stack traces only
+ * for failures of the simulator, and only when asked for (TPSIM_DEBUG): input errors never have one.
+ */
+export function describeError(err: unknown, debug: boolean): { code: number; text: string } {
+  const prefix = (message: string): string =>
+    message
+      .split('\n')
+      .map((l) => `sim: ${l}`)
+      .join('\n');
+  if (err instanceof ScenarioError || err instanceof UsageError) return { code: EXIT_USAGE, text: `${prefix(err.message)}\n` };
+  let message: string;
+  let origin: unknown;
+  if (err instanceof SimulationFailed || err instanceof OutputFailed) {
+    message = err.message;
+    origin = err.cause;
+  } else {
+    message = `internal error: ${err instanceof Error ? err.message : String(err)}`;
+    origin = err;
+  }
+  const stack = debug && origin instanceof Error && origin.stack ? `${origin.stack}\n` : '';
+  return { code: EXIT_FAILURE, text: `${prefix(message)}\n${stack}` };
+}

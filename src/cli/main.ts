@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { closest } from '../workload/errors.js';
+import { runCommand, schemaCommand, validateCommand } from './commands.js';
+import { UsageError, describeError } from './errors.js';
+
+/**
+ * Exit codes: 0 ok; 2 the user's input is wrong (scenario file, override, usage); 1 the simulation
+ * or writing its output failed. Messages go to stderr prefixed "sim: ", without stack traces unless
+ * TPSIM_DEBUG is set. process.exitCode (not process.exit) lets stdout drain.
+ */
+
+function packageVersion(): string {
+  try {
+    // Same relative location from src/cli/main.ts and dist/cli/main.js.
+    const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    if (typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string') return pkg.version;
+  } catch {
+    // Fall through: a missing package.json must not stop the simulator.
+  }
+  return 'unknown';
+}
+
+function report(err: unknown): void {
+  const { code, text } = describeError(err, Boolean(process.env.TPSIM_DEBUG));
+  process.stderr.write(text);
+  process.exitCode = code;
+}
+
+/** Wraps a command so that its errors become exit codes instead of unhandled rejections. */
+function guarded<A>(fn: (args: A) => void): (args: A) => void {
+  return (args) => {
+    try {
+      fn(args);
+    } catch (e) {
+      report(e);
+    }
+  };
+}
+
+/** A repeated string option arrives as a string or an array; commands want an array. */
+function strings(v: unknown): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+const setOption = {
+  type: 'string',
+  description: 'Override a value in the scenario: a dotted path (array indices as numbers) = JSON or text',
+  requiresArg: true,
+  coerce: strings,
+} as const;
+
+const COMMANDS = ['run', 'validate', 'schema'];
+
+function usageMessage(msg: string, argv: readonly string[]): string {
+  let text = /[.?!]$/.test(msg) ? msg : `${msg}.`;
+  if (msg.startsWith('Not enough non-option arguments')) text = 'missing the scenario file argument.';
+  // An unknown first word is a mistyped command more often than a stray argument.
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first !== undefined && !COMMANDS.includes(first) && argv.indexOf(first) === 0) {
+    const guess = closest(first, COMMANDS);
+    text = `unknown command "${first}"${guess ? ` (did you mean "${guess}"?)` : ''}; the commands are ${COMMANDS.join(', ')}.`;
+  }
+  return `${text} Run "sim --help" for usage.`;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const cli = yargs(argv)
+    .scriptName('sim')
+    .usage('$0 <command> [options]')
+    .command(
+      'run <scenario>',
+      'Run a scenario, write the result file and print a summary',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true, description: 'Scenario file (JSON)' })
+          .option('set', setOption)
+          .option('seed', { type: 'string', requiresArg: true, description: 'Random seed (same as --set seed=N)' })
+          .option('duration', { type: 'string', requiresArg: true, description: 'Simulated time, e.g. 30s (same as --set duration=D)' })
+          .option('warmup', { type: 'string', requiresArg: true, description: 'Warm-up excluded from statistics (same as --set warmup=D)' })
+          .option('json', { type: 'boolean', description: 'Print the result as one JSON object instead of the summary' })
+          .option('out', { type: 'string', default: 'results', requiresArg: true, description: 'Directory for the result file' })
+          .option('quiet', { type: 'boolean', description: 'Print nothing; only write the result file' })
+          .conflicts('json', 'quiet')
+          .example('$0 run scenarios/oltp.json --seed 7', 'run with another seed')
+          .example('$0 run scenarios/oltp.json --set threadHandling.thread_pool_size=32', 'change one setting')
+          .example('$0 run scenarios/oltp.json --set workload.transactions.0.weight=3 --json', 'print JSON'),
+      guarded((a) =>
+        runCommand({
+          scenario: a.scenario,
+          set: strings(a.set),
+          seed: a.seed,
+          duration: a.duration,
+          warmup: a.warmup,
+          json: a.json === true,
+          out: a.out,
+          quiet: a.quiet === true,
+        }),
+      ),
+    )
+    .command(
+      'validate <scenario>',
+      'Check a scenario file (with any --set overrides) without running it',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true, description: 'Scenario file (JSON)' })
+          .option('set', setOption),
+      guarded((a) => validateCommand({ scenario: a.scenario, set: strings(a.set) })),
+    )
+    .command(
+      'schema',
+      'Print the JSON Schema of scenario files (for editor completion)',
+      (y) => y.option('out', { type: 'string', requiresArg: true, description: 'Write it to this file instead' }),
+      guarded((a) => schemaCommand({ out: a.out })),
+    )
+    .demandCommand(1, 'a command is required: run, validate or schema')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(packageVersion())
+    .alias('V', 'version')
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    // Explicit line breaks: yargs wraps long epilogue lines mid-word.
+    .epilogue(
+      'Simulates the MySQL thread pool (or one thread per connection) under a workload.\n' +
+        'Exit status: 0 ok, 2 invalid scenario or usage, 1 the simulation failed\n' +
+        '(set TPSIM_DEBUG=1 for stack traces).',
+    )
+    .fail((msg, err) => {
+      // Throwing stops yargs at the first problem (it would otherwise go on to run the command).
+      if (msg) throw new UsageError(usageMessage(msg, argv));
+      throw err;
+    })
+    .exitProcess(false);
+  await cli.parseAsync();
+}
+
+main(hideBin(process.argv)).catch(report);

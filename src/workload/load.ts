@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { ScenarioError, closest, formatZodIssues } from './errors.js';
+import { locateJsonError } from './json-error.js';
+import { Scenario, type ScenarioSpec } from './schema.js';
+import { acceptedTypesAt, allowedKeysAt, defaultValueAt, objectShape, schemasAt } from './schema-walk.js';
+
+/** Reads, overrides (`--set path=value`) and validates a scenario file. Throws ScenarioError. */
+export function loadScenarioFile(path: string, sets: readonly string[] = []): ScenarioSpec {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ScenarioError(path, `${path}: cannot read the scenario file: ${osReason(e)}`);
+  }
+  return parseScenarioText(text, path, sets);
+}
+
+/** The part of loadScenarioFile after reading: for tests and for scenarios from other sources. */
+export function parseScenarioText(text: string, fileLabel: string, sets: readonly string[] = []): ScenarioSpec {
+  const data = parseJson(text, fileLabel);
+  const overrides = sets.map((s) => parseSet(s, fileLabel));
+  let root = data;
+  for (const o of overrides) root = applySet(root, o, fileLabel);
+  const result = Scenario.safeParse(root, { reportInput: true });
+  if (!result.success) {
+    const lines = formatZodIssues(fileLabel, result.error.issues, { overrides, data: root });
+    throw new ScenarioError(fileLabel, lines.join('\n'));
+  }
+  return result.data;
+}
+
+function osReason(e: unknown): string {
+  if (e instanceof Error) {
+    const code = (e as NodeJS.ErrnoException).code;
+    switch (code) {
+      case 'ENOENT':
+        return 'no such file (ENOENT)';
+      case 'EACCES':
+      case 'EPERM':
+        return `permission denied (${code})`;
+      case 'EISDIR':
+        return 'it is a directory, not a file (EISDIR)';
+      default:
+        // Node's messages repeat the syscall and path ("ENOENT: ..., open 'x'"); keep the reason.
+        return e.message.replace(/, \w+ '.*'$/, '');
+    }
+  }
+  return String(e);
+}
+
+function parseJson(text: string, fileLabel: string): unknown {
+  // Editors on some systems prepend a byte order mark, which JSON.parse rejects.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    return JSON.parse(body);
+  } catch (e) {
+    const loc = locateJsonError(body);
+    if (loc !== undefined) {
+      const shown = body.split('\n')[loc.line - 1]?.trim() ?? '';
+      const near = shown.length > 0 ? `; line ${loc.line} reads: ${shown.length > 60 ? `${shown.slice(0, 59)}…` : shown}` : '';
+      throw new ScenarioError(
+        fileLabel,
+        `${fileLabel}: invalid JSON at line ${loc.line}, column ${loc.column}: ${loc.problem}${near}`,
+      );
+    }
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new ScenarioError(fileLabel, `${fileLabel}: invalid JSON: ${reason}`);
+  }
+}
+
+export interface Override {
+  path: Array<string | number>;
+  value: unknown;
+  /** As typed, for messages. */
+  text: string;
+}
+
+/** Parses `a.b.0.c=value`; the value is JSON when it parses as JSON, else a plain string. */
+export function parseSet(arg: string, fileLabel: string): Override {
+  const eq = arg.indexOf('=');
+  if (eq < 0) {
+    throw new ScenarioError(
+      fileLabel,
+      `--set ${JSON.stringify(arg)}: expected path=value, e.g. --set threadHandling.thread_pool_size=32 or --set workload.transactions.0.weight=3`,
+    );
+  }
+  const pathText = arg.slice(0, eq).trim();
+  const raw = arg.slice(eq + 1);
+  const segs = pathText.split('.');
+  if (pathText === '' || segs.some((s) => s === '')) {
+    throw new ScenarioError(fileLabel, `--set ${JSON.stringify(arg)}: the path "${pathText}" is not a dotted path such as workload.connections`);
+  }
+  const bad = segs.find((s) => FORBIDDEN.has(s));
+  if (bad !== undefined) throw new ScenarioError(fileLabel, `--set ${arg}: "${bad}" cannot be set`);
+  const path = segs.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    value = raw;
+  }
+  // "profile=9.7" or "name=42" mean strings: keep the text where the schema takes no number etc.
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') {
+    const types = acceptedTypesAt(Scenario, path);
+    if (types.has('string') && !types.has('unknown') && !types.has(value === null ? 'null' : typeof value)) value = raw;
+  }
+  return { path, value, text: arg };
+}
+
+const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** Sets one override in (a copy-on-write of) the parsed file; the parent must already exist. */
+function applySet(root: unknown, o: Override, fileLabel: string): unknown {
+  const fail = (why: string): never => {
+    throw new ScenarioError(fileLabel, `--set ${o.text}: ${why}`);
+  };
+  if (typeof root !== 'object' || root === null || Array.isArray(root)) fail(`${fileLabel} does not hold a JSON object`);
+  const top = structuredClone(root) as Record<string, unknown>;
+  let parent: unknown = top;
+  for (let k = 0; k < o.path.length; k++) {
+    const seg = o.path[k];
+    const last = k === o.path.length - 1;
+    const where = o.path.slice(0, k).join('.') || 'the top level';
+    if (typeof seg === 'string' && FORBIDDEN.has(seg)) fail(`"${seg}" cannot be set`);
+    if (Array.isArray(parent)) {
+      if (typeof seg !== 'number') fail(`${where} is an array; use an index such as ${where}.0`);
+      const idx = seg as number;
+      // Setting one past the end appends, so a transaction or statement can be added.
+      if (idx > parent.length || (!last && idx >= parent.length)) {
+        fail(`${where} has ${parent.length} element${parent.length === 1 ? '' : 's'} (indices 0 to ${parent.length - 1}); there is no index ${idx}`);
+      }
+      if (last) parent[idx] = o.value;
+      else parent = parent[idx];
+    } else if (typeof parent === 'object' && parent !== null) {
+      const obj = parent as Record<string, unknown>;
+      const key = String(seg);
+      if (last) obj[key] = o.value;
+      else {
+        if (!Object.prototype.hasOwnProperty.call(obj, key)) {
+          // A section left to its defaults (e.g. "server") may be created; a misspelt one may not.
+          if (isObjectSection(o.path.slice(0, k + 1))) obj[key] = defaultValueAt(Scenario, o.path.slice(0, k + 1)) ?? {};
+          else fail(missingPath(o.path.slice(0, k + 1), obj, fileLabel));
+        }
+        parent = obj[key];
+      }
+    } else {
+      fail(`${where} is ${JSON.stringify(parent)}, not an object or array`);
+    }
+  }
+  return top;
+}
+
+/** True when the schema has an object (and only an object) at this path. */
+function isObjectSection(path: ReadonlyArray<string | number>): boolean {
+  const at = schemasAt(Scenario, path);
+  return at.length > 0 && at.every((s) => objectShape(s) !== undefined);
+}
+
+function missingPath(path: ReadonlyArray<string | number>, parent: Record<string, unknown>, fileLabel: string): string {
+  const key = String(path[path.length - 1]);
+  const candidates = [...new Set([...Object.keys(parent), ...allowedKeysAt(Scenario, path.slice(0, -1), parent)])];
+  const suggestion = closest(key, candidates);
+  const hint = suggestion !== undefined ? ` (did you mean "${[...path.slice(0, -1), suggestion].join('.')}"?)` : '';
+  return `${path.join('.')} does not exist in ${fileLabel}${hint}; only the last part of the path may be new`;
+}

@@ -1,0 +1,197 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createProgress, renderBar } from '../../src/cli/progress.js';
+import { fmtCount, fmtMs, fmtRate, fmtShort, table } from '../../src/report/format.js';
+import { formatReport } from '../../src/report/terminal.js';
+import { resultFileName, resultJson, writeFileAtomic } from '../../src/report/write.js';
+import { tempDir } from '../cli/helpers.js';
+import { sampleResult } from './sample.js';
+
+/** The lines of one section: from its heading to the next blank line. */
+function section(report: string, heading: string): string[] {
+  const lines = report.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(heading));
+  expect(start, `section "${heading}"`).toBeGreaterThanOrEqual(0);
+  const end = lines.indexOf('', start);
+  return lines.slice(start + 1, end < 0 ? undefined : end);
+}
+
+describe('number formatting', () => {
+  it('milliseconds to 3 significant digits', () => {
+    expect(fmtMs(12.345)).toBe('12.3');
+    expect(fmtMs(0.012345)).toBe('0.0123');
+    expect(fmtMs(1.5)).toBe('1.5');
+    expect(fmtMs(999.6)).toBe('1000');
+    expect(fmtMs(1234.5)).toBe('1,235');
+    expect(fmtMs(0)).toBe('0');
+    expect(fmtMs(Number.NaN)).toBe('-');
+  });
+
+  it('counts and rates', () => {
+    expect(fmtCount(1604928)).toBe('1,604,928');
+    expect(fmtRate(12345.64)).toBe('12,345.6');
+    expect(fmtRate(12.3456)).toBe('12.35');
+    expect(fmtShort(8003681.5)).toBe('8M');
+    expect(fmtShort(45678)).toBe('45.7k');
+  });
+
+  it('tables align numbers right and names left', () => {
+    expect(table([['a', '1'], ['long name', '1,000']], { indent: 0 })).toEqual(['a              1', 'long name  1,000']);
+  });
+});
+
+describe('formatReport', () => {
+  const report = formatReport(sampleResult());
+
+  it('has a header with the scenario and its thread handling', () => {
+    expect(report.split('\n')[0]).toBe('tpsim 0.1.0: oltp sample/1');
+    const config = section(report, 'Configuration').join('\n');
+    expect(config).toContain('pool, flavor mysql, profile 8.4');
+    expect(config).toContain('thread_pool_size=16');
+    expect(config).toContain('thread_pool_stall_limit=6');
+    expect(config).toContain('16 cores');
+    expect(config).toContain('512 connections, 3 transaction types');
+    expect(config).toContain('10 s measured after 2 s warm-up, seed 42');
+  });
+
+  it('shows throughput like sysbench', () => {
+    const lines = section(report, 'Throughput');
+    expect(lines[0]).toMatch(/^ {2}transactions:\s+123,456 {2}\(12,345\.6 per sec\)$/);
+    expect(lines[1]).toMatch(/^ {2}statements:\s+1,604,928 {2}\(160,492\.8 per sec\)$/);
+    expect(lines[2]).toContain('min 12,000.0');
+    expect(lines[2]).toContain('max 12,500.5');
+  });
+
+  it('has a latency table with all, then each transaction', () => {
+    const lines = section(report, 'Transaction latency (ms)');
+    expect(lines[0].trim().split(/\s+/)).toEqual(['transaction', 'count', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max']);
+    expect(lines[1].trim().split(/\s+/)).toEqual(['all', '123,456', '41.5', '37.3', '74.6', '91.2', '170', '386', '829']);
+    expect(lines[2].trim().split(/\s+/)[0]).toBe('read_write');
+    expect(lines[3].trim().split(/\s+/)).toEqual(['report', '1,234', '1,235', '1,111', '2,222', '2,716', '5,061', '11,481', '24,690']);
+    // A transaction type with no completions shows dashes, never NaN.
+    expect(lines[4].trim().split(/\s+/)).toEqual(['never_ran', '0', '-', '-', '-', '-', '-', '-', '-']);
+    // Right-aligned: every row ends at the same column.
+    expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+  });
+
+  it('splits statement time into queue wait and execution', () => {
+    const lines = section(report, 'Statement queue wait vs execution (ms)');
+    expect(lines[0]).toContain('wait p99');
+    expect(lines[0]).toContain('exec p99');
+    const all = lines[1].trim().split(/\s+/);
+    expect(all.slice(0, 3)).toEqual(['all', '1,604,928', '0.0123']);
+    expect(all[all.length - 1]).toBe('4.7%');
+    expect(lines.map((l) => l.trim().split(/\s+/)[0])).toEqual(['statements', 'all', 'read_write', 'report']);
+  });
+
+  it('has a table per statement class', () => {
+    const lines = section(report, 'Statement latency by class (ms)');
+    expect(lines.map((l) => l.trim().split(/\s+/)[0])).toEqual(['statement', 'point_select', 'insert', 'report_select']);
+  });
+
+  it('shows threads and CPU', () => {
+    const threads = section(report, 'Threads').join('\n');
+    expect(threads).toMatch(/peak:\s+33/);
+    expect(threads).toMatch(/mean:\s+17.3/);
+    expect(threads).toMatch(/created:\s+40/);
+    expect(threads).toMatch(/peak memory:\s+33 MiB/);
+    const cpu = section(report, 'CPU').join('\n');
+    expect(cpu).toContain('77.1% (12.3 of 16 cores busy)');
+    expect(cpu).toMatch(/mean runnable:\s+14.2 threads/);
+  });
+
+  it('lists the counters aligned, under their source', () => {
+    const lines = section(report, 'Thread pool counters (performance_schema.tp_thread_group_stats, summed over 16 groups)');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/^ {2}QUERIES_EXECUTED_BY_QUERY_THREADS: {2}1,604,928$/);
+    expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+  });
+
+  it('ends with the engine line', () => {
+    const lines = report.trimEnd().split('\n');
+    expect(lines[lines.length - 1]).toBe('engine: 9,876,543 events in 1.23 s wall time (8M events/s)');
+  });
+
+  it('skips the counters when there are none (one thread per connection)', () => {
+    const r = sampleResult({ counters: {}, countersSource: '', countersByGroup: [] });
+    expect(formatReport(r)).not.toContain('counters');
+  });
+
+  it('has no colours unless asked, and no NaN or undefined anywhere', () => {
+    expect(report).not.toContain('\x1b[');
+    expect(report).not.toMatch(/NaN|undefined/);
+    expect(formatReport(sampleResult(), { color: true })).toContain('\x1b[1mThroughput\x1b[0m');
+  });
+});
+
+describe('result files', () => {
+  it('names the file after the scenario, safely', () => {
+    expect(resultFileName(sampleResult())).toBe('oltp-sample-1.json');
+    const r = sampleResult();
+    expect(resultFileName({ ...r, scenario: { ...r.scenario, name: '../../etc/passwd' } })).toBe('etc-passwd.json');
+    expect(resultFileName({ ...r, scenario: { ...r.scenario, name: '...' } })).toBe('result.json');
+  });
+
+  it('is pretty JSON with a final newline', () => {
+    const text = resultJson(sampleResult());
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(JSON.parse(text)).toEqual(sampleResult());
+  });
+
+  it('writes atomically into a new directory and leaves no temp file', () => {
+    const dir = join(tempDir(), 'a', 'b');
+    const path = join(dir, 'r.json');
+    writeFileAtomic(path, 'one\n');
+    writeFileAtomic(path, 'two\n');
+    expect(readFileSync(path, 'utf8')).toBe('two\n');
+    expect(readdirSync(dir)).toEqual(['r.json']);
+  });
+
+  it('removes the temp file when the write fails', () => {
+    const dir = tempDir();
+    const target = join(dir, 'taken');
+    mkdirSync(target); // renaming a file over a directory fails
+    expect(() => writeFileAtomic(target, 'x')).toThrow();
+    expect(readdirSync(dir)).toEqual(['taken']);
+    expect(existsSync(`${target}.${process.pid}.tmp`)).toBe(false);
+  });
+});
+
+describe('progress bar', () => {
+  it('renders within the terminal width', () => {
+    const bar = renderBar(0.5, 2, 60);
+    expect(bar).toMatch(/^sim: \[#+\.+\] +50% {2}eta 2 s$/);
+    expect(bar.length).toBeLessThan(60);
+  });
+
+  it('stays silent for the first second, redraws at most every 100 ms, and clears the line', () => {
+    let t = 0;
+    const writes: string[] = [];
+    const stream = { write: (s: string) => writes.push(s), columns: 80 } as unknown as NodeJS.WriteStream;
+    const p = createProgress(stream, true, () => t);
+    t = 500;
+    p.update(0.1);
+    expect(writes).toHaveLength(0);
+    t = 1100;
+    p.update(0.2);
+    t = 1150;
+    p.update(0.25);
+    t = 1250;
+    p.update(0.3);
+    expect(writes).toHaveLength(2);
+    p.finish();
+    expect(writes[2]).toBe('\r\x1b[K');
+  });
+
+  it('draws nothing when disabled (not a TTY)', () => {
+    let t = 0;
+    const writes: string[] = [];
+    const stream = { write: (s: string) => writes.push(s) } as unknown as NodeJS.WriteStream;
+    const p = createProgress(stream, false, () => t);
+    t = 5000;
+    p.update(0.5);
+    p.finish();
+    expect(writes).toHaveLength(0);
+  });
+});
