@@ -61,7 +61,7 @@ export function runCommand(args: RunArgs): void {
   if (args.json) process.stdout.write(json);
   else if (!args.quiet) {
     const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
-    process.stdout.write(formatReport(result, { color }));
+    process.stdout.write(`${formatReport(result, { color })}\n`);
     process.stderr.write(`result written to ${path}\n`);
   }
 }

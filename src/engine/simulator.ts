@@ -9,6 +9,19 @@ export interface EventHandler {
   handleEvent(kind: number, target: number, arg: number): void;
 }
 
+/**
+ * A component that keeps its own next event time instead of scheduling events, because it
+ * would otherwise reschedule on almost every change (a processor-sharing CPU does). The
+ * simulator compares `nextTime` with the event queue's head on every step; at equal times the
+ * queued event goes first. Infinity means "nothing pending".
+ */
+export interface TimedSource {
+  readonly nextTime: number;
+  fire(): void;
+}
+
+const IDLE_SOURCE: TimedSource = { nextTime: Infinity, fire() {} };
+
 /** Simulated time is a float64 number of microseconds. */
 export class Simulator {
   now = 0;
@@ -16,6 +29,13 @@ export class Simulator {
   private readonly queue = new EventQueue(4096);
   private readonly handlers: EventHandler[] = [];
   private stopped = false;
+  private source: TimedSource = IDLE_SOURCE;
+
+  /** Attaches the one timed source (see TimedSource). */
+  attachSource(source: TimedSource): void {
+    if (this.source !== IDLE_SOURCE) throw new Error('a timed source is already attached');
+    this.source = source;
+  }
 
   /** Registers a component; the returned id is passed to schedule(). */
   register(handler: EventHandler): number {
@@ -53,14 +73,25 @@ export class Simulator {
   run(until: number, onProgress?: (now: number) => void, progressEvery = 1 << 20): void {
     const q = this.queue;
     const handlers = this.handlers;
+    const source = this.source;
     this.stopped = false;
     let nextProgress = this.events + progressEvery;
-    while (!this.stopped && q.size > 0 && q.peekTime() <= until) {
-      q.pop();
-      this.now = q.topTime;
-      this.events++;
-      const code = q.topCode;
-      handlers[code >> 8].handleEvent(code & 255, q.topTarget, q.topArg);
+    while (!this.stopped) {
+      const tq = q.peekTime();
+      const ts = source.nextTime;
+      if (ts < tq) {
+        if (ts > until) break;
+        this.now = ts;
+        this.events++;
+        source.fire();
+      } else {
+        if (tq > until || q.size === 0) break;
+        q.pop();
+        this.now = q.topTime;
+        this.events++;
+        const code = q.topCode;
+        handlers[code >> 8].handleEvent(code & 255, q.topTarget, q.topArg);
+      }
       if (onProgress !== undefined && this.events >= nextProgress) {
         nextProgress = this.events + progressEvery;
         onProgress(this.now);

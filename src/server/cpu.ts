@@ -1,4 +1,4 @@
-import type { EventHandler, Simulator } from '../engine/simulator.js';
+import type { Simulator, TimedSource } from '../engine/simulator.js';
 import { growFloat64, growInt32 } from '../engine/grow.js';
 import type { RateFunction } from './contention.js';
 
@@ -7,19 +7,17 @@ export interface CpuClient {
   onCpuDone(thread: number): void;
 }
 
-const DONE = 0;
-
 /**
  * Processor sharing among runnable threads, with a contention-dependent rate, by a virtual
  * clock: V advances at the per-thread rate r(n), a burst of w started at V0 ends when V reaches
  * V0 + w. A start or an end costs O(log n) (a binary heap of finish tags), never a pass over all
  * runnable threads. Rates for each n are cached in a table.
  */
-export class Cpu implements EventHandler {
-  private readonly id: number;
+export class Cpu implements TimedSource {
+  /** Time of the next burst completion (Infinity when idle); the simulator polls it. */
+  nextTime = Infinity;
   private v = 0;
   private lastT = 0;
-  private gen = 0;
   private dispatching = false;
 
   // Heap of (finish tag, seq, thread).
@@ -43,7 +41,7 @@ export class Cpu implements EventHandler {
     private readonly rate: RateFunction,
     private readonly client: CpuClient,
   ) {
-    this.id = sim.register(this);
+    sim.attachSource(this);
   }
 
   /** Number of threads that currently want the CPU. */
@@ -59,8 +57,7 @@ export class Cpu implements EventHandler {
     if (!this.dispatching) this.reschedule();
   }
 
-  handleEvent(_kind: number, _target: number, gen: number): void {
-    if (gen !== this.gen) return;
+  fire(): void {
     this.advance();
     // The event was timed for the smallest tag; rounding must not leave it a hair short.
     if (this.tags[0] > this.v) this.v = this.tags[0];
@@ -114,10 +111,12 @@ export class Cpu implements EventHandler {
   }
 
   private reschedule(): void {
-    this.gen = (this.gen + 1) | 0;
-    if (this.n === 0) return;
+    if (this.n === 0) {
+      this.nextTime = Infinity;
+      return;
+    }
     const dt = (this.tags[0] - this.v) / this.rateFor(this.n);
-    this.sim.schedule(dt > 0 ? dt : 0, this.id, DONE, 0, this.gen);
+    this.nextTime = this.sim.now + (dt > 0 ? dt : 0);
   }
 
   private heapPush(tag: number, thread: number): void {
