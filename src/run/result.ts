@@ -48,8 +48,11 @@ export interface RunResult {
   execution: LatencyGroup;
   /** Per statement class: client-observed statement response time. */
   statements: Record<string, LatencyStats>;
-  /** Completed transactions per 1 s interval of the measured window. */
-  timeline: { intervalSeconds: number; tps: number[]; threads: number[] };
+  /**
+   * Per 1 s interval of the measured window: completed transactions, and at the start of each
+   * interval the worker thread count and the thread handling's gauges (queue lengths, ...).
+   */
+  timeline: { intervalSeconds: number; tps: number[]; threads: number[]; gauges: Record<string, number[]> };
   threads: {
     /** Peak and time-weighted mean of worker threads (pool query threads, or connection threads). */
     peak: number;

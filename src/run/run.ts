@@ -33,6 +33,8 @@ const SAMPLE = 1;
 class RunClock implements EventHandler {
   readonly id: number;
   readonly threadSeries: number[] = [];
+  readonly gaugeSeries: number[][];
+  private readonly gaugeBuf: Float64Array;
   private counterBase: Float64Array[] = [];
 
   constructor(
@@ -43,6 +45,8 @@ class RunClock implements EventHandler {
     private readonly handling: ThreadHandling,
   ) {
     this.id = sim.register(this);
+    this.gaugeSeries = handling.gaugeNames.map(() => []);
+    this.gaugeBuf = new Float64Array(handling.gaugeNames.length);
   }
 
   handleEvent(kind: number): void {
@@ -54,6 +58,8 @@ class RunClock implements EventHandler {
       for (let g = 0; g < this.handling.groupCount; g++) this.counterBase.push(this.handling.groupCounters(g).slice());
     }
     this.threadSeries.push(this.threads.live);
+    this.handling.sampleGauges(this.gaugeBuf);
+    this.gaugeBuf.forEach((v, i) => this.gaugeSeries[i].push(v));
     this.sim.schedule(1e6, this.id, SAMPLE, 0, 0);
   }
 
@@ -153,7 +159,12 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
     queueWait: { all: m.queueAll.stats(), byTransaction: byTx(m.queueBy) },
     execution: { all: m.execAll.stats(), byTransaction: byTx(m.execBy) },
     statements,
-    timeline: { intervalSeconds: 1, tps: m.tpsSeries.slice(0, Math.ceil(seconds)), threads: clock.threadSeries.slice(0, Math.ceil(seconds)) },
+    timeline: {
+      intervalSeconds: 1,
+      tps: m.tpsSeries.slice(0, Math.ceil(seconds)),
+      threads: clock.threadSeries.slice(0, Math.ceil(seconds)),
+      gauges: Object.fromEntries(handling.gaugeNames.map((g, i) => [g, clock.gaugeSeries[i].slice(0, Math.ceil(seconds))])),
+    },
     threads: {
       peak,
       mean: round6(threads.meanLive()),

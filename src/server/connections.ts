@@ -18,6 +18,8 @@ export class ConnectionTable {
   readonly waitReported: Uint8Array;
   /** 1 if a transaction is open when the statement arrives (thd_is_transaction_active). */
   readonly trxActive: Uint8Array;
+  /** 1 if a transaction is still open after the statement ends (a later one will follow). */
+  readonly trxOpenAfter: Uint8Array;
   /** Time the current request reached the server. */
   readonly arrival: Float64Array;
   /** Time a thread started executing it. */
@@ -30,6 +32,7 @@ export class ConnectionTable {
     this.waitType = new Int32Array(count * MAX_WAITS_PER_STATEMENT);
     this.waitReported = new Uint8Array(count * MAX_WAITS_PER_STATEMENT);
     this.trxActive = new Uint8Array(count);
+    this.trxOpenAfter = new Uint8Array(count);
     this.arrival = new Float64Array(count);
     this.start = new Float64Array(count);
   }

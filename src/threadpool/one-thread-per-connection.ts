@@ -10,6 +10,7 @@ export class OneThreadPerConnection implements ThreadHandling {
   readonly counterNames: readonly string[] = [];
   readonly counterSource = '';
   readonly groupCount = 0;
+  readonly gaugeNames: readonly string[] = ['threads'];
   private connThread = new Int32Array(0);
 
   constructor(
@@ -32,6 +33,10 @@ export class OneThreadPerConnection implements ThreadHandling {
 
   statementDone(_thread: number, conn: number): void {
     this.sink.onStatementDone(conn);
+  }
+
+  sampleGauges(out: Float64Array): void {
+    out[0] = this.connThread.length;
   }
 
   groupCounters(): Float64Array {

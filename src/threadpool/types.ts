@@ -23,4 +23,8 @@ export interface ThreadHandling extends ExecutionObserver {
   readonly groupCount: number;
   /** Current cumulative counter values of one group (index into counterNames). */
   groupCounters(group: number): Float64Array;
+  /** Instantaneous state, summed over groups (e.g. queue lengths, active threads). */
+  readonly gaugeNames: readonly string[];
+  /** Writes the current gauge values (index into gaugeNames) into `out`. */
+  sampleGauges(out: Float64Array): void;
 }

@@ -1,8 +1,9 @@
 import type { EventHandler, Simulator } from '../engine/simulator.js';
 import { type Rng, stream } from '../engine/random.js';
-import { type ConnectionTable, MAX_WAITS_PER_STATEMENT } from '../server/connections.js';
+import type { ConnectionTable } from '../server/connections.js';
 import type { Measurements } from '../stats/measurements.js';
 import type { StatementSink, ThreadHandling } from '../threadpool/types.js';
+import { drawStatementWork, pickTransaction } from './statement-work.js';
 import type { CompiledWorkload } from './templates.js';
 
 const ARRIVE = 0;
@@ -71,11 +72,7 @@ export class ClosedLoopClients implements EventHandler, StatementSink {
   }
 
   private beginTransaction(conn: number, sendAt: number): void {
-    const u = this.rngs[conn]();
-    const mix = this.w.mix;
-    let t = 0;
-    while (t < mix.length - 1 && u >= mix[t]) t++;
-    this.txn[conn] = t;
+    this.txn[conn] = pickTransaction(this.w, this.rngs[conn]());
     this.step[conn] = 0;
     this.txnStart[conn] = sendAt;
     this.send(conn, sendAt);
@@ -83,28 +80,9 @@ export class ClosedLoopClients implements EventHandler, StatementSink {
 
   /** Draws the statement's work and schedules its arrival at the server. */
   private send(conn: number, sendAt: number): void {
-    const rng = this.rngs[conn];
     const tx = this.w.transactions[this.txn[conn]];
-    const step = this.step[conn];
-    const stmt = this.w.statements[tx.steps[step]];
-    const half = this.w.rtt.sample(rng) / 2;
+    const half = drawStatementWork(this.w, tx, this.step[conn], this.rngs[conn], this.conns, conn);
     this.rttHalf[conn] = half;
-    const conns = this.conns;
-    conns.cpu[conn] = stmt.cpu.sample(rng);
-    // thd_is_transaction_active: statements after BEGIN, up to and including COMMIT.
-    conns.trxActive[conn] = tx.explicit && step > 0 ? 1 : 0;
-    let k = 0;
-    const base = conn * MAX_WAITS_PER_STATEMENT;
-    for (let i = 0; i < stmt.waits.length; i++) {
-      const w = stmt.waits[i];
-      if (w.probability >= 1 || rng() < w.probability) {
-        conns.waitLatency[base + k] = w.latency.sample(rng);
-        conns.waitType[base + k] = w.type;
-        conns.waitReported[base + k] = w.reported ? 1 : 0;
-        k++;
-      }
-    }
-    conns.waitCount[conn] = k;
     this.sim.scheduleAt(sendAt + half, this.id, ARRIVE, conn, 0);
   }
 }

@@ -36,7 +36,7 @@ export function sampleResult(overrides: Partial<RunResult> = {}): RunResult {
     queueWait: { all: stats(1604928, 0.0123), byTransaction: { read_write: stats(1603694, 0.012), report: stats(1234, 0.5) } },
     execution: { all: stats(1604928, 0.25), byTransaction: { read_write: stats(1603694, 0.2), report: stats(1234, 42) } },
     statements: { point_select: stats(1222220, 0.3), insert: stats(122222, 0.4), report_select: stats(1234, 45) },
-    timeline: { intervalSeconds: 1, tps: [12000, 12500.5, 12345], threads: [16, 17, 18] },
+    timeline: { intervalSeconds: 1, tps: [12000, 12500.5, 12345], threads: [16, 17, 18], gauges: { queued_queries: [3, 0, 5] } },
     threads: { peak: 33, mean: 17.25, created: 40, peakMemoryMiB: 33 },
     cpu: { cores: 16, busyCores: 12.34, utilization: 0.771, meanRunnable: 14.2 },
     counters: { CONNECTIONS_STARTED: 512, QUERIES_EXECUTED_BY_QUERY_THREADS: 1604928, STALL_LIMIT_REACHED: 7 },

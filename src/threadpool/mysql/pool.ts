@@ -122,6 +122,16 @@ export class MysqlGroup {
 export class MysqlThreadPool implements ThreadHandling, EventHandler {
   readonly counterNames: readonly string[] = MYSQL_COUNTERS;
   readonly counterSource = 'performance_schema.tp_thread_group_stats';
+  /** tp_thread_group_state columns (lower case), summed over groups. */
+  readonly gaugeNames: readonly string[] = [
+    'queued_queries',
+    'queued_transactions',
+    'active_thread_count',
+    'stalled_thread_count',
+    'thread_count',
+    'consumer_threads',
+    'reserve_threads',
+  ];
   readonly groups: MysqlGroup[];
   private readonly id: number;
   private readonly highlyConcurrent: boolean;
@@ -170,6 +180,19 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
 
   groupCounters(group: number): Float64Array {
     return this.groups[group].counters;
+  }
+
+  sampleGauges(out: Float64Array): void {
+    out.fill(0);
+    for (const G of this.groups) {
+      out[0] += G.high.size;
+      out[1] += G.low.size;
+      out[2] += G.threadsActive;
+      out[3] += G.stalledThreads;
+      out[4] += G.numQueryThreads;
+      out[5] += G.consumers.size;
+      out[6] += G.reserves.size;
+    }
   }
 
   threadState(t: number): ThreadState {
