@@ -5,6 +5,9 @@ import { hideBin } from 'yargs/helpers';
 import { closest } from '../workload/errors.js';
 import { runCommand, schemaCommand, validateCommand } from './commands.js';
 import { UsageError, describeError } from './errors.js';
+import { mergeCommand, sweepCommand } from './sweep.js';
+import { plotCommand, plotRunResult } from './plot.js';
+import { PLOT_KINDS } from '../report/plot.js';
 
 /**
  * Exit codes: 0 ok; 2 the user's input is wrong (scenario file, override, usage); 1 the simulation
@@ -40,6 +43,17 @@ function guarded<A>(fn: (args: A) => void): (args: A) => void {
   };
 }
 
+/** guarded() for commands that run asynchronously (sweeps on worker threads). */
+function guardedAsync<A>(fn: (args: A) => Promise<void>): (args: A) => Promise<void> {
+  return async (args) => {
+    try {
+      await fn(args);
+    } catch (e) {
+      report(e);
+    }
+  };
+}
+
 /** A repeated string option arrives as a string or an array; commands want an array. */
 function strings(v: unknown): string[] {
   if (v === undefined) return [];
@@ -53,7 +67,7 @@ const setOption = {
   coerce: strings,
 } as const;
 
-const COMMANDS = ['run', 'validate', 'schema'];
+const COMMANDS = ['run', 'validate', 'schema', 'sweep', 'merge', 'plot'];
 
 function usageMessage(msg: string, argv: readonly string[]): string {
   let text = /[.?!]$/.test(msg) ? msg : `${msg}.`;
@@ -84,12 +98,13 @@ export async function main(argv: string[]): Promise<void> {
           .option('json', { type: 'boolean', description: 'Print the result as one JSON object instead of the summary' })
           .option('out', { type: 'string', default: 'results', requiresArg: true, description: 'Directory for the result file' })
           .option('quiet', { type: 'boolean', description: 'Print nothing; only write the result file' })
+          .option('plot', { type: 'boolean', description: 'Also write the standard charts beside the result (<name>.<kind>.png, <name>.html)' })
           .conflicts('json', 'quiet')
           .example('$0 run scenarios/oltp.json --seed 7', 'run with another seed')
           .example('$0 run scenarios/oltp.json --set threadHandling.thread_pool_size=32', 'change one setting')
           .example('$0 run scenarios/oltp.json --set workload.transactions.0.weight=3 --json', 'print JSON'),
-      guarded((a) =>
-        runCommand({
+      guardedAsync(async (a) => {
+        const { result, path } = runCommand({
           scenario: a.scenario,
           set: strings(a.set),
           seed: a.seed,
@@ -97,6 +112,41 @@ export async function main(argv: string[]): Promise<void> {
           warmup: a.warmup,
           json: a.json === true,
           out: a.out,
+          quiet: a.quiet === true,
+        });
+        if (a.plot === true) {
+          const written = await plotRunResult(result, path);
+          if (a.quiet !== true && a.json !== true) process.stderr.write(`charts written: ${written.join(', ')}\n`);
+        }
+      }),
+    )
+    .command(
+      'plot <files..>',
+      'Chart result or sweep files: vega-lite spec, SVG, PNG or offline HTML (by --out ending)',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true, description: 'Result files (several: compared) or sweep files' })
+          .option('kind', { type: 'string', requiresArg: true, choices: PLOT_KINDS, description: 'Chart (results: cdf, ladder, split, timeline; sweeps: sweep, heatmap)' })
+          .option('out', { type: 'string', requiresArg: true, description: 'Output file: .vl.json, .svg, .png or .html (default: <input>.<kind>.svg)' })
+          .option('group', { type: 'string', requiresArg: true, choices: ['latency', 'queueWait', 'execution'], description: 'Distribution for cdf and ladder (default: latency)' })
+          .option('metric', { type: 'string', requiresArg: true, description: 'Heatmap colour, or the sweep chart\'s second panel (default p99)' })
+          .option('x', { type: 'string', requiresArg: true, description: 'Sweep parameter on the x axis (default: the first varied)' })
+          .option('y', { type: 'string', requiresArg: true, description: 'Heatmap parameter on the y axis (default: the second varied)' })
+          .option('title', { type: 'string', requiresArg: true, description: 'Chart title' })
+          .option('quiet', { type: 'boolean', description: 'Print nothing' })
+          .example('$0 plot results/oltp.json --kind cdf --out oltp-cdf.png', 'latency CDF as PNG')
+          .example('$0 plot results/oltp.json results/oltp-no-pool.json --kind ladder --out cmp.svg', 'compare two runs')
+          .example('$0 plot results/sweep/sweep.json --kind heatmap --out heat.html', 'interactive heatmap, works offline'),
+      guardedAsync((a) =>
+        plotCommand({
+          files: strings(a.files),
+          kind: a.kind,
+          out: a.out,
+          group: a.group,
+          metric: a.metric,
+          x: a.x,
+          y: a.y,
+          title: a.title,
           quiet: a.quiet === true,
         }),
       ),
@@ -109,6 +159,52 @@ export async function main(argv: string[]): Promise<void> {
           .positional('scenario', { type: 'string', demandOption: true, description: 'Scenario file (JSON)' })
           .option('set', setOption),
       guarded((a) => validateCommand({ scenario: a.scenario, set: strings(a.set) })),
+    )
+    .command(
+      'sweep <scenario>',
+      'Run a scenario over a grid of settings (in parallel; resumable; shardable)',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true, description: 'Scenario file (JSON)' })
+          .option('vary', {
+            type: 'string',
+            requiresArg: true,
+            coerce: strings,
+            description: 'A scenario path and its values: path=v1,v2,... or path=start..end:step (repeat for a grid)',
+          })
+          .option('set', setOption)
+          .option('out', { type: 'string', default: 'results/sweep', requiresArg: true, description: 'Directory for the sweep and its point results' })
+          .option('workers', { type: 'number', requiresArg: true, description: 'Points run at once (default: the number of cores)' })
+          .option('shard', { type: 'string', requiresArg: true, description: 'Run only slice i of n of the grid (0-based), e.g. 0/4; join with sim merge' })
+          .option('sort', { type: 'string', requiresArg: true, description: 'Sort the table by tps, mean, p50, p95, p99, p999, queueWaitMean, peakThreads or a varied path' })
+          .option('json', { type: 'boolean', description: 'Print the sweep file as JSON instead of the table' })
+          .option('quiet', { type: 'boolean', description: 'Print nothing; only write the files' })
+          .conflicts('json', 'quiet')
+          .example('$0 sweep scenarios/oltp.json --vary threadHandling.thread_pool_size=8,16,32 --vary workload.connections=64,512', 'a 3 x 2 grid')
+          .example('$0 sweep scenarios/oltp.json --vary threadHandling.thread_pool_stall_limit=2..10:2 --sort p99', 'a range, best p99 first'),
+      guardedAsync((a) =>
+        sweepCommand({
+          scenario: a.scenario,
+          set: strings(a.set),
+          vary: strings(a.vary),
+          out: a.out,
+          workers: a.workers,
+          shard: a.shard,
+          sort: a.sort,
+          json: a.json === true,
+          quiet: a.quiet === true,
+        }),
+      ),
+    )
+    .command(
+      'merge <dirs..>',
+      'Join the sweep files of shards (directories or files) into one sweep',
+      (y) =>
+        y
+          .positional('dirs', { type: 'string', array: true, demandOption: true, description: 'Sweep directories or sweep-*.json files' })
+          .option('out', { type: 'string', default: 'results/sweep', requiresArg: true, description: 'Directory for the merged sweep.json and .csv' })
+          .option('quiet', { type: 'boolean', description: 'Print nothing' }),
+      guarded((a) => mergeCommand({ dirs: strings(a.dirs), out: a.out, quiet: a.quiet === true })),
     )
     .command(
       'schema',

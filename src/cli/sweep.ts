@@ -1,0 +1,106 @@
+import { availableParallelism } from 'node:os';
+import { fmtCount, fmtMs, fmtRate, table } from '../report/format.js';
+import type { SweepFile, SweepSummary } from '../report/sweep-file.js';
+import { type Axis, parseShard, parseVary } from '../sweep/grid.js';
+import { mergeSweeps, runSweep, sweepFilesIn } from '../sweep/sweep.js';
+import { ScenarioError } from '../workload/errors.js';
+import { SimulationFailed, UsageError } from './errors.js';
+import { createProgress } from './progress.js';
+
+export interface SweepArgs {
+  scenario: string;
+  set: string[];
+  vary: string[];
+  out: string;
+  workers?: number;
+  shard?: string;
+  sort?: string;
+  json: boolean;
+  quiet: boolean;
+}
+
+const SORT_KEYS: ReadonlyArray<keyof SweepSummary> = ['tps', 'mean', 'p50', 'p95', 'p99', 'p999', 'queueWaitMean', 'peakThreads'];
+
+export async function sweepCommand(a: SweepArgs): Promise<void> {
+  if (a.vary.length === 0) throw new UsageError('sim sweep needs at least one --vary path=v1,v2,... (or path=start..end:step).');
+  const axes: Axis[] = a.vary.map((v) => parseVary(v));
+  const sort = a.sort;
+  if (sort !== undefined && !SORT_KEYS.includes(sort as keyof SweepSummary) && !axes.some((x) => x.path === sort)) {
+    throw new UsageError(`--sort ${sort}: expected one of ${SORT_KEYS.join(', ')} or a varied path.`);
+  }
+  const workers = a.workers ?? availableParallelism();
+  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers ${a.workers}: expected a whole number >= 1.`);
+  const progress = createProgress(process.stderr, !a.quiet && !a.json && process.stderr.isTTY === true);
+  let run;
+  try {
+    run = await runSweep({
+      file: a.scenario,
+      sets: a.set,
+      axes,
+      outDir: a.out,
+      workers,
+      shard: a.shard === undefined ? undefined : parseShard(a.shard),
+      onProgress: (done, total) => progress.update(total === 0 ? 1 : done / total),
+    });
+  } catch (e) {
+    if (e instanceof ScenarioError || e instanceof UsageError) throw e;
+    throw new SimulationFailed(e);
+  } finally {
+    progress.finish();
+  }
+  if (a.json) {
+    process.stdout.write(`${JSON.stringify(run.sweep, null, 2)}\n`);
+    return;
+  }
+  if (a.quiet) return;
+  process.stdout.write(`${formatSweep(run.sweep, sort)}\n`);
+  process.stderr.write(
+    `${run.sweep.points.length} points (${run.ran} run, ${run.reused} reused) in ${run.wallSeconds.toFixed(1)} s on ${Math.min(workers, Math.max(1, run.ran))} workers; sweep written to ${run.path}\n`,
+  );
+}
+
+export function mergeCommand(a: { dirs: string[]; out: string; quiet: boolean }): void {
+  const files = sweepFilesIn(a.dirs);
+  if (files.length === 0) throw new UsageError(`no sweep files (sweep.json, sweep-shard-*.json) in ${a.dirs.join(', ')}.`);
+  const { sweep, path } = mergeSweeps(files, a.out);
+  if (!a.quiet) {
+    process.stdout.write(`${formatSweep(sweep)}\n`);
+    process.stderr.write(`${files.length} files, ${sweep.points.length} points merged into ${path}\n`);
+  }
+}
+
+/** One row per point: the varied values, then the key figures; CIs when the points have them. */
+export function formatSweep(sweep: SweepFile, sort?: string): string {
+  const points = [...sweep.points];
+  if (sort !== undefined) {
+    const key = (p: (typeof points)[number]): number | string =>
+      sort in p.values ? (p.values[sort] as number | string) : (p.summary[sort as keyof SweepSummary] as number);
+    points.sort((x, y) => {
+      const a = key(x);
+      const b = key(y);
+      // Throughput: best (highest) first; everything else: lowest first.
+      const c = typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
+      return sort === 'tps' ? -c : c;
+    });
+  }
+  const short = (p: string): string => p.split('.').pop() ?? p;
+  const ci = (p: (typeof points)[number], f: keyof SweepSummary, fmt: (n: number) => string): string => {
+    const c = p.summary.ci95?.[f];
+    const v = fmt(p.summary[f] as number);
+    return c === undefined ? v : `${v} ±${fmt((c[1] - c[0]) / 2)}`;
+  };
+  const header = [...sweep.parameters.map(short), 'tps', 'mean ms', 'p50', 'p95', 'p99', 'p99.9', 'queue ms', 'threads'];
+  const rows = points.map((p) => [
+    ...sweep.parameters.map((k) => String(p.values[k])),
+    ci(p, 'tps', fmtRate),
+    ci(p, 'mean', fmtMs),
+    fmtMs(p.summary.p50),
+    fmtMs(p.summary.p95),
+    ci(p, 'p99', fmtMs),
+    fmtMs(p.summary.p999),
+    fmtMs(p.summary.queueWaitMean),
+    fmtCount(p.summary.peakThreads),
+  ]);
+  const align = header.map((_, i) => (i < sweep.parameters.length ? 'l' : 'r') as 'l' | 'r');
+  return [`sweep of ${sweep.scenario} over ${sweep.parameters.join(' x ')}`, ...table([header, ...rows], { align })].join('\n');
+}

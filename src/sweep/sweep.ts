@@ -1,0 +1,166 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { buildSweep, type SweepFile, type SweepSummary } from '../report/sweep-file.js';
+import { writeFileAtomic } from '../report/write.js';
+import type { RunResult } from '../run/result.js';
+import { type Axis, type PointValues, expandGrid, pointId, pointSets } from './grid.js';
+import { type PointTask, isDone, pointScenario, runPoint } from './point.js';
+import { runOnWorkers } from './pool.js';
+import type { PointOutcome } from './worker.js';
+
+export interface SweepOptions {
+  file: string;
+  /** Overrides applied to every point before the varied values. */
+  sets: string[];
+  axes: Axis[];
+  outDir: string;
+  workers: number;
+  shard?: { index: number; count: number };
+  /** Told after each point (finished counts skipped points too). */
+  onProgress?: (finished: number, total: number) => void;
+}
+
+export interface SweepRun {
+  sweep: SweepFile;
+  path: string;
+  ran: number;
+  reused: number;
+  wallSeconds: number;
+}
+
+/**
+ * Runs every grid point (or one shard of them) and writes the sweep file. Every point keeps
+ * the scenario's seed, so all points see the same workload (common random numbers): the
+ * difference between two points is the setting, not the noise. Points whose result file is
+ * already there, complete and of the same scenario, are reused, so a killed sweep started
+ * again runs only what is missing.
+ */
+export async function runSweep(o: SweepOptions): Promise<SweepRun> {
+  const started = process.hrtime.bigint();
+  const grid = expandGrid(o.axes);
+  const all = grid.map((values, index) => ({ index, values }));
+  const shard = o.shard;
+  const mine = shard === undefined ? all : all.filter((p) => p.index % shard.count === shard.index);
+  const pointsDir = join(o.outDir, 'points');
+  // Validate every point before running any: a bad value is a usage error, not a half sweep.
+  const tasks = mine.map(({ index, values }) => {
+    const task: PointTask = { index, file: o.file, sets: [...o.sets, ...pointSets(values)], out: join(pointsDir, `${pointId(index, values)}.json`) };
+    return { task, values, scenario: pointScenario(task) };
+  });
+  const todo = tasks.filter((t) => !isDone(t.task.out, t.scenario));
+  const reused = tasks.length - todo.length;
+  o.onProgress?.(reused, tasks.length);
+  const report = (_o: PointOutcome, finished: number): void => o.onProgress?.(reused + finished, tasks.length);
+  let outcomes: PointOutcome[];
+  if (o.workers <= 1) {
+    outcomes = [];
+    for (const t of todo) {
+      runPoint(t.task);
+      outcomes.push({ index: t.task.index, ok: true });
+      report(outcomes[outcomes.length - 1], outcomes.length);
+    }
+  } else {
+    outcomes = await runOnWorkers(
+      todo.map((t) => t.task),
+      o.workers,
+      report,
+    );
+  }
+  const failed = outcomes.find((x) => !x.ok);
+  if (failed !== undefined) throw new Error(`point ${failed.index} failed: ${failed.error ?? 'unknown error'}`);
+
+  const name = tasks[0]?.scenario.name ?? basename(o.file);
+  const sweepPath = join(o.outDir, o.shard === undefined ? 'sweep.json' : `sweep-shard-${o.shard.index}-of-${o.shard.count}.json`);
+  const sweep = buildSweep(
+    name,
+    o.axes.map((a) => a.path),
+    tasks.map((t) => ({ values: t.values, result: relative(dirname(sweepPath), t.task.out), run: readResult(t.task.out) })),
+  );
+  writeSweepFiles(sweepPath, sweep);
+  return { sweep, path: sweepPath, ran: todo.length, reused, wallSeconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+function readResult(path: string): RunResult {
+  return JSON.parse(readFileSync(path, 'utf8')) as RunResult;
+}
+
+/** The sweep as JSON and, beside it, as CSV (one row per point) for spreadsheets. */
+export function writeSweepFiles(path: string, sweep: SweepFile): void {
+  writeFileAtomic(path, `${JSON.stringify(sweep, null, 2)}\n`);
+  writeFileAtomic(path.replace(/\.json$/, '.csv'), sweepCsv(sweep));
+}
+
+const CSV_FIELDS: Array<keyof SweepSummary> = ['tps', 'mean', 'p50', 'p95', 'p99', 'p999', 'queueWaitMean', 'peakThreads'];
+
+export function sweepCsv(sweep: SweepFile): string {
+  const ciFields = [...new Set(sweep.points.flatMap((p) => Object.keys(p.summary.ci95 ?? {})))];
+  const header = [...sweep.parameters, ...CSV_FIELDS, ...ciFields.flatMap((f) => [`${f}_ci95_lo`, `${f}_ci95_hi`]), 'result'];
+  const cell = (v: unknown): string => {
+    const s = String(v ?? '');
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const rows = sweep.points.map((p) => [
+    ...sweep.parameters.map((k) => p.values[k]),
+    ...CSV_FIELDS.map((f) => p.summary[f]),
+    ...ciFields.flatMap((f): Array<number | string> => p.summary.ci95?.[f] ?? ['', '']),
+    p.result,
+  ]);
+  return `${[header, ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`;
+}
+
+/**
+ * Joins sweep files of shards (or of separate runs of one grid) into one sweep file in
+ * `outDir`; point result paths are rewritten relative to it. Points that appear twice (same
+ * values) are kept once.
+ */
+export function mergeSweeps(paths: readonly string[], outDir: string): { sweep: SweepFile; path: string } {
+  if (paths.length === 0) throw new Error('no sweep files to merge');
+  const out = join(outDir, 'sweep.json');
+  const files = paths.map((p) => ({ path: p, sweep: JSON.parse(readFileSync(p, 'utf8')) as SweepFile }));
+  const first = files[0].sweep;
+  for (const f of files) {
+    if (f.sweep.kind !== 'tpsim-sweep') throw new Error(`${f.path} is not a tpsim sweep file`);
+    if (JSON.stringify(f.sweep.parameters) !== JSON.stringify(first.parameters) || f.sweep.scenario !== first.scenario) {
+      throw new Error(`${f.path} sweeps ${f.sweep.parameters.join(', ')} of ${f.sweep.scenario}, not ${first.parameters.join(', ')} of ${first.scenario}`);
+    }
+  }
+  const seen = new Set<string>();
+  const points = files.flatMap((f) =>
+    f.sweep.points
+      .map((p) => ({ ...p, result: relative(outDir, join(dirname(f.path), p.result)) }))
+      .filter((p) => {
+        const key = JSON.stringify(first.parameters.map((k) => p.values[k]));
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      }),
+  );
+  const merged: SweepFile = { ...first, points: sortPoints(points, first.parameters) };
+  writeSweepFiles(out, merged);
+  return { sweep: merged, path: out };
+}
+
+function sortPoints<P extends { values: PointValues }>(points: P[], params: readonly string[]): P[] {
+  const cmp = (a: unknown, b: unknown): number =>
+    typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
+  return [...points].sort((a, b) => {
+    for (const k of params) {
+      const c = cmp(a.values[k], b.values[k]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+}
+
+/** The sweep files named, or found in the named directories (for `sim merge <dirs...>`). */
+export function sweepFilesIn(args: readonly string[]): string[] {
+  return args.flatMap((a) => {
+    if (a.endsWith('.json')) return [a];
+    if (!existsSync(a)) throw new Error(`${a}: no such directory`);
+    // Sorted, so the merge order (and the merged file) does not depend on the filesystem.
+    return readdirSync(a)
+      .filter((n) => /^sweep(-shard-\d+-of-\d+)?\.json$/.test(n))
+      .sort()
+      .map((n) => join(a, n));
+  });
+}
