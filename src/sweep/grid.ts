@@ -5,7 +5,32 @@ export type GridValue = number | string | boolean;
 /** One varied scenario path and the values it takes. */
 export interface Axis {
   path: string;
+  /** What the sweep file and tables show for each value. */
   values: GridValue[];
+  /** What is set at each value when it differs from `values` (named variants: objects). */
+  settings?: unknown[];
+}
+
+/**
+ * An axis from a scenario's `sweep.vary` entry or a JSON `--vary` value: an array of values, a
+ * range string "start..end:step", or an object of named variants ({"pool": {...}, "no-pool":
+ * {...}}) whose names label the points and whose values are set.
+ */
+export function axisFrom(path: string, spec: unknown, source: string): Axis {
+  if (typeof spec === 'string') return parseVary(`${path}=${spec}`, source);
+  if (Array.isArray(spec)) {
+    if (spec.length === 0) throw new ScenarioError(source, `${source}: ${path} has no values`);
+    const scalar = spec.every((v) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean');
+    return scalar
+      ? { path, values: spec as GridValue[] }
+      : { path, values: spec.map((v) => JSON.stringify(v)), settings: spec };
+  }
+  if (typeof spec === 'object' && spec !== null) {
+    const entries = Object.entries(spec);
+    if (entries.length === 0) throw new ScenarioError(source, `${source}: ${path} has no variants`);
+    return { path, values: entries.map(([k]) => k), settings: entries.map(([, v]) => v) };
+  }
+  throw new ScenarioError(source, `${source}: ${path}: expected a list of values, "start..end:step" or named variants`);
 }
 
 /** A grid point: the value of every varied path. Key order follows the axes. */
@@ -24,6 +49,15 @@ export function parseVary(arg: string, source = '--vary'): Axis {
   }
   const path = arg.slice(0, eq).trim();
   const spec = arg.slice(eq + 1).trim();
+  if (spec.startsWith('[') || spec.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(spec);
+    } catch {
+      throw new ScenarioError(source, `${source} ${arg}: the value list is not valid JSON`);
+    }
+    return axisFrom(path, parsed, source);
+  }
   const range = /^(-?[\d.]+(?:e[+-]?\d+)?)\.\.(-?[\d.]+(?:e[+-]?\d+)?)(?::([\d.]+(?:e[+-]?\d+)?))?$/.exec(spec);
   if (range !== null) return { path, values: rangeValues(Number(range[1]), Number(range[2]), range[3] === undefined ? 1 : Number(range[3]), arg, source) };
   const values = spec.split(',').map((v) => parseValue(v.trim()));
@@ -52,7 +86,30 @@ function parseValue(text: string): GridValue {
   return text;
 }
 
-/** All combinations, first axis slowest. */
+/** A grid point: what it shows (values) and the --set arguments that make it. */
+export interface GridPoint {
+  values: PointValues;
+  sets: string[];
+}
+
+/** All combinations, first axis slowest, with the --set arguments of each. */
+export function expandPoints(axes: readonly Axis[]): GridPoint[] {
+  let points: GridPoint[] = [{ values: {}, sets: [] }];
+  expandGrid(axes); // validates size and duplicate paths
+  for (const a of axes) {
+    const next: GridPoint[] = [];
+    for (const p of points) {
+      a.values.forEach((v, i) => {
+        const setting = a.settings === undefined ? v : a.settings[i];
+        next.push({ values: { ...p.values, [a.path]: v }, sets: [...p.sets, `${a.path}=${JSON.stringify(setting)}`] });
+      });
+    }
+    points = next;
+  }
+  return points;
+}
+
+/** All combinations of the shown values, first axis slowest. */
 export function expandGrid(axes: readonly Axis[]): PointValues[] {
   const total = axes.reduce((n, a) => n * a.values.length, 1);
   if (total > MAX_POINTS) throw new ScenarioError('--vary', `the grid has ${total} points; at most ${MAX_POINTS}`);

@@ -3,7 +3,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { buildSweep, type SweepFile, type SweepSummary } from '../report/sweep-file.js';
 import { writeFileAtomic } from '../report/write.js';
 import type { RunResult } from '../run/result.js';
-import { type Axis, type PointValues, expandGrid, pointId, pointSets } from './grid.js';
+import { type Axis, type PointValues, expandPoints, pointId } from './grid.js';
 import { type PointTask, isDone, pointScenario, runPoint } from './point.js';
 import { runOnWorkers } from './pool.js';
 import type { PointOutcome } from './worker.js';
@@ -37,14 +37,14 @@ export interface SweepRun {
  */
 export async function runSweep(o: SweepOptions): Promise<SweepRun> {
   const started = process.hrtime.bigint();
-  const grid = expandGrid(o.axes);
-  const all = grid.map((values, index) => ({ index, values }));
+  const grid = expandPoints(o.axes);
+  const all = grid.map((p, index) => ({ index, values: p.values, sets: p.sets }));
   const shard = o.shard;
   const mine = shard === undefined ? all : all.filter((p) => p.index % shard.count === shard.index);
   const pointsDir = join(o.outDir, 'points');
   // Validate every point before running any: a bad value is a usage error, not a half sweep.
-  const tasks = mine.map(({ index, values }) => {
-    const task: PointTask = { index, file: o.file, sets: [...o.sets, ...pointSets(values)], out: join(pointsDir, `${pointId(index, values)}.json`) };
+  const tasks = mine.map(({ index, values, sets }) => {
+    const task: PointTask = { index, file: o.file, sets: [...o.sets, ...sets], out: join(pointsDir, `${pointId(index, values)}.json`) };
     return { task, values, scenario: pointScenario(task) };
   });
   const todo = tasks.filter((t) => !isDone(t.task.out, t.scenario));

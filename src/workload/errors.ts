@@ -181,7 +181,7 @@ function describeIssue(issue: ZodIssue, schema: AnySchema, data: unknown): strin
     return value === undefined ? issue.message : expectedFound(issue.message, show(value));
   }
   if (issue.code === 'invalid_union') return describeUnion(issue, isCustomMessage(issue.message));
-  const expected = expectation(issue, schema);
+  const expected = expectation(issue, schema, data);
   // zod reports a missing key as a wrong value of undefined.
   if (issue.input === undefined) return `required key is missing (${expected})`;
   const hint = durationHint(issue);
@@ -194,15 +194,15 @@ function describeIssue(issue: ZodIssue, schema: AnySchema, data: unknown): strin
 }
 
 /** What the schema wanted, as "expected ..." in plain words. */
-function expectation(issue: ZodIssue, schema: AnySchema): string {
+function expectation(issue: ZodIssue, schema: AnySchema, data: unknown): string {
   if (isCustomMessage(issue.message)) return issue.message;
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.expected === 'int') return numberRange(issue.path, schema, 'a whole number');
+      if (issue.expected === 'int') return numberRange(issue.path, schema, 'a whole number', data);
       return `expected ${TYPE_NOUNS[issue.expected] ?? issue.expected}`;
     case 'too_small':
     case 'too_big':
-      return sizeExpectation(issue, schema);
+      return sizeExpectation(issue, schema, data);
     case 'invalid_format':
       return `expected ${issue.pattern ? `a string matching ${issue.pattern}` : `a valid ${issue.format}`}`;
     case 'invalid_value':
@@ -236,8 +236,8 @@ function durationHint(issue: ZodIssue): string {
   return '';
 }
 
-function numberRange(path: readonly PropertyKey[], schema: AnySchema, fallbackNoun: string): string {
-  const b = numberBoundsAt(schema, path);
+function numberRange(path: readonly PropertyKey[], schema: AnySchema, fallbackNoun: string, data?: unknown): string {
+  const b = numberBoundsAt(schema, path, data);
   const noun = b ? (b.int ? 'a whole number' : 'a number') : fallbackNoun;
   if (!b) return `expected ${noun}`;
   const { min, max } = b;
@@ -251,6 +251,7 @@ function numberRange(path: readonly PropertyKey[], schema: AnySchema, fallbackNo
 function sizeExpectation(
   issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig,
   schema: AnySchema,
+  data: unknown,
 ): string {
   const small = issue.code === 'too_small';
   const bound = Number(small ? issue.minimum : issue.maximum);
@@ -260,7 +261,7 @@ function sizeExpectation(
     case 'int':
       // The schema knows both bounds and integer-ness; the issue only the violated bound.
       if (schemasAt(schema, issue.path).some((s) => schemaType(s) === 'number')) {
-        return numberRange(issue.path, schema, 'a number');
+        return numberRange(issue.path, schema, 'a number', data);
       }
       return `expected a number ${small ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<'} ${bound}`;
     case 'array':

@@ -80,14 +80,38 @@ function child(s: AnySchema, seg: PropertyKey): AnySchema[] {
   }
 }
 
-/** Every schema the value at `path` could be validated against (after unwrapping unions). */
-export function schemasAt(root: AnySchema, path: readonly PropertyKey[]): AnySchema[] {
-  let cur = alternatives(root);
+/**
+ * Every schema the value at `path` could be validated against (after unwrapping unions). With the
+ * document (`data`), union branches whose literal fields (e.g. "mode", "flavor") disagree with it
+ * are dropped, so each pool flavour's own ranges are found.
+ */
+export function schemasAt(root: AnySchema, path: readonly PropertyKey[], data?: unknown): AnySchema[] {
+  let value = data;
+  let cur = matchingBranches(alternatives(root), value);
   for (const seg of path) {
     cur = cur.flatMap((s) => child(s, seg)).flatMap((s) => alternatives(s));
+    value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[seg] : undefined;
+    cur = matchingBranches(cur, value);
     if (cur.length === 0) return [];
   }
   return cur;
+}
+
+/** The object branches whose literal fields agree with `value` (all of them if none does). */
+function matchingBranches(cands: AnySchema[], value: unknown): AnySchema[] {
+  if (cands.length < 2 || typeof value !== 'object' || value === null) return cands;
+  const obj = value as Record<string, unknown>;
+  const kept = cands.filter((s) => {
+    const shape = objectShape(s);
+    return (
+      shape === undefined ||
+      Object.entries(shape).every(([k, v]) => {
+        const lits = literalValues(v);
+        return lits === undefined || obj[k] === undefined || lits.includes(obj[k]);
+      })
+    );
+  });
+  return kept.length > 0 ? kept : cands;
 }
 
 /** Literal values a schema accepts (for z.literal and z.enum), else undefined. */
@@ -124,8 +148,8 @@ export interface NumberBounds {
 }
 
 /** Integer-ness and bounds of the number schema at `path`, if there is one. */
-export function numberBoundsAt(root: AnySchema, path: readonly PropertyKey[]): NumberBounds | undefined {
-  const num = schemasAt(root, path).find((s) => defOf(s).type === 'number');
+export function numberBoundsAt(root: AnySchema, path: readonly PropertyKey[], data?: unknown): NumberBounds | undefined {
+  const num = schemasAt(root, path, data).find((s) => defOf(s).type === 'number');
   if (num === undefined) return undefined;
   const out: NumberBounds = { int: false };
   const checks = defOf(num).checks;

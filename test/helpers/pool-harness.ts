@@ -8,6 +8,10 @@ import { ThreadRegistry } from '../../src/server/threads.js';
 import { type MysqlPoolConfig, mysqlDefaults } from '../../src/threadpool/mysql/profile.js';
 import { MysqlThreadPool } from '../../src/threadpool/mysql/pool.js';
 import { OneThreadPerConnection } from '../../src/threadpool/one-thread-per-connection.js';
+import { type MariadbPoolConfig, mariadbDefaults } from '../../src/threadpool/mariadb/config.js';
+import { MariadbThreadPool } from '../../src/threadpool/mariadb/pool.js';
+import { type PerconaPoolConfig, perconaDefaults } from '../../src/threadpool/percona/config.js';
+import { PerconaThreadPool } from '../../src/threadpool/percona/pool.js';
 import type { StatementSink, ThreadHandling } from '../../src/threadpool/types.js';
 
 export interface ScriptedRequest {
@@ -15,6 +19,8 @@ export interface ScriptedRequest {
   at: number;
   cpu: number;
   trxActive?: boolean;
+  /** A transaction is still open after the statement (ConnectionTable.trxOpenAfter). */
+  trxOpenAfter?: boolean;
   /** Reported waits after an even split of the CPU demand. */
   waits?: number[];
 }
@@ -53,6 +59,7 @@ class Script implements EventHandler, StatementSink {
     const c = r.conn;
     this.conns.cpu[c] = r.cpu;
     this.conns.trxActive[c] = r.trxActive === true ? 1 : 0;
+    this.conns.trxOpenAfter[c] = r.trxOpenAfter === true ? 1 : 0;
     const waits = r.waits ?? [];
     this.conns.waitCount[c] = waits.length;
     waits.forEach((w, i) => {
@@ -125,5 +132,29 @@ export function mysqlHarness(
 export function tpcHarness(opts: { cores?: number; connections?: number } = {}): Harness<OneThreadPerConnection> {
   return build(opts.cores ?? 1, opts.connections ?? 8, (_sim, _conns, ex, threads, sink) => {
     return new OneThreadPerConnection(ex, threads, sink);
+  });
+}
+
+/** A MariaDB pool on `cores` cores, defaults overridden by `config` (one group unless set); thread creation 50 µs. */
+export function mariadbHarness(
+  config: Partial<MariadbPoolConfig>,
+  opts: { cores?: number; connections?: number; threadCreate?: number } = {},
+): Harness<MariadbThreadPool> {
+  const cores = opts.cores ?? 1;
+  const cfg = { ...mariadbDefaults(cores), thread_pool_size: 1, ...config };
+  return build(cores, opts.connections ?? 8, (sim, conns, ex, threads, sink) => {
+    return new MariadbThreadPool(sim, cfg, conns, ex, threads, sink, opts.threadCreate ?? 50);
+  });
+}
+
+/** A Percona pool on `cores` cores, defaults overridden by `config` (one group unless set); thread creation 50 µs. */
+export function perconaHarness(
+  config: Partial<PerconaPoolConfig>,
+  opts: { cores?: number; connections?: number; threadCreate?: number } = {},
+): Harness<PerconaThreadPool> {
+  const cores = opts.cores ?? 1;
+  const cfg = { ...perconaDefaults(cores), thread_pool_size: 1, ...config };
+  return build(cores, opts.connections ?? 8, (sim, conns, ex, threads, sink) => {
+    return new PerconaThreadPool(sim, cfg, conns, ex, threads, sink, opts.threadCreate ?? 50);
   });
 }

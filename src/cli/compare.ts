@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { type Comparison, type FailRule, compareResults, parseFailRule, ruleFails } from '../compare/compare.js';
+import { fmtMs, fmtPct, fmtRate, table } from '../report/format.js';
+import { aggregateReplications, runReplicationResults } from '../run/replications.js';
+import type { RunResult } from '../run/result.js';
+import { resolveScenario } from '../run/run.js';
+import { ScenarioError } from '../workload/errors.js';
+import { loadScenarioFile } from '../workload/load.js';
+import { SimulationFailed, UsageError } from './errors.js';
+
+export interface CompareArgs {
+  a: string;
+  b: string;
+  set: string[];
+  /** Overrides for side b only (so one scenario can be compared with a variant of itself). */
+  setB: string[];
+  replications: number;
+  failIf: string[];
+  json: boolean;
+}
+
+/** A result file, or a scenario to run now (every such side runs the same replication seeds). */
+function isResultFile(path: string): boolean {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return false; // loadScenarioFile reports the problem with the file properly
+  }
+  return typeof doc === 'object' && doc !== null && 'schemaVersion' in doc && 'summary' in doc;
+}
+
+function readResult(path: string): RunResult {
+  return JSON.parse(readFileSync(path, 'utf8')) as RunResult;
+}
+
+export function compareCommand(args: CompareArgs): void {
+  let rules: FailRule[];
+  try {
+    rules = args.failIf.map(parseFailRule);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  if (!Number.isInteger(args.replications) || args.replications < 1) {
+    throw new UsageError(`--replications ${args.replications}: expected a whole number >= 1.`);
+  }
+  const sides = [args.a, args.b].map((path, side) => {
+    if (isResultFile(path)) return { path, result: readResult(path), runs: undefined as RunResult[] | undefined };
+    const spec = resolveScenario(loadScenarioFile(path, side === 0 ? args.set : [...args.set, ...args.setB]));
+    let runs: RunResult[];
+    try {
+      runs = runReplicationResults(spec, args.replications);
+    } catch (e) {
+      if (e instanceof ScenarioError) throw e;
+      throw new SimulationFailed(e);
+    }
+    return { path, result: runs.length === 1 ? runs[0] : aggregateReplications(runs), runs };
+  });
+  const [A, B] = sides;
+  const perRep = A.runs !== undefined && B.runs !== undefined && A.runs.length > 1 ? { a: A.runs, b: B.runs } : undefined;
+  const rows = compareResults(A.result, B.result, perRep);
+  const failed = rules.filter((r) => {
+    const c = rows.find((x) => x.metric === r.metric);
+    return c !== undefined && ruleFails(r, c);
+  });
+  if (args.json) {
+    process.stdout.write(
+      `${JSON.stringify(
+        {
+          a: A.path,
+          b: B.path,
+          comparisons: rows.map((c) => ({ metric: c.metric.name, a: c.a, b: c.b, diff: c.diff, relative: c.relative, ci95: c.ci ?? null, method: c.method, significant: c.significant ?? null })),
+          failed: failed.map((r) => r.text),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    process.stdout.write(`${formatComparison(A.path, B.path, rows)}\n`);
+    for (const r of failed) process.stderr.write(`sim: --fail-if "${r.text}" holds: ${describe(rows.find((x) => x.metric === r.metric) as Comparison)}\n`);
+  }
+  if (failed.length > 0) process.exitCode = 1;
+}
+
+function fmt(c: Comparison, v: number): string {
+  switch (c.metric.unit) {
+    case 'tps':
+      return fmtRate(v);
+    case 'ratio':
+      return fmtPct(v);
+    case 'threads':
+      return String(Math.round(v * 10) / 10);
+    default:
+      return fmtMs(v);
+  }
+}
+
+function describe(c: Comparison): string {
+  return `${c.metric.label} ${fmt(c, c.a)} -> ${fmt(c, c.b)} (${signed(100 * c.relative)}%)`;
+}
+
+const signed = (x: number): string => (Number.isNaN(x) ? 'n/a' : `${x >= 0 ? '+' : ''}${x.toFixed(1)}`);
+
+export function formatComparison(a: string, b: string, rows: readonly Comparison[]): string {
+  const method = rows.find((r) => r.method !== 'none')?.method;
+  const header = ['statistic', 'a', 'b', 'b - a', 'change', '95% CI of b - a', 'significant'];
+  const body = rows.map((c) => {
+    const better = c.diff === 0 ? '' : c.diff > 0 === c.metric.higherIsBetter ? ' (better)' : ' (worse)';
+    return [
+      c.metric.label,
+      fmt(c, c.a),
+      fmt(c, c.b),
+      `${c.diff >= 0 ? '+' : ''}${fmt(c, c.diff)}`,
+      `${signed(100 * c.relative)}%`,
+      c.ci === undefined ? '-' : `[${fmt(c, c.ci[0])}, ${fmt(c, c.ci[1])}]`,
+      c.significant === undefined ? '-' : c.significant ? `yes${better}` : 'no',
+    ];
+  });
+  const note =
+    method === 'paired'
+      ? 'paired by replication (same seeds: common random numbers)'
+      : method === 'welch'
+        ? 'from the two results\' intervals (Welch)'
+        : 'single runs: no significance test (compare scenarios, or results run with --replications)';
+  return [`a: ${a}`, `b: ${b}`, ...table([header, ...body], { align: ['l', 'r', 'r', 'r', 'r', 'r', 'l'] }), `  ${note}`].join('\n');
+}

@@ -1,0 +1,36 @@
+import type { PerconaPoolSpec } from '../../workload/schema/percona.js';
+import type { UnixPoolSettings } from '../unix-pool/pool.js';
+
+/** Percona Server thread pool settings with every value decided (spec 3(a)). */
+export interface PerconaPoolConfig extends UnixPoolSettings {
+  thread_pool_high_prio_mode: 'transactions' | 'statements' | 'none';
+  thread_pool_high_prio_tickets: number;
+}
+
+/** The server's defaults; thread_pool_size defaults to sysconf(_SC_NPROCESSORS_ONLN). */
+export function perconaDefaults(cores: number): PerconaPoolConfig {
+  return {
+    thread_pool_size: Math.min(1024, cores),
+    thread_pool_stall_limit: 500,
+    thread_pool_oversubscribe: 3,
+    thread_pool_max_threads: 100000,
+    thread_pool_idle_timeout: 60,
+    thread_pool_high_prio_mode: 'transactions',
+    thread_pool_high_prio_tickets: 4294967295,
+  };
+}
+
+/** The scenario's settings with the defaults filled in (idempotent). */
+export function resolvePerconaPool(spec: PerconaPoolSpec, cores: number): PerconaPoolSpec & PerconaPoolConfig {
+  const d = perconaDefaults(cores);
+  return {
+    ...spec,
+    thread_pool_size: spec.thread_pool_size ?? d.thread_pool_size,
+    thread_pool_stall_limit: spec.thread_pool_stall_limit ?? d.thread_pool_stall_limit,
+    thread_pool_oversubscribe: spec.thread_pool_oversubscribe ?? d.thread_pool_oversubscribe,
+    thread_pool_max_threads: spec.thread_pool_max_threads ?? d.thread_pool_max_threads,
+    thread_pool_idle_timeout: spec.thread_pool_idle_timeout ?? d.thread_pool_idle_timeout,
+    thread_pool_high_prio_mode: spec.thread_pool_high_prio_mode ?? d.thread_pool_high_prio_mode,
+    thread_pool_high_prio_tickets: spec.thread_pool_high_prio_tickets ?? d.thread_pool_high_prio_tickets,
+  };
+}

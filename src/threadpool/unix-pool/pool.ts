@@ -1,0 +1,502 @@
+import type { EventHandler, Simulator } from '../../engine/simulator.js';
+import { growFloat64, growInt32, growUint8 } from '../../engine/grow.js';
+import { IntQueue, IntStack } from '../../engine/int-queue.js';
+import type { ConnectionTable } from '../../server/connections.js';
+import type { Executor } from '../../server/executor.js';
+import type { ThreadRegistry } from '../../server/threads.js';
+import type { StatementSink, ThreadHandling } from '../types.js';
+
+/**
+ * The Unix thread pool skeleton that MariaDB (threadpool_generic.cc) and Percona
+ * (threadpool_unix.cc, a fork of MariaDB's pre-10.2 code) share: groups with a listener, queues,
+ * a LIFO list of sleeping workers, active-thread accounting, a stall timer and throttled thread
+ * creation (spec rules A1, A3-A7, A9-A11). The flavours fill in the policy hooks: how an event is
+ * queued and dequeued, what the listener and a worker's non-blocking poll do with events, the
+ * throttling interval, kick-up, and the pool-blocked message.
+ */
+
+/** Settings common to both flavours, in the servers' units. */
+export interface UnixPoolSettings {
+  thread_pool_size: number;
+  /** ms: the timer period. */
+  thread_pool_stall_limit: number;
+  thread_pool_oversubscribe: number;
+  thread_pool_max_threads: number;
+  /** s. */
+  thread_pool_idle_timeout: number;
+}
+
+// Counter indices shared by the flavours (the names are the flavour's own; MariaDB's are the
+// INFORMATION_SCHEMA.THREAD_POOL_STATS columns, then THREAD_POOL_WAITS by reason).
+export const C_THREAD_CREATIONS = 0;
+export const C_THREAD_CREATIONS_DUE_TO_STALL = 1;
+export const C_WAKES = 2;
+export const C_WAKES_DUE_TO_STALL = 3;
+export const C_THROTTLES = 4;
+export const C_STALLS = 5;
+export const C_POLLS_BY_LISTENER = 6;
+export const C_POLLS_BY_WORKER = 7;
+export const C_DEQUEUES_BY_LISTENER = 8;
+export const C_DEQUEUES_BY_WORKER = 9;
+/** Wait counts by type, in the order of WAIT_TYPES (diskio, row_lock, ..., other). */
+export const C_WAITS = 10;
+export const UNIX_POOL_COMMON_COUNTERS = 17;
+
+/** Who dequeues (operation_origin). */
+export const WORKER = 0;
+export const LISTENER = 1;
+
+/** Maximum number of native events a listener reads in one epoll_wait (MAX_EVENTS). */
+export const MAX_EVENTS = 1024;
+
+/** "Threadpool has been blocked" delay (BLOCK_MSG_DELAY), µs. */
+export const BLOCK_MSG_DELAY = 30_000_000;
+
+/** Thread states (for checks and tests). */
+export const enum UnixThreadState {
+  Exited = 0,
+  /** Created, not yet running (counts as active: add_thread_count). */
+  Creating = 1,
+  /** Signalled by wake_thread, not yet running. */
+  Woken = 2,
+  /** In waiting_threads (cond_timedwait). */
+  Sleeping = 3,
+  /** The group's listener, blocked in epoll_wait or handling its events. */
+  Listening = 4,
+  Executing = 5,
+}
+
+// Event kinds.
+const RUN_NEW = 0; // a created thread enters worker_main
+const RUN_WOKEN = 1; // a woken thread returns from cond_timedwait
+const LISTEN = 2; // the blocked listener's epoll_wait returns
+const IDLE = 3; // a sleeping thread's cond_timedwait deadline
+const TIMER = 4; // the timer thread's tick
+
+/** One thread group (thread_group_t). */
+export class UnixGroup {
+  /** queues[TP_PRIORITY_HIGH] (MariaDB) / high_prio_queue (Percona). */
+  readonly high = new IntQueue();
+  /** queues[TP_PRIORITY_LOW] (MariaDB) / queue, the "normal" queue (Percona). */
+  readonly low = new IntQueue();
+  /** Connections whose socket is readable but not yet returned by epoll_wait. */
+  readonly ready = new IntQueue();
+  /** waiting_threads: sleeping workers, the most recently slept on top (LIFO). */
+  readonly waiting = new IntStack();
+  listener = -1;
+  /** The listener is blocked in epoll_wait (not handling events). */
+  listenerBlocked = false;
+  threadCount = 0;
+  activeThreadCount = 0;
+  /** Threads between wait_begin and wait_end (Percona's waiting_thread_count; kept for both). */
+  waitingThreadCount = 0;
+  connectionCount = 0;
+  ioEventCount = 0;
+  queueEventCount = 0;
+  stalled = false;
+  lastThreadCreation = -Infinity;
+  readonly counters: Float64Array;
+
+  constructor(
+    readonly index: number,
+    counterCount: number,
+  ) {
+    this.counters = new Float64Array(counterCount);
+  }
+
+  get queued(): number {
+    return this.high.size + this.low.size;
+  }
+}
+
+/**
+ * The shared machinery. Modelling choices (see also docs/FLAVOURS.md):
+ * - Login (A2/P1) is not modelled: connections are logged in before the run. The thread the
+ *   first login's queue_put would create (active_thread_count == 0 -> wake_or_create) exists at
+ *   time 0 in every group that has connections; it becomes the listener.
+ * - Pool bookkeeping (epoll, mutexes, signals) costs no simulated time; a created thread runs
+ *   after `threadCreateUs`. The timer's period is exactly stall_limit.
+ * - wait_timeout (killing idle connections) and runtime changes of thread_pool_size are not
+ *   modelled.
+ */
+export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
+  abstract readonly counterNames: readonly string[];
+  abstract readonly counterSource: string;
+  abstract readonly gaugeNames: readonly string[];
+  readonly groups: UnixGroup[];
+  /** tp_stats.num_worker_threads. */
+  numWorkerThreads = 0;
+  /** pool_timer.current_microtime: set at every tick. */
+  currentMicrotime = 0;
+  /** Error log lines (A12/P8), with their simulated time. Written only on thread-creation failure. */
+  readonly errorLog: Array<{ at: number; text: string }> = [];
+  protected readonly id: number;
+  protected readonly oversubscribe: number;
+  protected readonly stallLimitUs: number;
+  protected readonly idleTimeoutUs: number;
+  protected readonly maxThreads: number;
+  /** Group of each connection. */
+  protected connGroup = new Int32Array(0);
+  protected tGroup = new Int32Array(64);
+  protected tConn = new Int32Array(64).fill(-1);
+  protected tState = new Uint8Array(64);
+  /** abstime of the thread's current get_event: entry + idle_timeout. */
+  protected tDeadline = new Float64Array(64);
+  /** An IDLE event is pending for the thread (at most one, so the event queue stays small). */
+  protected tIdlePending = new Uint8Array(64);
+  /** pool_block_start (-1: not blocked) and msg_written of print_pool_blocked_message. */
+  protected poolBlockStart = -1;
+  protected blockMsgWritten = false;
+
+  constructor(
+    protected readonly sim: Simulator,
+    settings: UnixPoolSettings,
+    protected readonly conns: ConnectionTable,
+    protected readonly executor: Executor,
+    protected readonly threads: ThreadRegistry,
+    protected readonly sink: StatementSink,
+    protected readonly threadCreateUs: number,
+    counterCount: number,
+  ) {
+    this.id = sim.register(this);
+    this.oversubscribe = settings.thread_pool_oversubscribe;
+    this.stallLimitUs = settings.thread_pool_stall_limit * 1000;
+    this.idleTimeoutUs = settings.thread_pool_idle_timeout * 1e6;
+    this.maxThreads = settings.thread_pool_max_threads;
+    this.groups = [];
+    for (let g = 0; g < settings.thread_pool_size; g++) this.groups.push(new UnixGroup(g, counterCount));
+  }
+
+  // ---- policy hooks ------------------------------------------------------------------------
+
+  /** Takes `n` events from the group's ready list in a blocking epoll_wait of the listener;
+   * returns the connection the listener handles itself, or -1 (A4 / P3). */
+  protected abstract listenerEvents(G: UnixGroup, n: number): number;
+  /** A worker's non-blocking poll (A5.4 / P4): the connection it handles, or -1. */
+  protected abstract workerPoll(G: UnixGroup): number;
+  /** queue_get: the next connection to handle, or -1 (counts queue_event_count). */
+  protected abstract queueGet(G: UnixGroup, origin: number): number;
+  /** Whether the queues count as empty for wait_begin (A7) and stall detection (A9.4). */
+  protected abstract queuesEmpty(G: UnixGroup): boolean;
+  /** microsecond_throttling_interval (A10 / P6), µs. */
+  abstract throttlingInterval(G: UnixGroup): number;
+  /** print_pool_blocked_message (A12 / P8). */
+  protected abstract poolBlocked(maxThreadsReached: boolean): void;
+  /** Work of the timer tick before the listener check (MariaDB: kick-up, A9.1). */
+  protected beforeStallCheck(_G: UnixGroup): void {}
+
+  // ---- ThreadHandling ----------------------------------------------------------------------
+
+  get groupCount(): number {
+    return this.groups.length;
+  }
+
+  groupCounters(group: number): Float64Array {
+    return this.groups[group].counters;
+  }
+
+  abstract sampleGauges(out: Float64Array): void;
+
+  groupOf(conn: number): number {
+    return this.connGroup[conn];
+  }
+
+  threadState(t: number): UnixThreadState {
+    return this.tState[t] as UnixThreadState;
+  }
+
+  /** Threads of group g in a state (tests). */
+  threadsIn(g: number, state: UnixThreadState): number[] {
+    const out: number[] = [];
+    for (let t = 0; t < this.threads.capacity; t++) {
+      if (t < this.tGroup.length && this.tGroup[t] === g && this.tState[t] === state) out.push(t);
+    }
+    return out;
+  }
+
+  start(connections: number): void {
+    this.connGroup = new Int32Array(connections);
+    // A1 / P1: group = thread_id % group_count, with the connection index as thread id.
+    for (let c = 0; c < connections; c++) {
+      const g = c % this.groups.length;
+      this.connGroup[c] = g;
+      this.groups[g].connectionCount++;
+    }
+    // A2 / P1 [login not modelled]: the first login's queue_put finds no active thread and
+    // creates one; it runs at time 0 and becomes the listener.
+    for (const G of this.groups) {
+      if (G.connectionCount === 0) continue;
+      const t = this.addThread(G, false);
+      this.sim.schedule(0, this.id, RUN_NEW, t, 0);
+    }
+    // A9 / P5: the timer's first tick one period after start.
+    this.currentMicrotime = this.sim.now;
+    this.sim.schedule(this.stallLimitUs, this.id, TIMER, 0, 0);
+  }
+
+  handleEvent(kind: number, target: number): void {
+    switch (kind) {
+      case RUN_NEW:
+        this.enterGetEvent(target);
+        break;
+      case RUN_WOKEN: {
+        // Back from cond_timedwait: active again, same abstime (A5.5).
+        this.groups[this.tGroup[target]].activeThreadCount++;
+        this.getEvent(target);
+        break;
+      }
+      case LISTEN: {
+        const G = this.groups[this.tGroup[target]];
+        if (G.listener === target && this.tState[target] === UnixThreadState.Listening) this.listen(target, G);
+        break;
+      }
+      case IDLE:
+        this.idleDeadline(target);
+        break;
+      default:
+        this.timerTick();
+    }
+  }
+
+  // ---- request arrival and the listener (A3, A4) --------------------------------------------
+
+  onRequest(conn: number): void {
+    const G = this.groups[this.connGroup[conn]];
+    G.ready.push(conn);
+    if (G.listener >= 0 && G.listenerBlocked) {
+      // epoll_wait returns in the blocked listener.
+      G.listenerBlocked = false;
+      this.sim.schedule(0, this.id, LISTEN, G.listener, 0);
+    }
+  }
+
+  /** A4: the listener's loop; returns when it blocks in epoll_wait or handles an event itself. */
+  private listen(t: number, G: UnixGroup): void {
+    this.tState[t] = UnixThreadState.Listening;
+    for (;;) {
+      const n = G.ready.size < MAX_EVENTS ? G.ready.size : MAX_EVENTS;
+      if (n === 0) {
+        G.listenerBlocked = true;
+        return;
+      }
+      G.listenerBlocked = false;
+      G.counters[C_POLLS_BY_LISTENER]++;
+      G.ioEventCount += n;
+      const conn = this.listenerEvents(G, n);
+      if (conn >= 0) {
+        // The listener returns from listener(): get_event's active++, no listener any more.
+        G.listener = -1;
+        G.activeThreadCount++;
+        this.leaveGetEvent(G);
+        this.execute(t, conn);
+        return;
+      }
+      // A4: events queued and nobody active: wake a worker, or create one if the listener is alone.
+      if (G.activeThreadCount === 0 && !this.wakeThread(G, false) && G.threadCount === 1) {
+        this.createWorker(G, false);
+      }
+    }
+  }
+
+  // ---- worker loop (A5, A6, A11) -----------------------------------------------------------
+
+  /** worker_main calls get_event with abstime = now + idle_timeout. */
+  private enterGetEvent(t: number): void {
+    this.tDeadline[t] = this.sim.now + this.idleTimeoutUs;
+    this.getEvent(t);
+  }
+
+  /** too_many_threads / too_many_active_threads (A5.1). */
+  tooManyThreads(G: UnixGroup): boolean {
+    return G.activeThreadCount >= 1 + this.oversubscribe && !G.stalled;
+  }
+
+  /** One pass of get_event's loop (A5); a woken thread re-enters here. */
+  private getEvent(t: number): void {
+    const G = this.groups[this.tGroup[t]];
+    const oversubscribed = this.tooManyThreads(G);
+    if (!oversubscribed) {
+      const conn = this.queueGet(G, WORKER);
+      if (conn >= 0) {
+        this.leaveGetEvent(G);
+        this.execute(t, conn);
+        return;
+      }
+    }
+    if (G.listener < 0) {
+      // A5.3: become the listener (not active while listening).
+      G.listener = t;
+      G.activeThreadCount--;
+      this.listen(t, G);
+      return;
+    }
+    if (!oversubscribed) {
+      const conn = this.workerPoll(G);
+      if (conn >= 0) {
+        this.leaveGetEvent(G);
+        this.execute(t, conn);
+        return;
+      }
+    }
+    // A5.5: sleep at the head of waiting_threads (LIFO), inactive, until woken or abstime.
+    G.waiting.push(t);
+    G.activeThreadCount--;
+    this.tState[t] = UnixThreadState.Sleeping;
+    if (this.tIdlePending[t] === 0) {
+      this.tIdlePending[t] = 1;
+      this.sim.scheduleAt(this.tDeadline[t], this.id, IDLE, t, 0);
+    }
+  }
+
+  /** A5.6: any return from get_event clears the group's stalled flag. */
+  private leaveGetEvent(G: UnixGroup): void {
+    G.stalled = false;
+  }
+
+  /** A11: cond_timedwait reached abstime without a wake: the worker exits. */
+  private idleDeadline(t: number): void {
+    if (this.tState[t] !== UnixThreadState.Sleeping) {
+      this.tIdlePending[t] = 0;
+      return;
+    }
+    if (this.sim.now < this.tDeadline[t]) {
+      // Slept again after a wake with a later abstime: wait for that one.
+      this.sim.scheduleAt(this.tDeadline[t], this.id, IDLE, t, 0);
+      return;
+    }
+    this.tIdlePending[t] = 0;
+    const G = this.groups[this.tGroup[t]];
+    G.waiting.remove(t);
+    G.activeThreadCount++; // returned from cond_timedwait
+    this.leaveGetEvent(G); // get_event returns NULL, clearing stalled on its way out
+    // worker_main: add_thread_count(-1) (threads end active).
+    G.threadCount--;
+    G.activeThreadCount--;
+    this.numWorkerThreads--;
+    this.tState[t] = UnixThreadState.Exited;
+    this.threads.destroy(t);
+  }
+
+  private execute(t: number, conn: number): void {
+    this.tConn[t] = conn;
+    this.tState[t] = UnixThreadState.Executing;
+    this.executor.start(t, conn);
+  }
+
+  /** A3 + A6: the reply is sent, the socket re-armed, and the worker calls get_event again. */
+  statementDone(t: number, conn: number): void {
+    this.sink.onStatementDone(conn);
+    this.tConn[t] = -1;
+    this.enterGetEvent(t);
+  }
+
+  // ---- blocking (A7) -----------------------------------------------------------------------
+
+  waitBegin(t: number, _conn: number, waitType: number): void {
+    const G = this.groups[this.tGroup[t]];
+    G.activeThreadCount--;
+    G.waitingThreadCount++;
+    G.counters[C_WAITS + waitType]++;
+    // The group might stall while this thread waits.
+    if (G.activeThreadCount === 0 && (!this.queuesEmpty(G) || G.listener < 0)) this.wakeOrCreate(G, false);
+  }
+
+  waitEnd(t: number): void {
+    // No admission check: the thread continues at once.
+    const G = this.groups[this.tGroup[t]];
+    G.activeThreadCount++;
+    G.waitingThreadCount--;
+  }
+
+  // ---- waking and creating (A10, A12) ------------------------------------------------------
+
+  /** wake_thread: signals the most recently slept worker; false if none sleeps. */
+  protected wakeThread(G: UnixGroup, dueToStall: boolean): boolean {
+    const t = G.waiting.pop();
+    if (t < 0) return false;
+    this.tState[t] = UnixThreadState.Woken;
+    G.counters[C_WAKES]++;
+    if (dueToStall) G.counters[C_WAKES_DUE_TO_STALL]++;
+    this.sim.schedule(0, this.id, RUN_WOKEN, t, 0);
+    return true;
+  }
+
+  /** A10 wake_or_create_thread: true if a thread was woken or created. */
+  wakeOrCreate(G: UnixGroup, dueToStall: boolean): boolean {
+    if (this.wakeThread(G, dueToStall)) return true;
+    if (G.threadCount > G.connectionCount) return false;
+    // No active thread (none at all, or all blocked): create without delay.
+    if (G.activeThreadCount === 0) return this.createWorker(G, dueToStall);
+    if (this.sim.now - G.lastThreadCreation > this.throttlingInterval(G)) return this.createWorker(G, dueToStall);
+    G.counters[C_THROTTLES]++;
+    return false;
+  }
+
+  /** create_worker: refused past thread_pool_max_threads unless the group has fewer than 2. */
+  protected createWorker(G: UnixGroup, dueToStall: boolean): boolean {
+    if (this.numWorkerThreads >= this.maxThreads && G.threadCount >= 2) {
+      this.poolBlocked(true);
+      return false;
+    }
+    const t = this.addThread(G, dueToStall);
+    this.sim.schedule(this.threadCreateUs, this.id, RUN_NEW, t, 0);
+    this.poolBlockStart = -1;
+    return true;
+  }
+
+  /** A new worker: thread_count++, active++ (threads start active), creation counters. */
+  private addThread(G: UnixGroup, dueToStall: boolean): number {
+    const t = this.threads.create();
+    if (t >= this.tGroup.length) {
+      const need = t + 1;
+      this.tGroup = growInt32(this.tGroup, need);
+      this.tConn = growInt32(this.tConn, need, -1);
+      this.tState = growUint8(this.tState, need);
+      this.tDeadline = growFloat64(this.tDeadline, need);
+      this.tIdlePending = growUint8(this.tIdlePending, need);
+    }
+    this.tGroup[t] = G.index;
+    this.tConn[t] = -1;
+    this.tState[t] = UnixThreadState.Creating;
+    this.tIdlePending[t] = 0;
+    G.threadCount++;
+    G.activeThreadCount++;
+    this.numWorkerThreads++;
+    G.lastThreadCreation = this.sim.now;
+    G.counters[C_THREAD_CREATIONS]++;
+    if (dueToStall) G.counters[C_THREAD_CREATIONS_DUE_TO_STALL]++;
+    return t;
+  }
+
+  /** One error-log line (A12/P8). */
+  protected log(text: string): void {
+    this.errorLog.push({ at: this.sim.now, text });
+  }
+
+  // ---- the timer (A9 / P5) -----------------------------------------------------------------
+
+  private timerTick(): void {
+    this.currentMicrotime = this.sim.now;
+    for (const G of this.groups) if (G.connectionCount > 0) this.checkStall(G);
+    this.sim.schedule(this.stallLimitUs, this.id, TIMER, 0, 0);
+  }
+
+  /** check_stall. */
+  private checkStall(G: UnixGroup): void {
+    this.beforeStallCheck(G);
+    // A9.2: no listener and no I/O event since the last tick: the listener is busy (or a wait
+    // went unreported); wake or create a thread, which will make itself listener.
+    if (G.listener < 0 && G.ioEventCount === 0) {
+      this.wakeOrCreate(G, true);
+      return;
+    }
+    G.ioEventCount = 0;
+    // A9.4: queued work and nothing dequeued for a whole tick: stalled.
+    if (!this.queuesEmpty(G) && G.queueEventCount === 0) {
+      G.stalled = true;
+      G.counters[C_STALLS]++;
+      this.wakeOrCreate(G, true);
+    }
+    G.queueEventCount = 0;
+  }
+}

@@ -1,0 +1,330 @@
+import { describe, expect, it } from 'vitest';
+import { UnixThreadState } from '../../src/threadpool/unix-pool/pool.js';
+import { mariadbHarness } from '../helpers/pool-harness.js';
+
+/**
+ * One focused test per rule of the MariaDB pool (spec section 2(c)), with exact simulated times in
+ * µs. Unless stated: one group, one core, 8 connections (all in the group), server defaults
+ * (stall_limit 500 ms, oversubscribe 3), thread creation takes 50 µs. The group's first thread
+ * (id 0) exists at time 0 and becomes the listener.
+ */
+type H = ReturnType<typeof mariadbHarness>;
+const counter = (h: H, name: string, group = 0): number => h.handling.groupCounters(group)[h.handling.counterNames.indexOf(name)];
+const gauge = (h: H, name: string): number => {
+  const out = new Float64Array(h.handling.gaugeNames.length);
+  h.handling.sampleGauges(out);
+  return out[h.handling.gaugeNames.indexOf(name)];
+};
+
+describe('A1 group assignment', () => {
+  it('connection i belongs to group i % thread_pool_size and is served only by that group', () => {
+    const h = mariadbHarness({ thread_pool_size: 2 }, { cores: 2, connections: 4 });
+    expect([0, 1, 2, 3].map((c) => h.handling.groupOf(c))).toEqual([0, 1, 0, 1]);
+    h.send({ conn: 0, at: 1000, cpu: 1000 });
+    h.send({ conn: 2, at: 1000, cpu: 100 });
+    h.send({ conn: 1, at: 1000, cpu: 100 });
+    h.sim.run(10_000);
+    // Group 1's listener takes conn 1 at once; conn 2 waits for group 0's only thread.
+    expect(h.doneOf(1).start).toBe(1000);
+    expect(h.doneOf(2).start).toBe(2000);
+  });
+});
+
+describe('A2 startup (login not modelled)', () => {
+  it('every group with connections starts with one thread, which becomes its listener', () => {
+    const h = mariadbHarness({ thread_pool_size: 3 }, { connections: 2 });
+    h.sim.run(1);
+    expect(h.handling.groups.map((G) => G.threadCount)).toEqual([1, 1, 0]);
+    expect(h.handling.groups.map((G) => G.listener >= 0)).toEqual([true, true, false]);
+    expect(counter(h, 'THREAD_CREATIONS', 0)).toBe(1);
+    expect(h.handling.numWorkerThreads).toBe(2);
+  });
+});
+
+describe('A4 listener', () => {
+  it('picks the event itself when the queue is empty', () => {
+    const h = mariadbHarness({});
+    h.send({ conn: 0, at: 1000, cpu: 100 });
+    h.sim.run(10_000);
+    expect(h.doneOf(0)).toMatchObject({ start: 1000, end: 1100 });
+    expect(counter(h, 'POLLS_BY_LISTENER')).toBe(1);
+    expect(counter(h, 'DEQUEUES_BY_LISTENER')).toBe(1);
+    expect(counter(h, 'THREAD_CREATIONS')).toBe(1);
+  });
+
+  it('a dedicated listener never executes: it queues, creates a worker when alone, then wakes it', () => {
+    const h = mariadbHarness({ thread_pool_dedicated_listener: true });
+    h.send({ conn: 0, at: 1000, cpu: 100 });
+    h.send({ conn: 1, at: 2000, cpu: 100 });
+    h.sim.run(10_000);
+    expect(h.doneOf(0).start).toBe(1050); // created at 1000, runs at 1050
+    expect(h.doneOf(1).start).toBe(2000); // the sleeping worker is woken
+    expect(counter(h, 'THREAD_CREATIONS')).toBe(2);
+    expect(counter(h, 'WAKES')).toBe(1);
+    expect(counter(h, 'DEQUEUES_BY_LISTENER')).toBe(0);
+    expect(counter(h, 'DEQUEUES_BY_WORKER')).toBe(2);
+    expect(h.handling.threadState(0)).toBe(UnixThreadState.Listening);
+  });
+});
+
+describe('A5 worker get_event', () => {
+  // conn 0: cpu 100 | wait 10 ms | cpu 100 ; conn 1 a long statement; conns 2, 3 short.
+  // 1000: listener picks conn 0, queues 1-3. 1050: conn 0 waits, no thread active -> create
+  // thread 1 (A7), which takes conn 1 at 1100. 11050: conn 0 returns (active 2).
+  // 11150: conn 0 ends (its 50 µs shared the core with conn 1): thread 0 calls get_event.
+  const run = (oversubscribe: number) => {
+    const h = mariadbHarness({ thread_pool_oversubscribe: oversubscribe });
+    h.send({ conn: 0, at: 1000, cpu: 100, waits: [10_000] });
+    h.send({ conn: 1, at: 1000, cpu: 20_000 });
+    h.send({ conn: 2, at: 1000, cpu: 100 });
+    h.send({ conn: 3, at: 1000, cpu: 100 });
+    h.sim.run(100_000);
+    return h;
+  };
+
+  it('oversubscribe 1: with 2 active threads the finishing worker may not dequeue; it becomes listener', () => {
+    const h = run(1);
+    expect(h.doneOf(0).end).toBe(11_150);
+    // conn 1 (20 ms of CPU from 1100, 50 µs shared) ends at 21_150; its thread then dequeues conn 2.
+    expect(h.doneOf(1).end).toBe(21_150);
+    expect(h.doneOf(2).start).toBe(21_150);
+    expect(h.handling.groups[0].listener).toBe(0);
+  });
+
+  it('oversubscribe 3 (default): the same worker dequeues conn 2 at once', () => {
+    const h = run(3);
+    expect(h.doneOf(2).start).toBe(11_150);
+  });
+
+  it('sleeping workers are woken last-in first-out', () => {
+    const h = mariadbHarness({ thread_pool_dedicated_listener: true });
+    // Thread 1 (created at 1000) takes conn 0 and waits at 1100; thread 2 (created then) runs
+    // conn 1 and sleeps at 1250; thread 1 ends conn 0 at 6150 and sleeps after it.
+    h.send({ conn: 0, at: 1000, cpu: 100, waits: [5000] });
+    h.send({ conn: 1, at: 1000, cpu: 100 });
+    h.send({ conn: 2, at: 7000, cpu: 1000 });
+    h.sim.run(6999);
+    expect(h.handling.threadState(1)).toBe(UnixThreadState.Sleeping);
+    expect(h.handling.threadState(2)).toBe(UnixThreadState.Sleeping);
+    h.sim.run(7500);
+    expect(h.handling.threadState(1)).toBe(UnixThreadState.Executing);
+    expect(h.handling.threadState(2)).toBe(UnixThreadState.Sleeping);
+    h.sim.run(9000);
+    expect(h.doneOf(2).start).toBe(7000);
+  });
+
+  it('a worker that finds the queue empty polls the sockets without blocking before it sleeps', () => {
+    const h = mariadbHarness({ thread_pool_dedicated_listener: true });
+    h.send({ conn: 0, at: 1000, cpu: 100 });
+    h.sim.run(10_000);
+    expect(counter(h, 'POLLS_BY_WORKER')).toBe(1);
+    expect(h.handling.threadState(1)).toBe(UnixThreadState.Sleeping);
+  });
+});
+
+describe('A7 wait_begin / wait_end', () => {
+  it('the last active thread entering a wait with no listener creates a thread at once', () => {
+    const h = mariadbHarness({});
+    // The listener picked conn 0, so the group has no listener while conn 0 waits from 1050.
+    h.send({ conn: 0, at: 1000, cpu: 100, waits: [10_000] });
+    h.send({ conn: 1, at: 2000, cpu: 100 });
+    h.sim.run(30_000);
+    expect(counter(h, 'THREAD_CREATIONS')).toBe(2);
+    expect(counter(h, 'WAITS_DISKIO')).toBe(1);
+    expect(h.doneOf(1).start).toBe(2000); // the new thread became listener at 1100
+    expect(h.doneOf(0).end).toBe(11_100);
+  });
+
+  it('no thread is created when the queue is empty and a listener exists', () => {
+    const h = mariadbHarness({ thread_pool_dedicated_listener: true });
+    h.send({ conn: 0, at: 1000, cpu: 100, waits: [10_000] });
+    h.sim.run(30_000);
+    expect(counter(h, 'THREAD_CREATIONS')).toBe(2); // the startup thread and the worker for conn 0
+  });
+});
+
+describe('A8 thread_pool_priority', () => {
+  // conn 1 (autocommit) and conn 0 (inside a transaction) reach the listener in one batch.
+  const run = (priority: 'auto' | 'high' | 'low') => {
+    const h = mariadbHarness({ thread_pool_priority: priority });
+    h.send({ conn: 1, at: 1000, cpu: 100 });
+    h.send({ conn: 0, at: 1000, cpu: 100, trxActive: true });
+    h.sim.run(10_000);
+    return [h.doneOf(0).start, h.doneOf(1).start];
+  };
+
+  it('auto: a statement of an active transaction is high priority and goes first', () => {
+    expect(run('auto')).toEqual([1000, 1100]);
+  });
+
+  it('low or high for everyone: FIFO', () => {
+    expect(run('low')).toEqual([1100, 1000]);
+    expect(run('high')).toEqual([1100, 1000]);
+  });
+});
+
+describe('A9 timer', () => {
+  it('no listener and no I/O event for a tick: a thread is created, which becomes listener', () => {
+    const h = mariadbHarness({ thread_pool_stall_limit: 100 });
+    h.send({ conn: 0, at: 1000, cpu: 1_000_000 });
+    h.send({ conn: 1, at: 2000, cpu: 100 });
+    // Tick 100 ms: the listener's poll at 1000 counts, reset. Tick 200 ms: nothing since.
+    h.sim.run(199_999);
+    expect(counter(h, 'THREAD_CREATIONS_DUE_TO_STALL')).toBe(0);
+    h.sim.run(300_000);
+    expect(counter(h, 'THREAD_CREATIONS_DUE_TO_STALL')).toBe(1);
+    expect(counter(h, 'STALLS')).toBe(0);
+    expect(h.doneOf(1).start).toBe(200_050);
+  });
+
+  it('a queue that made no progress for a whole tick is stalled and gets one thread, not before', () => {
+    const h = mariadbHarness({ thread_pool_stall_limit: 100, thread_pool_dedicated_listener: true });
+    h.send({ conn: 0, at: 1000, cpu: 1_000_000 }); // thread 1 takes it at 1050
+    h.send({ conn: 1, at: 2000, cpu: 100 }); // queued behind it
+    // Tick 100 ms: thread 1's dequeue at 1050 was progress. Tick 200 ms: none since.
+    h.sim.run(199_999);
+    expect(counter(h, 'STALLS')).toBe(0);
+    expect(h.handling.groups[0].stalled).toBe(false);
+    h.sim.run(200_000);
+    expect(counter(h, 'STALLS')).toBe(1);
+    expect(h.handling.groups[0].stalled).toBe(true);
+    expect(counter(h, 'THREAD_CREATIONS_DUE_TO_STALL')).toBe(1);
+    h.sim.run(400_000);
+    expect(h.doneOf(1).start).toBe(200_050);
+    expect(h.handling.groups[0].stalled).toBe(false); // cleared by the dequeue
+    expect(counter(h, 'STALLS')).toBe(1);
+  });
+
+  it('the stalled flag lets exactly one get_event dequeue past the oversubscribe limit', () => {
+    const h = mariadbHarness({ thread_pool_stall_limit: 100, thread_pool_dedicated_listener: true, thread_pool_oversubscribe: 1 });
+    h.send({ conn: 0, at: 1000, cpu: 1_000_000 });
+    h.send({ conn: 1, at: 2000, cpu: 1_000_000 });
+    h.send({ conn: 2, at: 3000, cpu: 100 });
+    h.sim.run(3_000_000);
+    // 200 ms: stall -> thread 2 dequeues conn 1 although 2 threads are active. 300 ms: that
+    // dequeue was progress. 400 ms: stall again -> thread 3 takes conn 2.
+    expect(h.doneOf(1).start).toBe(200_050);
+    expect(h.doneOf(2).start).toBe(400_050);
+    expect(counter(h, 'STALLS')).toBe(2);
+  });
+
+  it('kick-up moves every low entry older than prio_kickup_timer at one tick (coarse enqueue time)', () => {
+    const h = mariadbHarness({ thread_pool_stall_limit: 100, thread_pool_dedicated_listener: true, thread_pool_prio_kickup_timer: 99 });
+    h.send({ conn: 0, at: 1000, cpu: 1_000_000 });
+    for (const c of [1, 2, 3]) h.send({ conn: c, at: 1000 * (c + 1), cpu: 100 });
+    h.send({ conn: 4, at: 5000, cpu: 100, trxActive: true });
+    h.sim.run(99_999);
+    expect([gauge(h, 'QUEUE_LENGTH_HIGH'), gauge(h, 'QUEUE_LENGTH_LOW')]).toEqual([1, 3]);
+    // Enqueue times are the timer's clock at start (0): at the 100 ms tick all three are > 99 ms old.
+    h.sim.run(100_000);
+    expect([gauge(h, 'QUEUE_LENGTH_HIGH'), gauge(h, 'QUEUE_LENGTH_LOW')]).toEqual([4, 0]);
+    h.sim.run(1_000_000);
+    const order = h.done.filter((d) => d.conn !== 0).map((d) => d.conn);
+    expect(order).toEqual([4, 1, 2, 3]);
+  });
+
+  it('thread_pool_exact_stats: enqueue times are exact, so the same entries move one tick later', () => {
+    const h = mariadbHarness({
+      thread_pool_stall_limit: 100,
+      thread_pool_dedicated_listener: true,
+      thread_pool_prio_kickup_timer: 99,
+      thread_pool_exact_stats: true,
+    });
+    h.send({ conn: 0, at: 1000, cpu: 1_000_000 });
+    for (const c of [1, 2, 3]) h.send({ conn: c, at: 1000 * (c + 1), cpu: 100 });
+    h.sim.run(100_000);
+    expect(gauge(h, 'QUEUE_LENGTH_LOW')).toBe(3); // 98, 97, 96 ms old
+    expect(h.handling.enqueueTime[1]).toBe(2000);
+    // At 200 ms the stall check creates a thread after the kick-up, which runs at 200.05 ms.
+    h.sim.run(200_000);
+    expect([gauge(h, 'QUEUE_LENGTH_HIGH'), gauge(h, 'QUEUE_LENGTH_LOW')]).toEqual([3, 0]);
+  });
+});
+
+describe('A10 wake or create, throttling', () => {
+  it('the interval by thread count, with the integer THROTTLING_FACTOR (0 below stall_limit 500)', () => {
+    const at = (config: Parameters<typeof mariadbHarness>[0], counts: number[]) => {
+      const h = mariadbHarness(config);
+      const G = h.handling.groups[0];
+      return counts.map((n) => {
+        G.threadCount = n;
+        return h.handling.throttlingInterval(G);
+      });
+    };
+    const counts = [3, 4, 7, 8, 15, 16, 100];
+    expect(at({}, counts)).toEqual([0, 50_000, 50_000, 100_000, 100_000, 20_000, 20_000]);
+    expect(at({ thread_pool_stall_limit: 1000 }, counts)).toEqual([0, 50_000, 50_000, 100_000, 100_000, 20_000, 20_000]);
+    expect(at({ thread_pool_stall_limit: 499 }, counts)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(at({ thread_pool_oversubscribe: 5 }, [5, 6])).toEqual([0, 50_000]);
+  });
+
+  it('with 4 threads and an active one, a second creation within 50 ms is throttled', () => {
+    const run = (stallLimit: number) => {
+      const h = mariadbHarness({ thread_pool_stall_limit: stallLimit });
+      h.sim.run(1000);
+      const G = h.handling.groups[0];
+      G.threadCount = 4; // pretend: creation control reads only these counts
+      G.activeThreadCount = 1;
+      G.lastThreadCreation = 1000 - 50_000;
+      const created = h.handling.wakeOrCreate(G, false);
+      return { created, throttles: counter(h, 'THROTTLES') };
+    };
+    expect(run(500)).toEqual({ created: false, throttles: 1 }); // 50 ms is not > 50 ms
+    expect(run(499)).toEqual({ created: true, throttles: 0 });
+  });
+
+  it('thread_pool_max_threads is pool-wide, but every group may have 2 threads', () => {
+    const run = (maxThreads: number) => {
+      const h = mariadbHarness({ thread_pool_max_threads: maxThreads });
+      // Each statement waits with no listener left: wait_begin wants a new thread each time.
+      h.send({ conn: 0, at: 1000, cpu: 100, waits: [10_000] });
+      h.send({ conn: 1, at: 2000, cpu: 100, waits: [10_000] });
+      h.send({ conn: 2, at: 3000, cpu: 100 });
+      h.sim.run(100_000);
+      return { creations: counter(h, 'THREAD_CREATIONS'), start2: h.doneOf(2).start };
+    };
+    // max 1: the second thread is allowed (group has 1), the third is not; conn 2 waits until
+    // thread 0 ends conn 0 at 11_100 and becomes listener.
+    expect(run(1)).toEqual({ creations: 2, start2: 11_100 });
+    expect(run(65536)).toEqual({ creations: 3, start2: 3000 });
+  });
+});
+
+describe('A11 idle retirement', () => {
+  it('a worker sleeping thread_pool_idle_timeout seconds since it entered get_event exits, the listener never', () => {
+    const h = mariadbHarness({ thread_pool_dedicated_listener: true, thread_pool_idle_timeout: 1 });
+    // Thread 2 sleeps from 1250, thread 1 from 6150 (see A5 LIFO).
+    h.send({ conn: 0, at: 1000, cpu: 100, waits: [5000] });
+    h.send({ conn: 1, at: 1000, cpu: 100 });
+    h.sim.run(1_001_249);
+    expect(h.handling.groups[0].threadCount).toBe(3);
+    h.sim.run(1_001_250);
+    expect(h.handling.groups[0].threadCount).toBe(2);
+    expect(h.handling.threadState(2)).toBe(UnixThreadState.Exited);
+    h.sim.run(1_006_149);
+    expect(h.handling.groups[0].threadCount).toBe(2);
+    h.sim.run(1_006_150);
+    expect(h.handling.groups[0].threadCount).toBe(1);
+    expect(h.threads.live).toBe(1);
+    h.sim.run(10_000_000);
+    expect(h.handling.threadState(0)).toBe(UnixThreadState.Listening);
+    expect(gauge(h, 'Threadpool_threads')).toBe(1);
+  });
+});
+
+describe('A12 pool-blocked message', () => {
+  it('the first failed creation starts the clock; one message once the block has lasted 30 s', () => {
+    const h = mariadbHarness({ thread_pool_max_threads: 1 });
+    // Two 40 s waits take both allowed threads; from 2050 no thread can be created.
+    h.send({ conn: 0, at: 1000, cpu: 100, waits: [40_000_000] });
+    h.send({ conn: 1, at: 2000, cpu: 100, waits: [40_000_000] });
+    h.sim.run(30_499_999);
+    expect(h.handling.errorLog).toEqual([]);
+    // The timer (no listener, no I/O) retries every tick; the first tick past 30.00205 s logs.
+    h.sim.run(30_500_000);
+    expect(h.handling.errorLog.map((l) => l.at)).toEqual([30_500_000, 30_500_000]);
+    expect(h.handling.errorLog[1].text).toBe('Threadpool has been blocked for 30 seconds');
+    h.sim.run(39_000_000);
+    expect(h.handling.errorLog).toHaveLength(2);
+  });
+});
