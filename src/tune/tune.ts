@@ -77,9 +77,9 @@ function valueAt(spec: ScenarioSpec, path: string): unknown {
 
 /**
  * Searches the parameter grid for the setting that optimises the objective under the
- * constraints. One or two parameters: every grid point (method "grid"). More: a coordinate
- * climb from the current setting (method "climb"): evaluate the neighbours one grid step away
- * on each axis, move to the best, stop when none improves. All points share the scenario's
+ * constraints. One or two parameters: every grid point (method "grid"). More: coordinate
+ * climbs (method "climb") from several starts: evaluate the neighbours one grid step away on
+ * each axis, move to the best, stop when none improves. All points share the scenario's
  * seed (common random numbers), so comparisons are not swamped by noise; the final few
  * candidates and the current setting are then run with replications and compared pairwise.
  */
@@ -127,26 +127,36 @@ export async function tune(o: TuneOptions): Promise<TuneResult> {
     for (const a of o.params) grid = grid.flatMap((p) => a.values.map((v) => ({ ...p, [a.path]: v })));
     await evaluate([...grid, current]);
   } else {
-    // Start at the grid point nearest the current setting.
-    const idx = o.params.map((a) => nearestIndex(a.values, current[a.path]));
+    // Response surfaces of pool settings are bumpy (e.g. whether a second thread per group
+    // stays busy depends on whether its queue ever empties), so climb from several starts:
+    // the current setting, the centre of the grid and its two corners.
     const at = (ix: number[]): PointValues => Object.fromEntries(o.params.map((a, i) => [a.path, a.values[ix[i]]]));
-    let [here] = await evaluate([at(idx), current]);
-    for (;;) {
-      const neighbours: number[][] = [];
-      o.params.forEach((a, i) => {
-        for (const d of [-1, 1]) {
-          const j = idx[i] + d;
-          if (j >= 0 && j < a.values.length) neighbours.push(idx.map((x, k) => (k === i ? j : x)));
-        }
-      });
-      const evals = await evaluate(neighbours.map(at));
-      let bestI = -1;
-      evals.forEach((e, i) => {
-        if (better(e, bestI < 0 ? here : evals[bestI])) bestI = i;
-      });
-      if (bestI < 0) break;
-      here = evals[bestI];
-      neighbours[bestI].forEach((x, k) => (idx[k] = x));
+    const starts = [
+      o.params.map((a) => nearestIndex(a.values, current[a.path])),
+      o.params.map((a) => Math.floor((a.values.length - 1) / 2)),
+      o.params.map(() => 0),
+      o.params.map((a) => a.values.length - 1),
+    ];
+    await evaluate([current]);
+    for (const idx of starts) {
+      let [here] = await evaluate([at(idx)]);
+      for (;;) {
+        const neighbours: number[][] = [];
+        o.params.forEach((a, i) => {
+          for (const d of [-1, 1]) {
+            const j = idx[i] + d;
+            if (j >= 0 && j < a.values.length) neighbours.push(idx.map((x, k) => (k === i ? j : x)));
+          }
+        });
+        const evals = await evaluate(neighbours.map(at));
+        let bestI = -1;
+        evals.forEach((e, i) => {
+          if (better(e, bestI < 0 ? here : evals[bestI])) bestI = i;
+        });
+        if (bestI < 0) break;
+        here = evals[bestI];
+        neighbours[bestI].forEach((x, k) => (idx[k] = x));
+      }
     }
   }
 
