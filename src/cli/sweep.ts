@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { fmtCount, fmtMs, fmtRate, table } from '../report/format.js';
 import type { SweepFile, SweepSummary } from '../report/sweep-file.js';
-import { type Axis, parseShard, parseVary } from '../sweep/grid.js';
+import { type Axis, axisFrom, parseShard, parseVary } from '../sweep/grid.js';
+import { loadScenarioFile } from '../workload/load.js';
 import { mergeSweeps, runSweep, sweepFilesIn } from '../sweep/sweep.js';
 import { ScenarioError } from '../workload/errors.js';
 import { SimulationFailed, UsageError } from './errors.js';
@@ -13,6 +14,7 @@ export interface SweepArgs {
   vary: string[];
   out: string;
   workers?: number;
+  replications?: number;
   shard?: string;
   sort?: string;
   json: boolean;
@@ -22,8 +24,18 @@ export interface SweepArgs {
 const SORT_KEYS: ReadonlyArray<keyof SweepSummary> = ['tps', 'mean', 'p50', 'p95', 'p99', 'p999', 'queueWaitMean', 'peakThreads'];
 
 export async function sweepCommand(a: SweepArgs): Promise<void> {
-  if (a.vary.length === 0) throw new UsageError('sim sweep needs at least one --vary path=v1,v2,... (or path=start..end:step).');
-  const axes: Axis[] = a.vary.map((v) => parseVary(v));
+  // Axes of the scenario's own sweep block, then --vary (which replaces an axis of the same path).
+  const block = loadScenarioFile(a.scenario, a.set).sweep?.vary ?? {};
+  const axes: Axis[] = Object.entries(block).map(([path, spec]) => axisFrom(path, spec, `${a.scenario}: sweep.vary`));
+  for (const v of a.vary) {
+    const axis = parseVary(v);
+    const i = axes.findIndex((x) => x.path === axis.path);
+    if (i >= 0) axes[i] = axis;
+    else axes.push(axis);
+  }
+  if (axes.length === 0) {
+    throw new UsageError('sim sweep needs a grid: --vary path=v1,v2,... (or path=start..end:step), or a "sweep" block in the scenario.');
+  }
   const sort = a.sort;
   if (sort !== undefined && !SORT_KEYS.includes(sort as keyof SweepSummary) && !axes.some((x) => x.path === sort)) {
     throw new UsageError(`--sort ${sort}: expected one of ${SORT_KEYS.join(', ')} or a varied path.`);
@@ -39,6 +51,7 @@ export async function sweepCommand(a: SweepArgs): Promise<void> {
       axes,
       outDir: a.out,
       workers,
+      replications: a.replications,
       shard: a.shard === undefined ? undefined : parseShard(a.shard),
       onProgress: (done, total) => progress.update(total === 0 ? 1 : done / total),
     });

@@ -1,6 +1,14 @@
 /** Wait kinds a statement can perform, as indices (order of WAIT_TYPES in the schema). */
 export const MAX_WAITS_PER_STATEMENT = 8;
 
+/** Row locks one statement may take (as schema MAX_LOCKS_PER_STATEMENT). */
+export const MAX_LOCKS_PER_STATEMENT = 16;
+
+/** conns.error values: the statement succeeded, or failed and its transaction was rolled back. */
+export const STATEMENT_OK = 0;
+export const STATEMENT_DEADLOCK = 1; // ER_LOCK_DEADLOCK (1213)
+export const STATEMENT_LOCK_WAIT_TIMEOUT = 2; // ER_LOCK_WAIT_TIMEOUT (1205)
+
 /**
  * Per-connection state shared by the layers, as typed arrays indexed by connection id.
  * The workload writes the current statement's work before the request reaches the server;
@@ -24,6 +32,19 @@ export class ConnectionTable {
   readonly arrival: Float64Array;
   /** Time a thread started executing it. */
   readonly start: Float64Array;
+  /** Row locks the current statement takes at its start (0: none, the fast path). */
+  readonly lockCount: Int32Array;
+  /** Lock i of connection c at c * MAX_LOCKS_PER_STATEMENT + i: global row id and 1 if exclusive. */
+  readonly lockRow: Int32Array;
+  readonly lockExclusive: Uint8Array;
+  /** 1 if the statement writes (exclusive locks): its transaction's COMMIT flushes the redo log. */
+  readonly writes: Uint8Array;
+  /** 1 if the statement ends its transaction (COMMIT, or an autocommit statement): locks go, redo is flushed. */
+  readonly endsTrx: Uint8Array;
+  /** 1 if the statement enters InnoDB (innodb_thread_concurrency applies): not BEGIN / COMMIT. */
+  readonly entersInnodb: Uint8Array;
+  /** Outcome of the last statement, set by the server before the thread handling is told: STATEMENT_* below. */
+  readonly error: Uint8Array;
 
   constructor(readonly count: number) {
     this.cpu = new Float64Array(count);
@@ -35,5 +56,12 @@ export class ConnectionTable {
     this.trxOpenAfter = new Uint8Array(count);
     this.arrival = new Float64Array(count);
     this.start = new Float64Array(count);
+    this.lockCount = new Int32Array(count);
+    this.lockRow = new Int32Array(count * MAX_LOCKS_PER_STATEMENT);
+    this.lockExclusive = new Uint8Array(count * MAX_LOCKS_PER_STATEMENT);
+    this.writes = new Uint8Array(count);
+    this.endsTrx = new Uint8Array(count);
+    this.entersInnodb = new Uint8Array(count);
+    this.error = new Uint8Array(count);
   }
 }

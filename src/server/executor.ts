@@ -1,7 +1,18 @@
+import type { Distribution } from '../engine/distributions.js';
+import type { Rng } from '../engine/random.js';
 import type { EventHandler, Simulator } from '../engine/simulator.js';
-import { growFloat64, growInt32 } from '../engine/grow.js';
-import { type ConnectionTable, MAX_WAITS_PER_STATEMENT } from './connections.js';
+import { growFloat64, growInt32, growUint8 } from '../engine/grow.js';
+import { Admission, type AdmissionListener } from './admission.js';
+import {
+  type ConnectionTable,
+  MAX_LOCKS_PER_STATEMENT,
+  MAX_WAITS_PER_STATEMENT,
+  STATEMENT_DEADLOCK,
+  STATEMENT_LOCK_WAIT_TIMEOUT,
+} from './connections.js';
 import type { Cpu, CpuClient } from './cpu.js';
+import { LOCK_DEADLOCK, LOCK_GRANTED, type LockListener, LockTable } from './locks.js';
+import { REDO_NO_WAIT, REDO_WAIT_FSYNC, type RedoListener, RedoLog } from './redo-log.js';
 
 /**
  * What the thread handling is told while a statement runs. Reported waits call waitBegin /
@@ -13,13 +24,73 @@ export interface ExecutionObserver {
   statementDone(thread: number, conn: number): void;
 }
 
+/** Wait types the server itself reports (indices of WAIT_TYPES in the schema; a test keeps them in step). */
+export const WAIT_ROW_LOCK = 1;
+export const WAIT_GROUP_COMMIT = 2;
+export const WAIT_FSYNC = 3;
+/** InnoDB's thread-concurrency queue reports THD_WAIT_USER_LOCK, which WAIT_TYPES lacks. */
+export const WAIT_OTHER = 6;
+
+/** Counters of the server's own waits, reset at the end of the warm-up. Times in µs. */
+export class ServerStats {
+  lockWaits = 0;
+  lockWaitTime = 0;
+  deadlocks = 0;
+  lockWaitTimeouts = 0;
+  rollbacks = 0;
+  commitWaits = 0;
+  commitWaitTime = 0;
+  admissionWaits = 0;
+  admissionWaitTime = 0;
+
+  reset(): void {
+    this.lockWaits = 0;
+    this.lockWaitTime = 0;
+    this.deadlocks = 0;
+    this.lockWaitTimeouts = 0;
+    this.rollbacks = 0;
+    this.commitWaits = 0;
+    this.commitWaitTime = 0;
+    this.admissionWaits = 0;
+    this.admissionWaitTime = 0;
+  }
+}
+
+/** The InnoDB parts in use; each is null when the scenario does not need it. */
+export interface InnodbParts {
+  locks: LockTable | null;
+  redo: RedoLog | null;
+  admission: Admission | null;
+  /** innodb_lock_wait_timeout in µs. */
+  lockWaitTimeoutUs: number;
+  /** CPU of COMMIT's redo write (modes 1 and 2), µs. */
+  logWriteUs: number;
+}
+
+// Event kinds.
 const WAIT_END = 0;
+const LOCK_GRANT = 1;
+const ADMIT = 2;
+const LOCK_TIMEOUT = 3;
+
+// Phases of a statement on a thread (only tracked when InnoDB parts are in use).
+const P_BODY = 0; // CPU parts and the statement's own waits
+const P_REDO_WRITE = 1; // COMMIT's write of the redo log (CPU)
+const P_WAITING = 2; // in a server wait (slot, row lock, flush)
 
 /**
  * Runs a connection's current statement on a thread: its CPU demand split evenly around its
  * waits (cpu, wait, cpu, wait, ..., cpu), each CPU part served by the shared Cpu.
+ *
+ * With InnoDB parts (attachInnodb): a statement first enters InnoDB (innodb_thread_concurrency),
+ * then takes its row locks one by one (a lock wait is a reported row_lock wait, ended by the
+ * grant, a deadlock or innodb_lock_wait_timeout), then runs its body; the statement that ends a
+ * transaction writes and flushes the redo log if the transaction wrote (locks are still held:
+ * the binlog's two-phase commit flushes at prepare), then releases the locks. A deadlock or a
+ * timeout rolls the whole transaction back at once and ends the statement with conns.error set;
+ * the client retries.
  */
-export class Executor implements EventHandler, CpuClient {
+export class Executor implements EventHandler, CpuClient, LockListener, RedoListener, AdmissionListener {
   private readonly id: number;
   private threadConn = new Int32Array(64).fill(-1);
   private threadStep = new Int32Array(64);
@@ -27,11 +98,51 @@ export class Executor implements EventHandler, CpuClient {
   observer: ExecutionObserver | null = null;
   cpu: Cpu | null = null;
 
+  // InnoDB state (allocated by attachInnodb).
+  private innodb: InnodbParts | null = null;
+  readonly stats = new ServerStats();
+  private threadPhase = new Uint8Array(64);
+  private threadLock = new Int32Array(64);
+  private threadGen = new Int32Array(64);
+  private threadInside = new Uint8Array(64);
+  private threadWaitStart = new Float64Array(64);
+  private connThread: Int32Array;
+  private trxWrote: Uint8Array;
+
   constructor(
     private readonly sim: Simulator,
     private readonly conns: ConnectionTable,
   ) {
     this.id = sim.register(this);
+    this.connThread = new Int32Array(0);
+    this.trxWrote = new Uint8Array(0);
+  }
+
+  /** Turns on the InnoDB model: builds the parts from the settings (null parts stay off). */
+  attachInnodb(opts: {
+    locks: boolean;
+    deadlockDetect: boolean;
+    lockWaitTimeoutUs: number;
+    redo: { mode: 0 | 1 | 2; fsync: Distribution; rng: Rng; logWriteUs: number } | null;
+    threadConcurrency: number;
+    concurrencyTickets: number;
+  }): InnodbParts {
+    const n = this.conns.count;
+    this.connThread = new Int32Array(n).fill(-1);
+    this.trxWrote = new Uint8Array(n);
+    const parts: InnodbParts = {
+      locks: opts.locks ? new LockTable(n, this, opts.deadlockDetect) : null,
+      redo: opts.redo === null ? null : new RedoLog(this.sim, opts.redo.mode, opts.redo.fsync, opts.redo.rng, this),
+      admission: opts.threadConcurrency > 0 ? new Admission(opts.threadConcurrency, opts.concurrencyTickets, this) : null,
+      lockWaitTimeoutUs: opts.lockWaitTimeoutUs,
+      logWriteUs: opts.redo === null ? 0 : opts.redo.logWriteUs,
+    };
+    this.innodb = parts;
+    return parts;
+  }
+
+  get innodbParts(): InnodbParts | null {
+    return this.innodb;
   }
 
   /** Starts the connection's current statement on `thread`. */
@@ -42,7 +153,24 @@ export class Executor implements EventHandler, CpuClient {
     this.threadStep[thread] = 0;
     const slice = this.conns.cpu[conn] / (this.conns.waitCount[conn] + 1);
     this.threadSlice[thread] = slice;
-    (this.cpu as Cpu).run(thread, slice);
+    if (this.innodb === null) {
+      (this.cpu as Cpu).run(thread, slice);
+      return;
+    }
+    this.conns.error[conn] = 0;
+    this.connThread[conn] = thread;
+    this.threadPhase[thread] = P_BODY;
+    this.threadLock[thread] = 0;
+    const adm = this.innodb.admission;
+    if (adm !== null && this.conns.entersInnodb[conn] === 1) {
+      if (!adm.enter(thread)) {
+        this.stats.admissionWaits++;
+        this.beginServerWait(thread, conn, WAIT_OTHER);
+        return;
+      }
+      this.threadInside[thread] = 1;
+    }
+    this.takeLocks(thread, conn);
   }
 
   /** Connection the thread is executing, or -1. */
@@ -52,6 +180,10 @@ export class Executor implements EventHandler, CpuClient {
 
   onCpuDone(thread: number): void {
     const conn = this.threadConn[thread];
+    if (this.innodb !== null && this.threadPhase[thread] === P_REDO_WRITE) {
+      this.flushRedo(thread, conn);
+      return;
+    }
     const step = this.threadStep[thread];
     if (step < this.conns.waitCount[conn]) {
       const w = conn * MAX_WAITS_PER_STATEMENT + step;
@@ -61,22 +193,184 @@ export class Executor implements EventHandler, CpuClient {
       this.sim.schedule(this.conns.waitLatency[w], this.id, WAIT_END, thread, 0);
       return;
     }
+    if (this.innodb === null) {
+      this.threadConn[thread] = -1;
+      (this.observer as ExecutionObserver).statementDone(thread, conn);
+      return;
+    }
+    this.bodyDone(thread, conn);
+  }
+
+  handleEvent(kind: number, thread: number, arg: number): void {
+    const conn = this.threadConn[thread];
+    if (kind === WAIT_END) {
+      const step = this.threadStep[thread];
+      const w = conn * MAX_WAITS_PER_STATEMENT + step;
+      this.threadStep[thread] = step + 1;
+      if (this.conns.waitReported[w] === 1) (this.observer as ExecutionObserver).waitEnd(thread, conn);
+      (this.cpu as Cpu).run(thread, this.threadSlice[thread]);
+      return;
+    }
+    const parts = this.innodb as InnodbParts;
+    if (kind === LOCK_GRANT) {
+      this.stats.lockWaitTime += this.endServerWait(thread, conn);
+      // srv_conc_force_enter_innodb: back inside without queueing.
+      if (parts.admission !== null && this.conns.entersInnodb[conn] === 1) {
+        parts.admission.forceEnter();
+        this.threadInside[thread] = 1;
+      }
+      this.takeLocks(thread, conn);
+    } else if (kind === ADMIT) {
+      this.stats.admissionWaitTime += this.endServerWait(thread, conn);
+      this.threadInside[thread] = 1;
+      this.takeLocks(thread, conn);
+    } else if (kind === LOCK_TIMEOUT && arg === this.threadGen[thread]) {
+      // innodb_lock_wait_timeout: the statement fails; the transaction is rolled back (see fail).
+      this.threadGen[thread]++;
+      this.stats.lockWaitTimeouts++;
+      this.stats.lockWaitTime += this.endServerWait(thread, conn);
+      this.fail(thread, conn, STATEMENT_LOCK_WAIT_TIMEOUT);
+    }
+  }
+
+  // ---- listeners (called inside the lock table, the gate, the redo log) --------------------
+
+  onLockGranted(trx: number): void {
+    const thread = this.connThread[trx];
+    this.threadGen[thread]++; // cancels the timeout
+    this.sim.schedule(0, this.id, LOCK_GRANT, thread, 0);
+  }
+
+  onAdmitted(thread: number): void {
+    this.sim.schedule(0, this.id, ADMIT, thread, 0);
+  }
+
+  onFlushed(thread: number): void {
+    const conn = this.threadConn[thread];
+    this.stats.commitWaitTime += this.endServerWait(thread, conn);
+    this.commitDone(thread, conn);
+  }
+
+  // ---- the statement's InnoDB steps -------------------------------------------------------------
+
+  /** Takes the statement's row locks from the next one on, then runs its body. */
+  private takeLocks(thread: number, conn: number): void {
+    const parts = this.innodb as InnodbParts;
+    const n = this.conns.lockCount[conn];
+    const locks = parts.locks;
+    if (n > 0 && locks !== null) {
+      const base = conn * MAX_LOCKS_PER_STATEMENT;
+      for (let i = this.threadLock[thread]; i < n; i++) {
+        const res = locks.acquire(conn, this.conns.lockRow[base + i], this.conns.lockExclusive[base + i] === 1);
+        if (res === LOCK_GRANTED) continue;
+        this.threadLock[thread] = i + 1;
+        if (res === LOCK_DEADLOCK) {
+          // Found before the thread suspends: no wait is reported.
+          this.stats.deadlocks++;
+          this.fail(thread, conn, STATEMENT_DEADLOCK);
+          return;
+        }
+        this.stats.lockWaits++;
+        // InnoDB leaves the thread-concurrency slot while it waits for a row lock.
+        if (this.threadInside[thread] === 1) {
+          this.threadInside[thread] = 0;
+          (parts.admission as Admission).exit();
+        }
+        this.beginServerWait(thread, conn, WAIT_ROW_LOCK);
+        this.sim.schedule(parts.lockWaitTimeoutUs, this.id, LOCK_TIMEOUT, thread, ++this.threadGen[thread]);
+        return;
+      }
+    }
+    if (this.conns.writes[conn] === 1) this.trxWrote[conn] = 1;
+    this.threadPhase[thread] = P_BODY;
+    (this.cpu as Cpu).run(thread, this.threadSlice[thread]);
+  }
+
+  /** The statement's CPU and waits are done: leave InnoDB, then commit if it ends the transaction. */
+  private bodyDone(thread: number, conn: number): void {
+    const parts = this.innodb as InnodbParts;
+    if (this.threadInside[thread] === 1) {
+      this.threadInside[thread] = 0;
+      (parts.admission as Admission).exit();
+    }
+    if (this.conns.endsTrx[conn] === 0) {
+      this.finish(thread, conn);
+      return;
+    }
+    if (this.trxWrote[conn] === 1 && parts.redo !== null) {
+      if (parts.redo.mode !== 0 && parts.logWriteUs > 0) {
+        this.threadPhase[thread] = P_REDO_WRITE;
+        (this.cpu as Cpu).run(thread, parts.logWriteUs);
+        return;
+      }
+      this.flushRedo(thread, conn);
+      return;
+    }
+    this.commitDone(thread, conn);
+  }
+
+  private flushRedo(thread: number, conn: number): void {
+    this.threadPhase[thread] = P_BODY;
+    const res = (this.innodb as InnodbParts).redo?.commit(thread) ?? REDO_NO_WAIT;
+    if (res === REDO_NO_WAIT) {
+      this.commitDone(thread, conn);
+      return;
+    }
+    this.stats.commitWaits++;
+    this.beginServerWait(thread, conn, res === REDO_WAIT_FSYNC ? WAIT_FSYNC : WAIT_GROUP_COMMIT);
+  }
+
+  private commitDone(thread: number, conn: number): void {
+    this.trxWrote[conn] = 0;
+    (this.innodb as InnodbParts).locks?.releaseAll(conn);
+    this.finish(thread, conn);
+  }
+
+  /**
+   * Deadlock victim or lock wait timeout: the whole transaction is rolled back at once and its
+   * locks released (InnoDB does so for a deadlock; for a timeout it rolls back the statement
+   * only, and the client's ROLLBACK follows: taken as immediate [simplification]).
+   */
+  private fail(thread: number, conn: number, reason: number): void {
+    const parts = this.innodb as InnodbParts;
+    this.stats.rollbacks++;
+    this.trxWrote[conn] = 0;
+    parts.locks?.releaseAll(conn);
+    if (this.threadInside[thread] === 1) {
+      this.threadInside[thread] = 0;
+      (parts.admission as Admission).exit();
+    }
+    this.conns.error[conn] = reason;
+    this.finish(thread, conn);
+  }
+
+  private finish(thread: number, conn: number): void {
     this.threadConn[thread] = -1;
+    this.connThread[conn] = -1;
     (this.observer as ExecutionObserver).statementDone(thread, conn);
   }
 
-  handleEvent(_kind: number, thread: number): void {
-    const conn = this.threadConn[thread];
-    const step = this.threadStep[thread];
-    const w = conn * MAX_WAITS_PER_STATEMENT + step;
-    this.threadStep[thread] = step + 1;
-    if (this.conns.waitReported[w] === 1) (this.observer as ExecutionObserver).waitEnd(thread, conn);
-    (this.cpu as Cpu).run(thread, this.threadSlice[thread]);
+  private beginServerWait(thread: number, conn: number, waitType: number): void {
+    this.threadPhase[thread] = P_WAITING;
+    this.threadWaitStart[thread] = this.sim.now;
+    (this.observer as ExecutionObserver).waitBegin(thread, conn, waitType);
+  }
+
+  /** Ends a server wait; returns its length. */
+  private endServerWait(thread: number, conn: number): number {
+    this.threadPhase[thread] = P_BODY;
+    (this.observer as ExecutionObserver).waitEnd(thread, conn);
+    return this.sim.now - this.threadWaitStart[thread];
   }
 
   private grow(need: number): void {
     this.threadConn = growInt32(this.threadConn, need, -1);
     this.threadStep = growInt32(this.threadStep, need);
     this.threadSlice = growFloat64(this.threadSlice, need);
+    this.threadPhase = growUint8(this.threadPhase, need);
+    this.threadLock = growInt32(this.threadLock, need);
+    this.threadGen = growInt32(this.threadGen, need);
+    this.threadInside = growUint8(this.threadInside, need);
+    this.threadWaitStart = growFloat64(this.threadWaitStart, need);
   }
 }

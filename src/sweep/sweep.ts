@@ -15,6 +15,8 @@ export interface SweepOptions {
   axes: Axis[];
   outDir: string;
   workers: number;
+  /** Replications of every point (default: the scenario's own). */
+  replications?: number;
   shard?: { index: number; count: number };
   /** Told after each point (finished counts skipped points too). */
   onProgress?: (finished: number, total: number) => void;
@@ -44,10 +46,10 @@ export async function runSweep(o: SweepOptions): Promise<SweepRun> {
   const pointsDir = join(o.outDir, 'points');
   // Validate every point before running any: a bad value is a usage error, not a half sweep.
   const tasks = mine.map(({ index, values, sets }) => {
-    const task: PointTask = { index, file: o.file, sets: [...o.sets, ...sets], out: join(pointsDir, `${pointId(index, values)}.json`) };
+    const task: PointTask = { index, file: o.file, sets: [...o.sets, ...sets], out: join(pointsDir, `${pointId(index, values)}.json`), replications: o.replications };
     return { task, values, scenario: pointScenario(task) };
   });
-  const todo = tasks.filter((t) => !isDone(t.task.out, t.scenario));
+  const todo = tasks.filter((t) => !isDone(t.task.out, t.scenario, t.task.replications ?? t.scenario.replications ?? 1));
   const reused = tasks.length - todo.length;
   o.onProgress?.(reused, tasks.length);
   const report = (_o: PointOutcome, finished: number): void => o.onProgress?.(reused + finished, tasks.length);
@@ -71,13 +73,46 @@ export async function runSweep(o: SweepOptions): Promise<SweepRun> {
 
   const name = tasks[0]?.scenario.name ?? basename(o.file);
   const sweepPath = join(o.outDir, o.shard === undefined ? 'sweep.json' : `sweep-shard-${o.shard.index}-of-${o.shard.count}.json`);
-  const sweep = buildSweep(
-    name,
-    o.axes.map((a) => a.path),
-    tasks.map((t) => ({ values: t.values, result: relative(dirname(sweepPath), t.task.out), run: readResult(t.task.out) })),
+  const sweep = withIntervals(
+    buildSweep(
+      name,
+      o.axes.map((a) => a.path),
+      tasks.map((t) => ({ values: t.values, result: relative(dirname(sweepPath), t.task.out), run: readResult(t.task.out) })),
+    ),
+    tasks.map((t) => readResult(t.task.out)),
   );
   writeSweepFiles(sweepPath, sweep);
   return { sweep, path: sweepPath, ran: todo.length, reused, wallSeconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+/** Copies each replicated point's 95% intervals of the summary fields into the sweep. */
+function withIntervals(sweep: SweepFile, results: readonly RunResult[]): SweepFile {
+  const pick = (r: RunResult, path: string[]): [number, number] | undefined => {
+    let node: unknown = r.ci95;
+    for (const k of path) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[k] : undefined;
+    return Array.isArray(node) ? (node as [number, number]) : undefined;
+  };
+  const fields: Array<[keyof SweepSummary, string[]]> = [
+    ['tps', ['summary', 'tps']],
+    ['mean', ['latency', 'all', 'mean']],
+    ['p50', ['latency', 'all', 'p50']],
+    ['p95', ['latency', 'all', 'p95']],
+    ['p99', ['latency', 'all', 'p99']],
+    ['p999', ['latency', 'all', 'p999']],
+    ['queueWaitMean', ['queueWait', 'all', 'mean']],
+    ['peakThreads', ['threads', 'peak']],
+  ];
+  return {
+    ...sweep,
+    points: sweep.points.map((p, i) => {
+      const ci: Record<string, [number, number]> = {};
+      for (const [f, path] of fields) {
+        const c = pick(results[i], path);
+        if (c !== undefined) ci[f] = c;
+      }
+      return Object.keys(ci).length > 0 ? { ...p, summary: { ...p.summary, ci95: ci } } : p;
+    }),
+  };
 }
 
 function readResult(path: string): RunResult {

@@ -3,7 +3,7 @@ import { type Rng, stream } from '../engine/random.js';
 import type { ConnectionTable } from '../server/connections.js';
 import type { Measurements } from '../stats/measurements.js';
 import type { StatementSink, ThreadHandling } from '../threadpool/types.js';
-import { drawStatementWork, pickTransaction } from './statement-work.js';
+import { drawStatementWork, pickTransaction, statementFailed } from './statement-work.js';
 import type { CompiledWorkload } from './templates.js';
 
 const ARRIVE = 0;
@@ -22,6 +22,8 @@ export class ClosedLoopClients implements EventHandler, StatementSink {
   private readonly txnStart: Float64Array;
   private readonly rttHalf: Float64Array;
   handling: ThreadHandling | null = null;
+  /** Transactions restarted after a deadlock or lock wait timeout, in the measured window. */
+  retries = 0;
 
   constructor(
     private readonly sim: Simulator,
@@ -60,6 +62,14 @@ export class ClosedLoopClients implements EventHandler, StatementSink {
       const arrival = this.conns.arrival[conn];
       const start = this.conns.start[conn];
       this.m.statement(t, stmt.classIndex, start - arrival, now - start, replyAt - arrival + this.rttHalf[conn]);
+    }
+    if (statementFailed(this.conns, conn)) {
+      // The server rolled the transaction back: retry the same template at once (fresh draws),
+      // its response time still counted from the first attempt, as sysbench restarts an event.
+      if (this.m.measuring) this.retries++;
+      this.step[conn] = 0;
+      this.send(conn, replyAt);
+      return;
     }
     const next = this.step[conn] + 1;
     if (next < tx.steps.length) {

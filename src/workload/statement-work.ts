@@ -1,10 +1,11 @@
 import type { Rng } from '../engine/random.js';
-import { type ConnectionTable, MAX_WAITS_PER_STATEMENT } from '../server/connections.js';
+import { type ConnectionTable, MAX_LOCKS_PER_STATEMENT, MAX_WAITS_PER_STATEMENT, STATEMENT_OK } from '../server/connections.js';
 import type { CompiledTransaction, CompiledWorkload } from './templates.js';
 
 /**
  * Draws the work of step `step` of transaction `tx` for connection `conn` into the connection
- * table, from the connection's own stream, in a fixed order (CPU, then each wait), and returns
+ * table, from the connection's own stream, in a fixed order (CPU, each wait, then one uniform per
+ * locked row, so a statement always consumes the same count for its keys), and returns
  * half of the drawn network round trip (µs). Every client model sends statements through here,
  * so a connection's stream is consumed the same way whatever the model around it.
  */
@@ -34,7 +35,33 @@ export function drawStatementWork(
     }
   }
   conns.waitCount[conn] = k;
+  // Transaction boundaries and row locks, read by the server's InnoDB model.
+  conns.endsTrx[conn] = !tx.explicit || step === tx.steps.length - 1 ? 1 : 0;
+  conns.entersInnodb[conn] = stmt.entersInnodb ? 1 : 0;
+  const locks = stmt.locks;
+  if (locks === null) {
+    conns.lockCount[conn] = 0;
+    conns.writes[conn] = 0;
+  } else {
+    const lb = conn * MAX_LOCKS_PER_STATEMENT;
+    const ex = locks.exclusive ? 1 : 0;
+    for (let i = 0; i < locks.rows; i++) {
+      conns.lockRow[lb + i] = locks.base + locks.keys.key(rng());
+      conns.lockExclusive[lb + i] = ex;
+    }
+    conns.lockCount[conn] = locks.rows;
+    conns.writes[conn] = ex;
+  }
   return half;
+}
+
+/**
+ * True if the statement that just ended failed (deadlock victim, lock wait timeout): the server
+ * has rolled its transaction back, and a client retries the transaction from its first statement
+ * (same template, fresh draws). Every client model checks this in onStatementDone.
+ */
+export function statementFailed(conns: ConnectionTable, conn: number): boolean {
+  return conns.error[conn] !== STATEMENT_OK;
 }
 
 /** Picks a transaction template from the mix with one uniform. */

@@ -1,5 +1,6 @@
 import type { Distribution } from '../engine/distributions.js';
-import { WAIT_TYPES, type WaitSpecT, type WorkloadSpec } from './schema.js';
+import { HotspotKeys, type KeySampler, UniformKeys, ZipfKeys } from '../server/locks.js';
+import { type KeySpaceSpec, type LockSpecT, WAIT_TYPES, type WaitSpecT, type WorkloadSpec } from './schema.js';
 import { buildDistribution } from './dist-spec.js';
 
 export interface CompiledWait {
@@ -15,6 +16,18 @@ export interface CompiledStatement {
   classIndex: number;
   cpu: Distribution;
   waits: CompiledWait[];
+  /** Row locks taken at the start (rows 0 = none), or null. */
+  locks: CompiledLocks | null;
+  /** Enters InnoDB (innodb_thread_concurrency): every statement but BEGIN and COMMIT. */
+  entersInnodb: boolean;
+}
+
+export interface CompiledLocks {
+  rows: number;
+  exclusive: boolean;
+  keys: KeySampler;
+  /** Offset of the table's rows in the global row-id space of the lock table. */
+  base: number;
 }
 
 export interface CompiledTransaction {
@@ -34,6 +47,16 @@ export interface CompiledWorkload {
   think: Distribution;
   gap: Distribution;
   rtt: Distribution;
+  /** True if any statement takes row locks (the server then models them). */
+  hasLocks: boolean;
+}
+
+/** A key space's sampler. */
+export function buildKeySampler(k: KeySpaceSpec): KeySampler {
+  const d = k.distribution;
+  if (d.kind === 'zipf') return new ZipfKeys(k.rows, d.theta);
+  if (d.kind === 'hotspot') return new HotspotKeys(k.rows, d.fraction, d.probability);
+  return new UniformKeys(k.rows);
 }
 
 export function compileWorkload(spec: WorkloadSpec): CompiledWorkload {
@@ -54,20 +77,36 @@ export function compileWorkload(spec: WorkloadSpec): CompiledWorkload {
       latency: buildDistribution(w.latency),
       reported: w.reported,
     }));
-  const add = (name: string, cpu: Distribution, ws: CompiledWait[]): number => {
-    statements.push({ name, classIndex: classOf(name), cpu, waits: ws });
+  // Tables share one row-id space: the workload's keySpace first, then workload.tables in order.
+  const spaces = new Map<string | undefined, { keys: KeySampler; base: number }>();
+  let nextBase = 0;
+  const space = (name: string | undefined, k: KeySpaceSpec): void => {
+    spaces.set(name, { keys: buildKeySampler(k), base: nextBase });
+    nextBase += k.rows;
+    if (nextBase > 2 ** 31 - 1) throw new Error('key spaces: more than 2^31 - 1 rows in all');
+  };
+  if (spec.keySpace !== undefined) space(undefined, spec.keySpace);
+  for (const [name, k] of Object.entries(spec.tables ?? {})) space(name, k);
+  const lockSet = (l: LockSpecT | undefined): CompiledLocks | null => {
+    if (l === undefined) return null;
+    const sp = spaces.get(l.table);
+    if (sp === undefined) throw new Error(`locks: no key space for table ${l.table ?? '(workload.keySpace)'}`);
+    return { rows: l.rows, exclusive: l.mode === 'exclusive', keys: sp.keys, base: sp.base };
+  };
+  const add = (name: string, cpu: Distribution, ws: CompiledWait[], locks: CompiledLocks | null = null, boundary = false): number => {
+    statements.push({ name, classIndex: classOf(name), cpu, waits: ws, locks, entersInnodb: !boundary });
     return statements.length - 1;
   };
 
   const transactions = spec.transactions.map((t) => {
     const steps: number[] = [];
     const explicit = t.type === 'explicit';
-    if (explicit) steps.push(add('BEGIN', buildDistribution(t.begin.cpu), waits(t.begin.waits)));
+    if (explicit) steps.push(add('BEGIN', buildDistribution(t.begin.cpu), waits(t.begin.waits), null, true));
     for (const s of t.statements) {
-      const idx = add(s.name, buildDistribution(s.cpu), waits(s.waits));
+      const idx = add(s.name, buildDistribution(s.cpu), waits(s.waits), lockSet(s.locks));
       for (let k = 0; k < s.count; k++) steps.push(idx);
     }
-    if (explicit) steps.push(add('COMMIT', buildDistribution(t.commit.cpu), waits(t.commit.waits)));
+    if (explicit) steps.push(add('COMMIT', buildDistribution(t.commit.cpu), waits(t.commit.waits), null, true));
     return { name: t.name, explicit, steps: Int32Array.from(steps) };
   });
 
@@ -85,8 +124,9 @@ export function compileWorkload(spec: WorkloadSpec): CompiledWorkload {
     classes,
     transactions,
     mix,
-    think: buildDistribution(spec.client.think),
+    think: buildDistribution(spec.client.model === 'closed' ? spec.client.think : '0us'),
     gap: buildDistribution(spec.client.gap),
     rtt: buildDistribution(spec.network.rtt),
+    hasLocks: statements.some((st) => st.locks !== null),
   };
 }

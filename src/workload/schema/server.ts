@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Duration } from './common.js';
+import { distributionProblems } from '../dist-spec.js';
+import { Dist, Duration } from './common.js';
 
 /** The modelled server: cores, contention, threads. */
 export const Contention = z.discriminatedUnion('model', [
@@ -10,6 +11,30 @@ export const Contention = z.discriminatedUnion('model', [
   z.strictObject({ model: z.literal('usl'), sigma: z.number().min(0), kappa: z.number().min(0) }),
 ]);
 
+/**
+ * InnoDB settings that decide the server's own waits (src/server/locks.ts, redo-log.ts,
+ * admission.ts), named as in my.cnf. All are inert for a workload without `locks` on its
+ * statements, except innodb_thread_concurrency.
+ */
+export const Innodb = z.strictObject({
+  /** Seconds a row-lock wait lasts before the statement fails (fractions allowed; MySQL takes whole seconds). */
+  innodb_lock_wait_timeout: z.number().positive().max(1073741824).default(50),
+  /** Wait-for-graph deadlock detection when a lock wait begins; off: only the timeout breaks deadlocks. */
+  innodb_deadlock_detect: z.boolean().default(true),
+  /** 1: write and fsync the redo log at COMMIT (group commit); 0 / 2: a background flush each second. */
+  innodb_flush_log_at_trx_commit: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+  /** Time of one redo-log fsync (the flush that commits waiting in a group share). */
+  logFsync: Dist.default('500us'),
+  /** CPU time of COMMIT's write of the redo log to the OS cache (modes 1 and 2). */
+  logWrite: Duration.default('2us'),
+  /** Threads allowed inside InnoDB at once; 0: no limit (the default). */
+  innodb_thread_concurrency: z.number().int().min(0).max(1000).default(0),
+  /** Row operations a thread may do after entering before it must queue again. */
+  innodb_concurrency_tickets: z.number().int().min(1).max(4294967295).default(5000),
+}).superRefine((s, ctx) => {
+  for (const [, message] of distributionProblems(s.logFsync, '')) ctx.addIssue({ code: 'custom', path: ['logFsync'], message });
+});
+
 export const Server = z.strictObject({
   cores: z.number().int().min(1).max(4096).default(16),
   contention: Contention.default({ model: 'none' }),
@@ -17,7 +42,15 @@ export const Server = z.strictObject({
   threadCreate: Duration.default('50us'),
   /** Stack (and other per-thread) memory, for the peak-memory figure. */
   threadMemoryKiB: z.number().min(0).default(1024),
+  /**
+   * CPU scheduling of runnable threads: "ps" (processor sharing, the default) or "fifo" (each core
+   * runs one thread until its burst ends, the others wait in arrival order; contention not applied).
+   */
+  scheduling: z.enum(['ps', 'fifo']).optional(),
+  /** Row locks, redo log and InnoDB admission (see Innodb); absent: all defaults. */
+  innodb: Innodb.optional(),
 });
 
 export type ServerSpec = z.output<typeof Server>;
+export type InnodbSpec = z.output<typeof Innodb>;
 export type ContentionSpec = z.output<typeof Contention>;
