@@ -30,6 +30,8 @@ export const MYSQL_COUNTERS = [
   'binlog_waits',
   'group_commit_waits',
   'fsync_waits',
+  // wait_counts[THD_WAIT_TRX_DELAY] (M14): counted by the plugin, not a column of the table.
+  'trx_delay_waits',
 ] as const;
 
 const C_CONNECTIONS_STARTED = 0;
@@ -42,6 +44,7 @@ const C_BECOME_CONSUMER = 7;
 const C_BECOME_RESERVE = 8;
 const C_BECOME_WAITING = 9;
 const C_WAKE_STALL_CHECKER = 10;
+const C_TRX_DELAY_WAITS = 21;
 
 /** Counter index per wait type (order of WAIT_TYPES in the schema); -1: not counted by MySQL. */
 const WAIT_COUNTER = new Int32Array([
@@ -68,12 +71,19 @@ export const enum ThreadState {
   Polling = 4,
   Executing = 5,
   Woken = 6,
+  /** M7d/M13: inside tp_process_event, blocked reading the client's next statement. */
+  Bound = 7,
+  /** M14: sleeping the transaction delay while attached. */
+  Delaying = 8,
+  /** M7c: the dedicated listener (polling or queueing). */
+  Listener = 9,
 }
 
 // Event kinds.
 const RUN = 0; // a created or woken thread starts its worker loop
 const POLL = 1; // the blocked waiting thread returns from epoll_wait
 const CHECK = 2; // the stall checker's iteration
+const DELAY_END = 3; // M14: the transaction delay of a thread is over
 
 const MAX_THREADS_PER_GROUP = 4096;
 const MAX_EVENTS_PER_WAIT_CALL = 32;
@@ -102,12 +112,30 @@ export class MysqlGroup {
   /** Threads attached to a connection (for the stall checker). */
   readonly attached: number[] = [];
   readonly counters = new Float64Array(MYSQL_COUNTERS.length);
+  /** M13 trxn_threads: threads inside tp_process_event (bound to a transaction). */
+  trxnThreads = 0;
+  /**
+   * M13 time_of_last_longrunning_trxs_check: -1 while MTL is in force, else the last long-running
+   * check that found too many long transactions (MTL suspended).
+   */
+  lastLongrunCheck = -1;
+  /** M7c: this group's dedicated listener thread, or -1. */
+  listener = -1;
 
   constructor(
     readonly index: number,
     readonly threadsUserRequest: number,
+    /** M13 per-group limit max(1, ceil(MTL / size)); 0 = no MTL (always 0 in the admin group). */
+    readonly txnlim: number,
+    /** M15: the admin group (index = thread_pool_size). */
+    readonly admin: boolean,
   ) {
     this.maxActiveThreads = threadsUserRequest;
+  }
+
+  /** M13 is_mtl_suspended. */
+  get mtlSuspended(): boolean {
+    return this.lastLongrunCheck >= 0;
   }
 
   get queued(): number {
@@ -116,13 +144,13 @@ export class MysqlGroup {
 }
 
 /**
- * MySQL Enterprise Thread Pool (plugin thread_pool.so), rule by rule from the spec (M1..M12).
+ * MySQL Enterprise Thread Pool (plugin thread_pool.so), rule by rule from the spec (M1..M15).
  * Connections are logged in before the run starts (M2, M3): login cost is not modelled.
  */
 export class MysqlThreadPool implements ThreadHandling, EventHandler {
   readonly counterNames: readonly string[] = MYSQL_COUNTERS;
   readonly counterSource = 'performance_schema.tp_thread_group_stats';
-  /** tp_thread_group_state columns (lower case), summed over groups. */
+  /** tp_thread_group_state columns (lower case), summed over groups (admin group included). */
   readonly gaugeNames: readonly string[] = [
     'queued_queries',
     'queued_transactions',
@@ -131,14 +159,31 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     'thread_count',
     'consumer_threads',
     'reserve_threads',
+    'threads_bound_to_transaction',
+    'effective_max_transactions_limit',
+    // tpsim: groups whose TIME_OF_LAST_LONGRUNNING_TRXS_CHECK is set (MTL suspended, M13).
+    'mtl_suspended_groups',
   ];
+  /** Normal groups 0..size-1, then the admin group (M15). */
   readonly groups: MysqlGroup[];
   private readonly id: number;
+  private readonly size: number;
   private readonly highlyConcurrent: boolean;
   private readonly stallLimitUs: number;
   private readonly kickupUs: number;
   private readonly vcpus: number;
+  /** M13: thread_pool_max_transactions_limit > 0 (binding applies in every group, admin included). */
+  private readonly mtlOn: boolean;
+  /** M7c: dedicated listeners, forced off when MTL is 0. */
+  readonly dedicatedListeners: boolean;
+  private readonly delayUs: number;
+  private readonly longrunUs: number;
+  private readonly longrunIntervalUs: number;
+  private readonly graceUs: number;
+  private nextLongrunCheck = 0;
   private connGroup = new Int32Array(0);
+  /** M7d: the thread blocked reading this connection's next statement, or -1. */
+  private connBound = new Int32Array(0);
   /** time_of_event_arrival: when epoll_wait returned the connection's event. */
   eventArrival = new Float64Array(0);
   private tGroup = new Int32Array(64);
@@ -164,18 +209,36 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
   ) {
     this.id = sim.register(this);
     this.vcpus = cores;
+    this.size = config.thread_pool_size;
+    const mtl = config.thread_pool_max_transactions_limit;
+    this.mtlOn = mtl > 0;
+    // M13: txnlim = max(1, ceil(MTL / size)) per normal group; the admin group is exempt (M15).
+    const txnlim = this.mtlOn ? Math.max(1, Math.ceil(mtl / this.size)) : 0;
     this.groups = [];
-    for (let g = 0; g < config.thread_pool_size; g++) {
-      this.groups.push(new MysqlGroup(g, config.thread_pool_query_threads_per_group));
+    for (let g = 0; g <= this.size; g++) {
+      const admin = g === this.size;
+      this.groups.push(new MysqlGroup(g, config.thread_pool_query_threads_per_group, admin ? 0 : txnlim, admin));
     }
     // M4: "highly concurrent mode" disables direct execution by the waiting thread.
     this.highlyConcurrent = config.thread_pool_algorithm === 1 && config.thread_pool_query_threads_per_group > 1;
     this.stallLimitUs = config.thread_pool_stall_limit * 10_000;
     this.kickupUs = config.thread_pool_prio_kickup_timer * 1000;
+    this.dedicatedListeners = config.thread_pool_dedicated_listeners === 1 && this.mtlOn;
+    this.delayUs = config.thread_pool_transaction_delay * 1000;
+    const longrunMs = config.thread_pool_longrun_trx_limit;
+    this.longrunUs = longrunMs * 1000;
+    // M13: check every longrun_trx_limit/2 ms (integer ms); grace clamp(15 * limit, 5 s, 30 s).
+    this.longrunIntervalUs = Math.floor(longrunMs / 2) * 1000;
+    this.graceUs = Math.min(30_000, Math.max(5_000, 15 * longrunMs)) * 1000;
   }
 
   get groupCount(): number {
     return this.groups.length;
+  }
+
+  /** M15: the admin group (last row of the statistics). */
+  get adminGroup(): MysqlGroup {
+    return this.groups[this.size];
   }
 
   groupCounters(group: number): Float64Array {
@@ -189,9 +252,12 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
       out[1] += G.low.size;
       out[2] += G.threadsActive;
       out[3] += G.stalledThreads;
-      out[4] += G.numQueryThreads;
+      out[4] += G.numQueryThreads + (G.listener >= 0 ? 1 : 0);
       out[5] += G.consumers.size;
       out[6] += G.reserves.size;
+      out[7] += G.trxnThreads;
+      out[8] += G.txnlim;
+      out[9] += G.mtlSuspended ? 1 : 0;
     }
   }
 
@@ -199,26 +265,44 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     return this.tState[t] as ThreadState;
   }
 
+  /** Group a connection belongs to. */
+  groupOf(conn: number): number {
+    return this.connGroup[conn];
+  }
+
   start(connections: number): void {
     this.connGroup = new Int32Array(connections);
+    this.connBound = new Int32Array(connections).fill(-1);
     this.eventArrival = new Float64Array(connections);
-    // M2: strict round-robin by arrival order [inferred: which group the first one gets is immaterial].
+    const admins = Math.min(this.config.admin_connections, connections);
     for (let c = 0; c < connections; c++) {
-      const g = c % this.groups.length;
+      // M2: strict round-robin by arrival order [inferred: which group the first one gets is
+      // immaterial]; M3/M15: the last `admin_connections` have TP_CONNECTION_ADMIN and move to
+      // the admin group after login (being last, they do not shift the round robin of the others).
+      const g = c >= connections - admins ? this.size : c % this.size;
       this.connGroup[c] = g;
       this.groups[g].connectionCount++;
       this.groups[g].counters[C_CONNECTIONS_STARTED]++;
     }
-    // M1: threads_user_request query threads per group at startup (no creation delay).
+    // M1: in every group (admin included) threads_user_request query threads, plus one listener
+    // with dedicated listeners (M7c), at startup (no creation delay).
     for (let g = 0; g < this.groups.length; g++) {
+      const G = this.groups[g];
+      if (this.dedicatedListeners) {
+        const l = this.newThread(g, false);
+        G.listener = l;
+        this.tState[l] = ThreadState.Woken;
+        this.sim.schedule(0, this.id, RUN, l, 0);
+      }
       for (let i = 0; i < this.config.thread_pool_query_threads_per_group; i++) {
-        const t = this.newThread(g);
+        const t = this.newThread(g, true);
         this.tState[t] = ThreadState.Woken;
         this.sim.schedule(0, this.id, RUN, t, 0);
       }
     }
     // M9: one stall-check thread for all groups [inferred: its first iteration after one tick].
     this.lastTenMs = 0;
+    this.nextLongrunCheck = 0;
     this.sim.schedule(STALL_TICK, this.id, CHECK, 0, 0);
   }
 
@@ -228,6 +312,12 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     } else if (kind === POLL) {
       const G = this.groups[this.tGroup[target]];
       if (G.waitingThread === target) this.handleEvents(target, G);
+    } else if (kind === DELAY_END) {
+      // M14: wait_counts[TRX_DELAY]++ after the sleep, then the statement runs.
+      const G = this.groups[this.tGroup[target]];
+      G.counters[C_TRX_DELAY_WAITS]++;
+      this.tState[target] = ThreadState.Executing;
+      this.runCommand(target, G, this.tConn[target]);
     } else {
       this.stallCheck();
     }
@@ -236,6 +326,14 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
   // ---- request arrival and polling (M4, M5) ------------------------------------------------
 
   onRequest(conn: number): void {
+    const bound = this.connBound[conn];
+    if (bound >= 0) {
+      // M7d/M13: the thread blocked in do_command reads the statement itself: no epoll, no queue.
+      this.connBound[conn] = -1;
+      this.tState[bound] = ThreadState.Executing;
+      this.executeCommand(bound, this.groups[this.tGroup[bound]], conn);
+      return;
+    }
     const G = this.groups[this.connGroup[conn]];
     G.ready.push(conn);
     if (G.waitingThread >= 0 && G.waiterBlocked) {
@@ -250,11 +348,16 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     const n = G.ready.size < MAX_EVENTS_PER_WAIT_CALL ? G.ready.size : MAX_EVENTS_PER_WAIT_CALL;
     if (n === 0) {
       G.waiterBlocked = true;
-      this.tState[t] = ThreadState.Polling;
+      this.tState[t] = t === G.listener ? ThreadState.Listener : ThreadState.Polling;
       return;
     }
-    // M4 direct execution: one event, not highly concurrent, queues empty, credit available.
-    if (n === 1 && !this.highlyConcurrent && G.queued === 0 && this.creditAvailable(G)) {
+    if (t === G.listener) {
+      this.listenerDispatch(t, G, n);
+      return;
+    }
+    // M4 direct execution: one event, not highly concurrent, no dedicated listeners, queues
+    // empty, credit available.
+    if (n === 1 && !this.highlyConcurrent && !this.dedicatedListeners && G.queued === 0 && this.creditAvailable(G)) {
       const conn = G.ready.shift();
       this.eventArrival[conn] = this.sim.now;
       this.attach(t, G, conn); // remains waiting_thread: nobody else polls meanwhile
@@ -265,6 +368,23 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     this.queueEvents(G, n);
     G.waitingThread = -1;
     this.workerLoop(t);
+  }
+
+  /**
+   * M7c dedicated_listener_loop: queue every polled event, wake (or create) a query thread, poll
+   * again. WAKE_OR_CREATE_ONE while query_threads_count < txnlim, else WAKE_IF_CREATED.
+   */
+  private listenerDispatch(t: number, G: MysqlGroup, n: number): void {
+    while (n > 0) {
+      this.queueEvents(G, n);
+      G.waitingThread = -1;
+      this.wake(G, G.txnlim === 0 || G.numQueryThreads < G.txnlim ? WAKE_OR_CREATE_ONE : WAKE_IF_CREATED);
+      G.waitingThread = t;
+      G.counters[C_BECOME_WAITING]++;
+      n = G.ready.size < MAX_EVENTS_PER_WAIT_CALL ? G.ready.size : MAX_EVENTS_PER_WAIT_CALL;
+    }
+    G.waiterBlocked = true;
+    this.tState[t] = ThreadState.Listener;
   }
 
   /** Non-blocking epoll_wait by a worker (M7): queue what is ready. */
@@ -298,8 +418,10 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
 
   // ---- credit (M6) ---------------------------------------------------------------------------
 
-  /** M6, evaluated before the dequeuing thread counts itself in threads_active. */
+  /** M6, evaluated before the dequeuing thread counts itself in threads_active / trxn_threads. */
   creditAvailable(G: MysqlGroup): boolean {
+    // M6.1 / M13 [inferred, as M6.3] `<=` on a count excluding the caller: txnlim + 1 transactions.
+    if (G.txnlim !== 0) return G.trxnThreads <= G.txnlim || G.lastLongrunCheck >= 0;
     const maq = this.config.thread_pool_max_active_query_threads;
     if (maq !== 0) return G.threadsActive < maq;
     // [inferred] `<=` on a count excluding the caller: up to max_active_threads + 1 run at once.
@@ -314,14 +436,21 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
 
   private workerLoop(t: number): void {
     const G = this.groups[this.tGroup[t]];
-    if (this.config.thread_pool_algorithm === 1) this.highConcurrencyLoop(t, G);
-    else this.lowConcurrencyLoop(t, G);
+    if (this.dedicatedListeners) {
+      if (t === G.listener) this.becomeWaiter(t, G);
+      else this.queryWorkerLoop(t, G);
+    } else if (this.config.thread_pool_algorithm === 1) {
+      this.highConcurrencyLoop(t, G);
+    } else {
+      this.lowConcurrencyLoop(t, G);
+    }
   }
 
   /** M7b: one thread alternates polling and executing; others sleep. */
   private lowConcurrencyLoop(t: number, G: MysqlGroup): void {
     if (!this.queryReady(G)) {
-      if (G.queued === 0 && G.waitingThread < 0) this.becomeWaiter(t, G);
+      // With MTL a thread becomes the waiter even when queries wait for credit.
+      if ((G.queued === 0 || G.txnlim > 0) && G.waitingThread < 0) this.becomeWaiter(t, G);
       else this.sleep(t, G);
       return;
     }
@@ -345,6 +474,23 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     this.becomeWaiter(t, G);
   }
 
+  /**
+   * M7c query_worker_thread_loop: execute if ready, else exit when query_threads_count > txnlim,
+   * else sleep. [inferred] A thread that would exceed max_unused_threads exits (the loop ignores
+   * become_reserve_thread's answer and would spin until work comes; we end it as M11 does).
+   */
+  private queryWorkerLoop(t: number, G: MysqlGroup): void {
+    if (this.queryReady(G)) {
+      this.processQueued(t, G);
+      return;
+    }
+    if (G.txnlim !== 0 && G.numQueryThreads > G.txnlim) {
+      this.exitThread(t, G);
+      return;
+    }
+    this.sleep(t, G);
+  }
+
   private becomeWaiter(t: number, G: MysqlGroup): void {
     G.waitingThread = t;
     G.counters[C_BECOME_WAITING]++;
@@ -357,7 +503,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     this.attach(t, G, conn);
   }
 
-  /** M7d: assign the thread to the connection and execute its statement. */
+  /** M7d tp_process_event: assign the thread to the connection and execute its statement. */
   private attach(t: number, G: MysqlGroup, conn: number): void {
     this.tConn[t] = conn;
     this.tAttach[t] = this.sim.now;
@@ -367,6 +513,21 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     this.tAttachPos[t] = G.attached.length;
     G.attached.push(t);
     G.threadsActive++;
+    if (G.txnlim !== 0) G.trxnThreads++; // M13
+    this.executeCommand(t, G, conn);
+  }
+
+  /** tp_execute_command: M14 transaction delay (attached, still in threads_active), then run. */
+  private executeCommand(t: number, G: MysqlGroup, conn: number): void {
+    if (this.delayUs > 0 && !G.admin && this.conns.trxActive[conn] === 0) {
+      this.tState[t] = ThreadState.Delaying;
+      this.sim.schedule(this.delayUs, this.id, DELAY_END, t, 0);
+      return;
+    }
+    this.runCommand(t, G, conn);
+  }
+
+  private runCommand(t: number, G: MysqlGroup, conn: number): void {
     G.counters[C_QUERIES_EXECUTED]++;
     this.executor.start(t, conn);
   }
@@ -379,6 +540,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
       G.attached[pos] = last;
       this.tAttachPos[last] = pos;
     }
+    if (G.txnlim !== 0) G.trxnThreads--; // M13
     G.threadsActive--;
     if (this.tStalled[t] === 1) {
       G.stalledThreads--;
@@ -389,8 +551,17 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
   }
 
   statementDone(t: number, conn: number): void {
-    const G = this.groups[this.tGroup[t]];
     this.sink.onStatementDone(conn);
+    if (this.mtlOn && this.conns.trxOpenAfter[conn] === 1) {
+      // M7d/M13 tp_bind_to_current_worker_thread: with MTL the thread stays in tp_process_event
+      // and blocks reading the next statement of the open transaction. [inferred] It stays in
+      // threads_active and trxn_threads meanwhile: MySQL reports no network wait (no NET wait
+      // type), so no wait_begin happens; time_of_attach keeps the transaction's start.
+      this.tState[t] = ThreadState.Bound;
+      this.connBound[conn] = t;
+      return;
+    }
+    const G = this.groups[this.tGroup[t]];
     this.detach(t, G);
     if (G.waitingThread === t) {
       // M4: the waiting thread executed directly and goes back to epoll_wait.
@@ -438,15 +609,19 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     }
     const cap = this.config.thread_pool_max_unused_threads;
     if (cap !== 0 && G.reserves.size + 1 >= cap) {
-      this.tState[t] = ThreadState.Exited;
-      G.numQueryThreads--;
-      this.totalQueryThreads--;
-      this.threads.destroy(t);
+      this.exitThread(t, G);
       return;
     }
     G.reserves.push(t);
     this.tState[t] = ThreadState.Reserve;
     G.counters[C_BECOME_RESERVE]++;
+  }
+
+  private exitThread(t: number, G: MysqlGroup): void {
+    this.tState[t] = ThreadState.Exited;
+    G.numQueryThreads--;
+    this.totalQueryThreads--;
+    this.threads.destroy(t);
   }
 
   /** M12 tp_wake_thread: returns true if a thread was woken or created. */
@@ -460,7 +635,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     }
     if (level !== WAKE_OR_CREATE_ONE) return false;
     if (!this.mayCreate(G, this.sim.now)) return false;
-    const nt = this.newThread(G.index);
+    const nt = this.newThread(G.index, true);
     G.lastThreadCreation = this.sim.now;
     G.counters[C_THREADS_STARTED]++;
     this.tState[nt] = ThreadState.Creating;
@@ -468,15 +643,18 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     return true;
   }
 
-  /** M12 creation control, as coded (intervals in µs [inferred: probably meant as ms]). */
+  /** M12 creation control, as coded (intervals in µs [inferred: probably meant as ms]), and M13. */
   mayCreate(G: MysqlGroup, now: number): boolean {
     if (G.numQueryThreads > 1 + G.connectionCount || G.numQueryThreads > MAX_THREADS_PER_GROUP) return false;
+    // M13 tp_create_worker_threads: refused when query_threads_count > txnlim + 1, unless suspended.
+    if (G.txnlim !== 0 && G.numQueryThreads > G.txnlim + 1 && G.lastLongrunCheck < 0) return false;
     if (G.threadsActive === 0 || this.totalQueryThreads < 3 * this.vcpus) return true;
     const interval = this.totalQueryThreads < 5 * this.vcpus ? 50 : 100;
     return now - G.lastThreadCreation > interval;
   }
 
-  private newThread(g: number): number {
+  /** A new thread of group g; query threads count in num_query_threads (the listener does not). */
+  private newThread(g: number, query: boolean): number {
     const t = this.threads.create();
     if (t >= this.tGroup.length) {
       const need = t + 1;
@@ -492,17 +670,22 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     this.tConn[t] = -1;
     this.tStalled[t] = 0;
     this.tNotStalled[t] = 0;
-    this.groups[g].numQueryThreads++;
-    this.totalQueryThreads++;
+    if (query) {
+      this.groups[g].numQueryThreads++;
+      this.totalQueryThreads++;
+    }
     return t;
   }
 
-  // ---- stall checker (M9, M10) --------------------------------------------------------------
+  // ---- stall checker (M9, M10, M13) ---------------------------------------------------------
 
   private stallCheck(): void {
     const now = this.sim.now;
     const new10ms = now - this.lastTenMs >= STALL_TICK;
     if (new10ms) this.lastTenMs = now;
+    // M13: long-running check when MTL > 0, every longrun_trx_limit/2 ms.
+    const longrun = this.mtlOn && this.longrunIntervalUs > 0 && now > this.nextLongrunCheck;
+    if (longrun) this.nextLongrunCheck = now + this.longrunIntervalUs;
     let woke = false;
     for (let g = 0; g < this.groups.length; g++) {
       const G = this.groups[g];
@@ -521,29 +704,53 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
       const oldMax = G.maxActiveThreads;
       G.stalledThreads = stalled;
       G.maxActiveThreads = G.threadsUserRequest + stalled;
+      // M9.3
+      if (longrun && !G.admin) this.checkLongRunning(G, now);
       // M9.4: a stalled waiting thread that executes a connection stops being the poller.
+      let wakeThread = false;
       const w = G.waitingThread;
       if (w >= 0 && this.tConn[w] >= 0 && this.tStalled[w] === 1) {
         G.waitingThread = -1;
-        // [inferred] wake level: WAKE_OR_CREATE_ONE, as for a waiter entering a wait (M8).
-        if (this.wake(G, WAKE_OR_CREATE_ONE)) woke = true;
+        wakeThread = true;
       }
       // M10: at most one kick-up per group per 10 ms.
       if (new10ms && G.low.size > 0 && now - this.eventArrival[G.low.peek()] > this.kickupUs) {
         G.high.push(G.low.shift());
         G.counters[C_PRIO_KICKUPS]++;
       }
-      // M9.6
+      // M9.6: one wake per group and iteration, whatever the reason.
       if (
+        wakeThread ||
         G.maxActiveThreads > oldMax ||
         (G.consumers.size === 0 && G.reserves.size === 0 && this.queryReady(G)) ||
-        (this.config.thread_pool_algorithm === 1 && G.waitingThread < 0 && this.creditAvailable(G))
+        (this.config.thread_pool_algorithm === 1 && G.waitingThread < 0 && this.creditAvailable(G)) ||
+        (G.txnlim > 0 && this.queryReady(G))
       ) {
-        this.wake(G, WAKE_OR_CREATE_ONE);
         G.counters[C_WAKE_STALL_CHECKER]++;
+        this.wake(G, WAKE_OR_CREATE_ONE);
         woke = true;
       }
     }
     this.sim.schedule(woke ? STALL_TICK_AFTER_WAKE : STALL_TICK, this.id, CHECK, 0, 0);
+  }
+
+  /**
+   * M13 check_longrunning_transactions_and_adjust_MTL: threads attached longer than
+   * longrun_trx_limit; >= txnlim suspends MTL; while suspended, a count > txnlim/2 renews the
+   * time point, and MTL returns once that time point is older than the grace period.
+   */
+  private checkLongRunning(G: MysqlGroup, now: number): void {
+    const threshold = now - this.longrunUs;
+    let longrunning = 0;
+    for (let i = 0; i < G.attached.length; i++) if (this.tAttach[G.attached[i]] < threshold) longrunning++;
+    if (G.lastLongrunCheck < 0) {
+      if (longrunning >= G.txnlim) G.lastLongrunCheck = now;
+      return;
+    }
+    if (longrunning > Math.floor(G.txnlim / 2)) {
+      G.lastLongrunCheck = now;
+      return;
+    }
+    if (G.lastLongrunCheck < now - this.graceUs) G.lastLongrunCheck = -1;
   }
 }

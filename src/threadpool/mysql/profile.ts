@@ -10,18 +10,33 @@ export interface MysqlPoolConfig {
   thread_pool_max_unused_threads: number;
   thread_pool_max_active_query_threads: number;
   thread_pool_query_threads_per_group: number;
+  /** MTL (M13), pool-wide; 0 = off. */
+  thread_pool_max_transactions_limit: number;
+  /** ms (M13). */
+  thread_pool_longrun_trx_limit: number;
+  /** ms (M14). */
+  thread_pool_transaction_delay: number;
+  /** M7c; has no effect when MTL is 0. */
+  thread_pool_dedicated_listeners: 0 | 1;
+  /** tpsim: the last N connections are TP_CONNECTION_ADMIN connections (M15). */
+  admin_connections: number;
+}
+
+/** 9.7 default of thread_pool_max_transactions_limit when not set: clamp(32 * size, 1, 512). */
+export function defaultMaxTransactionsLimit(size: number): number {
+  return Math.min(512, Math.max(1, 32 * size));
 }
 
 /**
  * Defaults by profile (spec 1(a)): "8.4" = the values documented for 8.0/8.4, "9.7" = the values
- * compiled into the 9.7 plugin source. The 9.7 default thread_pool_max_transactions_limit is not
- * modelled yet, so the 9.7 profile runs without MTL.
+ * compiled into the 9.7 plugin source (which turns MTL on by default).
  */
 export function mysqlDefaults(profile: '8.4' | '9.7', cores: number): MysqlPoolConfig {
   if (profile === '9.7') {
+    // update_config_defaults: clamp(vcpus/2, 1, 16) when not set.
+    const size = Math.min(16, Math.max(1, Math.floor(cores / 2)));
     return {
-      // update_config_defaults: clamp(vcpus/2, 1, 16) when not set.
-      thread_pool_size: Math.min(16, Math.max(1, Math.floor(cores / 2))),
+      thread_pool_size: size,
       thread_pool_algorithm: 1,
       thread_pool_stall_limit: 6,
       thread_pool_prio_kickup_timer: 1000,
@@ -29,6 +44,11 @@ export function mysqlDefaults(profile: '8.4' | '9.7', cores: number): MysqlPoolC
       thread_pool_max_unused_threads: 32,
       thread_pool_max_active_query_threads: 0,
       thread_pool_query_threads_per_group: 2,
+      thread_pool_max_transactions_limit: defaultMaxTransactionsLimit(size),
+      thread_pool_longrun_trx_limit: 2000,
+      thread_pool_transaction_delay: 0,
+      thread_pool_dedicated_listeners: 0,
+      admin_connections: 0,
     };
   }
   return {
@@ -41,15 +61,21 @@ export function mysqlDefaults(profile: '8.4' | '9.7', cores: number): MysqlPoolC
     thread_pool_max_unused_threads: 0,
     thread_pool_max_active_query_threads: 0,
     thread_pool_query_threads_per_group: 1,
+    thread_pool_max_transactions_limit: 0,
+    thread_pool_longrun_trx_limit: 2000,
+    thread_pool_transaction_delay: 0,
+    thread_pool_dedicated_listeners: 0,
+    admin_connections: 0,
   };
 }
 
 /** The scenario's pool settings with the profile's defaults filled in. */
 export function resolveMysqlPool(spec: MysqlPoolSpec, cores: number): MysqlPoolSpec & MysqlPoolConfig {
   const d = mysqlDefaults(spec.profile, cores);
+  const size = spec.thread_pool_size ?? d.thread_pool_size;
   return {
     ...spec,
-    thread_pool_size: spec.thread_pool_size ?? d.thread_pool_size,
+    thread_pool_size: size,
     thread_pool_algorithm: spec.thread_pool_algorithm ?? d.thread_pool_algorithm,
     thread_pool_stall_limit: spec.thread_pool_stall_limit ?? d.thread_pool_stall_limit,
     thread_pool_prio_kickup_timer: spec.thread_pool_prio_kickup_timer ?? d.thread_pool_prio_kickup_timer,
@@ -60,5 +86,13 @@ export function resolveMysqlPool(spec: MysqlPoolSpec, cores: number): MysqlPoolS
       spec.thread_pool_max_active_query_threads ?? d.thread_pool_max_active_query_threads,
     thread_pool_query_threads_per_group:
       spec.thread_pool_query_threads_per_group ?? d.thread_pool_query_threads_per_group,
+    // 9.7: derived from the resolved size, so a set thread_pool_size moves the default too.
+    thread_pool_max_transactions_limit:
+      spec.thread_pool_max_transactions_limit ??
+      (spec.profile === '9.7' ? defaultMaxTransactionsLimit(size) : d.thread_pool_max_transactions_limit),
+    thread_pool_longrun_trx_limit: spec.thread_pool_longrun_trx_limit ?? d.thread_pool_longrun_trx_limit,
+    thread_pool_transaction_delay: spec.thread_pool_transaction_delay ?? d.thread_pool_transaction_delay,
+    thread_pool_dedicated_listeners: spec.thread_pool_dedicated_listeners ?? d.thread_pool_dedicated_listeners,
+    admin_connections: spec.admin_connections ?? d.admin_connections,
   };
 }

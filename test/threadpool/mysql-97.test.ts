@@ -1,0 +1,343 @@
+import { describe, expect, it } from 'vitest';
+import { type MysqlPoolConfig, mysqlDefaults } from '../../src/threadpool/mysql/profile.js';
+import { ThreadState } from '../../src/threadpool/mysql/pool.js';
+import { mysqlHarness } from '../helpers/pool-harness.js';
+
+/**
+ * MySQL 9.7 additions (spec 1(c) M7a, M7c, M6.2, M11, M13, M14, M15) with exact simulated times in
+ * µs. Unless stated: one normal group (plus the admin group), thread creation 50 µs, the stall
+ * checker ticks at 10, 20, 30 ... ms (1 ms after a tick that woke a thread).
+ */
+type H = ReturnType<typeof mysqlHarness>;
+const counter = (h: H, name: string, group = 0): number =>
+  h.handling.groupCounters(group)[h.handling.counterNames.indexOf(name)];
+const gauge = (h: H, name: string): number => {
+  const out = new Float64Array(h.handling.gaugeNames.length);
+  h.handling.sampleGauges(out);
+  return out[h.handling.gaugeNames.indexOf(name)];
+};
+/** The 9.7 compiled defaults (high-concurrency loop, 2 query threads) on one group, MTL off. */
+const v97 = (o: Partial<MysqlPoolConfig> = {}): Partial<MysqlPoolConfig> => ({
+  ...mysqlDefaults('9.7', 4),
+  thread_pool_size: 1,
+  thread_pool_max_transactions_limit: 0,
+  ...o,
+});
+const BEGIN = { cpu: 100, trxOpenAfter: true };
+const STMT = { cpu: 100, trxActive: true, trxOpenAfter: true };
+const COMMIT = { cpu: 100, trxActive: true };
+
+describe('M13 max transactions limit: per-group limit and defaults', () => {
+  it('txnlim = max(1, ceil(MTL / size)) per normal group, 0 in the admin group', () => {
+    const a = mysqlHarness({ thread_pool_size: 3, thread_pool_max_transactions_limit: 10 });
+    expect(a.handling.groups.map((g) => g.txnlim)).toEqual([4, 4, 4, 0]);
+    expect(gauge(a, 'effective_max_transactions_limit')).toBe(12);
+    const b = mysqlHarness({ thread_pool_size: 3, thread_pool_max_transactions_limit: 1 });
+    expect(b.handling.groups.map((g) => g.txnlim)).toEqual([1, 1, 1, 0]);
+    expect(mysqlHarness({}).handling.groups.map((g) => g.txnlim)).toEqual([0, 0]);
+  });
+
+  it('9.7 turns MTL on by default (clamp(32 * size, 1, 512)); 8.4 leaves it off', () => {
+    expect(mysqlDefaults('9.7', 16).thread_pool_max_transactions_limit).toBe(256);
+    expect(mysqlDefaults('9.7', 64).thread_pool_max_transactions_limit).toBe(512);
+    expect(mysqlDefaults('9.7', 1).thread_pool_max_transactions_limit).toBe(32);
+    expect(mysqlDefaults('8.4', 16).thread_pool_max_transactions_limit).toBe(0);
+  });
+});
+
+describe('M7d/M13 a thread bound to the open transaction', () => {
+  const run = (mtl: number): H => {
+    const h = mysqlHarness(v97({ thread_pool_max_transactions_limit: mtl }), { cores: 4 });
+    h.send({ conn: 0, at: 1000, ...BEGIN });
+    h.send({ conn: 0, at: 2000, ...STMT });
+    h.send({ conn: 0, at: 3000, ...COMMIT });
+    return h;
+  };
+
+  it('serves the next statement itself: no poll, no queue, same attach', () => {
+    const h = run(1);
+    h.sim.run(1500);
+    expect(gauge(h, 'threads_bound_to_transaction')).toBe(1);
+    expect(gauge(h, 'active_thread_count')).toBe(1); // [inferred] still active while reading
+    const bound = h.handling.groups[0].attached[0];
+    expect(h.handling.threadState(bound)).toBe(ThreadState.Bound);
+    h.sim.run(20_000);
+    expect(h.done.map((d) => d.start)).toEqual([1000, 2000, 3000]);
+    expect(counter(h, 'queries_executed')).toBe(3);
+    expect(counter(h, 'queries_queued')).toBe(1); // only BEGIN went through epoll and a queue
+    expect(gauge(h, 'threads_bound_to_transaction')).toBe(0);
+    expect(h.handling.threadState(bound)).not.toBe(ThreadState.Bound);
+  });
+
+  it('without MTL every statement is polled and queued again', () => {
+    const h = run(0);
+    h.sim.run(20_000);
+    expect(counter(h, 'queries_queued')).toBe(3);
+    expect(gauge(h, 'threads_bound_to_transaction')).toBe(0);
+  });
+});
+
+describe('M6.1/M13 credit counts transactions', () => {
+  // Two transactions open at 1000 and 1200 and each bind a thread; a third BEGIN arrives at 1400.
+  const run = (cfg: Partial<MysqlPoolConfig>, horizon = 50_000): H => {
+    const h = mysqlHarness(v97(cfg), { cores: 4 });
+    h.send({ conn: 0, at: 1000, ...BEGIN });
+    h.send({ conn: 1, at: 1200, ...BEGIN });
+    h.send({ conn: 2, at: 1400, cpu: 100 });
+    h.send({ conn: 0, at: 2000, ...STMT });
+    h.send({ conn: 0, at: 3000, ...COMMIT });
+    h.sim.run(horizon);
+    return h;
+  };
+
+  it('with MTL 1 (txnlim 1, credit trxn_threads <= txnlim) a third transaction waits for a commit', () => {
+    // [inferred, as M6.3] `<=` on a count excluding the caller admits txnlim + 1 transactions.
+    const h = run({ thread_pool_max_transactions_limit: 1 });
+    expect(h.doneOf(1).start).toBe(1200);
+    // Nobody polls (both threads are bound, no credit for the stall checker to act on) until
+    // conn 0's COMMIT ends at 3100 and its thread becomes the waiting thread.
+    expect(h.done.find((d) => d.conn === 2)?.start).toBe(3100);
+  });
+
+  it('without MTL the third statement starts on arrival', () => {
+    const h = run({});
+    expect(h.doneOf(2).start).toBe(1400);
+  });
+
+  it('thread creation is refused above txnlim + 1 query threads unless MTL is suspended', () => {
+    const h = mysqlHarness(v97({ thread_pool_max_transactions_limit: 3 }), { cores: 4, connections: 100 });
+    const pool = h.handling;
+    const G = pool.groups[0];
+    G.threadsActive = 0;
+    G.numQueryThreads = 4; // txnlim + 1
+    expect(pool.mayCreate(G, 1e6)).toBe(true);
+    G.numQueryThreads = 5;
+    expect(pool.mayCreate(G, 1e6)).toBe(false);
+    G.lastLongrunCheck = 0; // suspended
+    expect(pool.mayCreate(G, 1e6)).toBe(true);
+  });
+});
+
+describe('M13 long-running transactions suspend MTL', () => {
+  const run = (longrun: number, horizon: number): H => {
+    const h = mysqlHarness(v97({ thread_pool_max_transactions_limit: 1, thread_pool_longrun_trx_limit: longrun }), {
+      cores: 4,
+    });
+    h.send({ conn: 0, at: 1000, ...BEGIN });
+    h.send({ conn: 1, at: 1200, ...BEGIN });
+    h.send({ conn: 2, at: 1400, cpu: 100 });
+    h.sim.run(horizon);
+    return h;
+  };
+
+  it('longrun 10 ms: suspended at the 20 ms check, the waiting statement starts on a new thread', () => {
+    const h = run(10, 30_000);
+    // Checks every 5 ms, i.e. at every stall-checker tick. At 10 ms nothing is 10 ms old yet;
+    // at 20 ms both bound threads are (>= txnlim 1): MTL suspended, credit unlimited, the
+    // stall checker creates a waiting thread (50 µs) that polls and runs conn 2.
+    expect(h.handling.groups[0].lastLongrunCheck).toBe(20_000);
+    expect(gauge(h, 'mtl_suspended_groups')).toBe(1);
+    expect(h.doneOf(2).start).toBe(20_050);
+  });
+
+  it('MTL comes back once long transactions stayed <= txnlim/2 for the grace period (5 s)', () => {
+    const h = run(10, 30_000);
+    h.send({ conn: 0, at: 40_000, ...COMMIT });
+    h.send({ conn: 1, at: 40_000, ...COMMIT });
+    h.sim.run(100_000);
+    // Ticks 20 (suspends, wakes), 21, 31, 41 ... ms. The 31 ms check still sees the two bound
+    // threads (> txnlim/2 = 0) and renews the time point; both commit at 40.1 ms.
+    const G = h.handling.groups[0];
+    expect(G.lastLongrunCheck).toBe(31_000);
+    // Re-enabled at the first check with time point < now - 5 s (strictly): 5.041 s, not 5.031 s.
+    h.sim.run(5_031_000);
+    expect(G.mtlSuspended).toBe(true);
+    h.sim.run(5_041_000);
+    expect(G.mtlSuspended).toBe(false);
+    expect(gauge(h, 'mtl_suspended_groups')).toBe(0);
+  });
+
+  it('the check runs every longrun_trx_limit / 2 ms (100 ms limit: 50 ms apart)', () => {
+    const h = run(100, 120_999);
+    const G = h.handling.groups[0];
+    // Checks at 10 ms, then the first tick past 60 ms (70 ms; the bound threads also stall there
+    // and the checker wakes, so ticks move to 71, 81 ... ms), then past 120 ms: 121 ms, when
+    // both are 100 ms old.
+    expect(G.mtlSuspended).toBe(false);
+    h.sim.run(121_000);
+    expect(G.lastLongrunCheck).toBe(121_000);
+    h.sim.run(200_000);
+    expect(h.doneOf(2).start).toBe(121_050);
+    expect(G.lastLongrunCheck).toBe(172_000); // renewed by the next check, past 171 ms
+  });
+
+  it('one long transaction is enough with txnlim 1 (count >= txnlim)', () => {
+    const h = mysqlHarness(v97({ thread_pool_max_transactions_limit: 1, thread_pool_longrun_trx_limit: 10 }), {
+      cores: 4,
+    });
+    h.send({ conn: 0, at: 1000, ...BEGIN });
+    h.sim.run(19_999);
+    expect(h.handling.groups[0].mtlSuspended).toBe(false);
+    h.sim.run(20_000);
+    expect(h.handling.groups[0].lastLongrunCheck).toBe(20_000);
+  });
+
+  it('when the limit lifts with a waiting thread and a sleeping consumer, the MTL rule of M9.6 wakes the consumer', () => {
+    // 4 query threads: T0 and T2 end up bound (conns 0, 1), T1 polls and queues conn 2 (no
+    // credit) and stays the waiting thread, T3 sleeps as a consumer. At the 20 ms check MTL is
+    // suspended; neither "no consumer" nor "no waiting thread" holds, only "MTL > 0 and a query
+    // is ready": the consumer is woken and runs conn 2 at once (no creation delay).
+    const h = mysqlHarness(
+      v97({
+        thread_pool_max_transactions_limit: 1,
+        thread_pool_longrun_trx_limit: 10,
+        thread_pool_query_threads_per_group: 4,
+      }),
+      { cores: 4 },
+    );
+    h.send({ conn: 0, at: 1000, ...BEGIN });
+    h.send({ conn: 1, at: 1200, ...BEGIN });
+    h.send({ conn: 2, at: 1400, cpu: 100 });
+    h.sim.run(19_999);
+    expect(h.handling.groups[0].consumers.size).toBe(1);
+    expect(h.handling.groups[0].waitingThread).toBeGreaterThanOrEqual(0);
+    expect(h.handling.groups[0].low.size).toBe(1);
+    h.sim.run(30_000);
+    expect(h.doneOf(2).start).toBe(20_000);
+    expect(counter(h, 'threads_started')).toBe(0);
+  });
+
+  it('with a 2 s limit nothing is suspended and the third transaction still waits', () => {
+    const h = run(2000, 200_000);
+    expect(h.handling.groups[0].mtlSuspended).toBe(false);
+    expect(h.done.some((d) => d.conn === 2)).toBe(false);
+  });
+});
+
+describe('M14 transaction delay', () => {
+  it('delays a statement outside a transaction by exactly the delay, while attached', () => {
+    const h = mysqlHarness({ thread_pool_transaction_delay: 5 });
+    h.send({ conn: 0, at: 1000, cpu: 100 });
+    h.sim.run(3000);
+    expect(gauge(h, 'active_thread_count')).toBe(1); // sleeping, attached, not a wait_begin
+    expect(counter(h, 'trx_delay_waits')).toBe(0);
+    h.sim.run(20_000);
+    expect(h.doneOf(0)).toMatchObject({ arrival: 1000, start: 6000, end: 6100 });
+    expect(counter(h, 'trx_delay_waits')).toBe(1);
+  });
+
+  it('does not delay a statement inside an active transaction', () => {
+    const h = mysqlHarness({ thread_pool_transaction_delay: 5 });
+    h.send({ conn: 0, at: 1000, cpu: 100, trxActive: true });
+    h.sim.run(20_000);
+    expect(h.doneOf(0)).toMatchObject({ start: 1000, end: 1100 });
+    expect(counter(h, 'trx_delay_waits')).toBe(0);
+  });
+});
+
+describe('M7c dedicated listeners', () => {
+  const cfg = (mtl: number): Partial<MysqlPoolConfig> => ({
+    thread_pool_dedicated_listeners: 1,
+    thread_pool_max_transactions_limit: mtl,
+  });
+
+  it('the listener only polls and queues; query threads execute', () => {
+    const h = mysqlHarness(cfg(100), { cores: 4 });
+    const L = h.handling.groups[0].listener;
+    expect(L).toBeGreaterThanOrEqual(0);
+    for (let c = 0; c < 3; c++) h.send({ conn: c, at: 1000 + c, cpu: 1000 });
+    const seen = new Set<number>();
+    for (let t = 1000; t <= 5000; t += 50) {
+      h.sim.run(t);
+      seen.add(h.handling.threadState(L));
+    }
+    expect([...seen]).toEqual([ThreadState.Listener]);
+    expect(h.done.map((d) => d.start)).toEqual([1000, 1051, 1052]);
+    expect(counter(h, 'queries_queued')).toBe(3);
+  });
+
+  it('is forced off when MTL is 0: the waiting thread executes directly', () => {
+    const h = mysqlHarness(cfg(0));
+    expect(h.handling.groups[0].listener).toBe(-1);
+    h.send({ conn: 0, at: 1000, cpu: 100 });
+    h.sim.run(10_000);
+    expect(counter(h, 'queries_queued')).toBe(0);
+  });
+});
+
+describe('M15 admin group', () => {
+  it('serves an admin connection while the normal group is saturated by MTL', () => {
+    const h = mysqlHarness(
+      v97({ thread_pool_max_transactions_limit: 1, admin_connections: 1, thread_pool_transaction_delay: 5 }),
+      { cores: 4, connections: 4 },
+    );
+    expect(h.handling.groupCount).toBe(2);
+    expect(h.threads.live).toBe(4); // 2 query threads in the normal group, 2 in the admin group
+    expect(h.handling.groupOf(3)).toBe(1);
+    h.send({ conn: 0, at: 1000, ...BEGIN });
+    h.send({ conn: 1, at: 1200, ...BEGIN });
+    h.send({ conn: 2, at: 1400, ...BEGIN });
+    h.send({ conn: 3, at: 1500, cpu: 100 });
+    h.sim.run(30_000);
+    // Normal BEGINs are delayed 5 ms (M14); the admin statement is neither delayed nor limited.
+    expect(h.doneOf(0).start).toBe(6000);
+    expect(h.doneOf(3)).toMatchObject({ start: 1500, end: 1600 });
+    expect(h.done.some((d) => d.conn === 2)).toBe(false);
+    expect(counter(h, 'queries_executed', 1)).toBe(1);
+    expect(counter(h, 'connections_started', 1)).toBe(1);
+  });
+});
+
+describe('M6.2 max_active_query_threads', () => {
+  // 9.7 loop, 2 query threads, 4 cores: three 10 ms statements arrive at 1000, 1001, 1002.
+  const run = (maq: number): H => {
+    const h = mysqlHarness(v97({ thread_pool_max_active_query_threads: maq }), { cores: 4 });
+    for (let c = 0; c < 3; c++) h.send({ conn: c, at: 1000 + c, cpu: 10_000 });
+    h.sim.run(50_000);
+    return h;
+  };
+
+  it('replaces the stall-aware credit: 2 means two at once, not max_active_threads + 1', () => {
+    expect(run(0).doneOf(2).start).toBe(10_050);
+    expect(run(2).doneOf(2).start).toBe(11_000);
+  });
+});
+
+describe('M7a high-concurrency loop (9.7 default)', () => {
+  it('a worker that takes a queued event wakes a consumer to poll; with no waiter left the stall checker creates one', () => {
+    const h = mysqlHarness(v97(), { cores: 4 });
+    for (let c = 0; c < 3; c++) h.send({ conn: c, at: 1000 + c, cpu: 10_000 });
+    h.sim.run(50_000);
+    expect(h.done.map((d) => [d.conn, d.start])).toEqual([
+      [0, 1000],
+      [1, 1001],
+      [2, 10_050],
+    ]);
+    expect(counter(h, 'queries_queued')).toBe(3);
+    expect(counter(h, 'threads_started')).toBe(1);
+  });
+});
+
+describe('M11 max_unused_threads', () => {
+  // Three statements block on a 10 ms disk wait while being the waiting thread (M8), so three
+  // threads are created; then all go idle: one consumer, the rest reserve or exit.
+  const run = (cap: number): H => {
+    const h = mysqlHarness({ thread_pool_max_unused_threads: cap });
+    h.send({ conn: 0, at: 1000, cpu: 2000, waits: [10_000] });
+    h.send({ conn: 1, at: 3000, cpu: 2000, waits: [10_000] });
+    h.send({ conn: 2, at: 5000, cpu: 2000, waits: [10_000] });
+    h.send({ conn: 3, at: 7000, cpu: 100 });
+    h.sim.run(100_000);
+    return h;
+  };
+
+  it('a thread that would become the max_unused-th reserve thread exits', () => {
+    const capped = run(2);
+    expect(counter(capped, 'threads_started')).toBe(3);
+    expect(capped.handling.groups[0].numQueryThreads).toBe(3);
+    expect(counter(capped, 'become_reserve_thread')).toBe(1);
+    const uncapped = run(0);
+    expect(uncapped.handling.groups[0].numQueryThreads).toBe(4);
+    expect(counter(uncapped, 'become_reserve_thread')).toBe(2);
+  });
+});
