@@ -103,17 +103,22 @@ export function formatSweep(sweep: SweepFile, sort?: string): string {
     return c === undefined ? v : `${v} ±${fmt((c[1] - c[0]) / 2)}`;
   };
   const header = [...sweep.parameters.map(short), 'tps', 'mean ms', 'p50', 'p95', 'p99', 'p99.9', 'queue ms', 'threads'];
+  // A point where no transaction finished has no latency to show: it is longer than the window.
+  const none = (p: (typeof points)[number]): boolean => p.summary.tps === 0;
+  const lat = (p: (typeof points)[number], s: string): string => (none(p) ? '-' : s);
   const rows = points.map((p) => [
     ...sweep.parameters.map((k) => String(p.values[k])),
     ci(p, 'tps', fmtRate),
-    ci(p, 'mean', fmtMs),
-    fmtMs(p.summary.p50),
-    fmtMs(p.summary.p95),
-    ci(p, 'p99', fmtMs),
-    fmtMs(p.summary.p999),
-    fmtMs(p.summary.queueWaitMean),
+    lat(p, ci(p, 'mean', fmtMs)),
+    lat(p, fmtMs(p.summary.p50)),
+    lat(p, fmtMs(p.summary.p95)),
+    lat(p, ci(p, 'p99', fmtMs)),
+    lat(p, fmtMs(p.summary.p999)),
+    lat(p, fmtMs(p.summary.queueWaitMean)),
     fmtCount(p.summary.peakThreads),
   ]);
   const align = header.map((_, i) => (i < sweep.parameters.length ? 'l' : 'r') as 'l' | 'r');
-  return [`sweep of ${sweep.scenario} over ${sweep.parameters.join(' x ')}`, ...table([header, ...rows], { align })].join('\n');
+  const lines = [`sweep of ${sweep.scenario} over ${sweep.parameters.join(' x ')}`, ...table([header, ...rows], { align })];
+  if (points.some(none)) lines.push('  -: no transaction completed in the measured window (latency longer than the window)');
+  return lines.join('\n');
 }

@@ -6,6 +6,17 @@ import { Server } from './schema/server.js';
 import { ThreadHandling } from './schema/thread-handling.js';
 import { Workload } from './schema/workload.js';
 
+/** An expected value of one result metric (a dotted path into the result, e.g. latency.all.mean). */
+export const Expectation = z.strictObject({
+  metric: z.string().min(1),
+  value: z.number(),
+  /** Relative error allowed on top of the confidence band (e.g. for an approximate formula). */
+  tolerance: z.number().min(0).default(0),
+  /** Where the value comes from: formula and parameters. */
+  source: z.string().optional(),
+});
+export type ExpectationSpec = z.output<typeof Expectation>;
+
 /**
  * The scenario file format, assembled from its parts in ./schema/ (one module per concern).
  * Durations are strings with units; every object is strict, so a misspelt key is an error
@@ -24,13 +35,31 @@ export const Scenario = z.strictObject({
   description: z.string().optional(),
   seed: z.number().int().min(0).max(2 ** 53 - 1).default(1),
   duration: Duration.default('10s'),
-  warmup: Duration.default('1s'),
+  /** Simulated time excluded from statistics, or "auto": chosen by MSER-5 from a pilot run. */
+  warmup: z.union([Duration, z.literal('auto')]).default('1s'),
   server: Server.default({ cores: 16, contention: { model: 'none' }, threadCreate: '50us', threadMemoryKiB: 1024 }),
   threadHandling: ThreadHandling,
   workload: Workload,
+  /** Independent replications (derived seeds); statistics become means with 95% t intervals. */
+  replications: z.number().int().min(1).max(10_000).optional(),
+  /** Values the results should reproduce (exact theory, earlier measurements); see `sim check`. */
+  expect: z.array(Expectation).optional(),
+  /**
+   * A grid for `sim sweep`: scenario paths and their values, each a list, a range string
+   * "start..end:step", or named variants ({"pool": {...}, "no-pool": {...}}). `--vary` adds
+   * axes or replaces the same path. `sim run` ignores it.
+   */
+  sweep: z
+    .strictObject({
+      vary: z.record(
+        z.string().min(1),
+        z.union([z.array(z.unknown()).min(1), z.string(), z.record(z.string(), z.unknown())]),
+      ),
+    })
+    .optional(),
 }).superRefine((s, ctx) => {
   // Relations between values, which the per-field schema cannot express.
-  if (!(parseDuration(s.duration) > parseDuration(s.warmup))) {
+  if (s.warmup !== 'auto' && !(parseDuration(s.duration) > parseDuration(s.warmup))) {
     ctx.addIssue({
       code: 'custom',
       path: ['duration'],
@@ -38,10 +67,14 @@ export const Scenario = z.strictObject({
     });
   }
   const dists: Array<[DistSpec, Array<string | number>]> = [
-    [s.workload.client.think, ['workload', 'client', 'think']],
     [s.workload.client.gap, ['workload', 'client', 'gap']],
     [s.workload.network.rtt, ['workload', 'network', 'rtt']],
   ];
+  const client = s.workload.client;
+  if (client.model === 'closed') dists.push([client.think, ['workload', 'client', 'think']]);
+  if (client.model === 'open' && client.arrivals.process === 'renewal') {
+    dists.push([client.arrivals.interarrival, ['workload', 'client', 'arrivals', 'interarrival']]);
+  }
   s.workload.transactions.forEach((t, i) => {
     const base = ['workload', 'transactions', i];
     dists.push([t.begin.cpu, [...base, 'begin', 'cpu']], [t.commit.cpu, [...base, 'commit', 'cpu']]);
