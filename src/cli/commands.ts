@@ -3,10 +3,11 @@ import { formatReport } from '../report/terminal.js';
 import { resultFileName, resultJson, writeFileAtomic } from '../report/write.js';
 import type { RunResult } from '../run/result.js';
 import { resolveScenario, runScenario } from '../run/run.js';
+import { runBatchMeans, runReplications } from '../run/replications.js';
 import { ScenarioError } from '../workload/errors.js';
 import { loadScenarioFile } from '../workload/load.js';
 import { scenarioJsonSchema, type ScenarioSpec } from '../workload/schema.js';
-import { OutputFailed, SimulationFailed } from './errors.js';
+import { OutputFailed, SimulationFailed, UsageError } from './errors.js';
 import { createProgress } from './progress.js';
 
 export interface RunArgs {
@@ -15,17 +16,22 @@ export interface RunArgs {
   seed?: string;
   duration?: string;
   warmup?: string;
+  /** Independent replications (sugar for --set replications=N). */
+  replications?: string;
+  /** Batch means on one run: the number of batches. */
+  batches?: number;
   json: boolean;
   out: string;
   quiet: boolean;
 }
 
 /** `--seed`, `--duration` and `--warmup` are sugar for `--set`, applied last so they win. */
-export function overridesOf(args: Pick<RunArgs, 'set' | 'seed' | 'duration' | 'warmup'>): string[] {
+export function overridesOf(args: Pick<RunArgs, 'set' | 'seed' | 'duration' | 'warmup' | 'replications'>): string[] {
   const sets = [...args.set];
   if (args.seed !== undefined) sets.push(`seed=${args.seed}`);
   if (args.duration !== undefined) sets.push(`duration=${args.duration}`);
   if (args.warmup !== undefined) sets.push(`warmup=${args.warmup}`);
+  if (args.replications !== undefined) sets.push(`replications=${args.replications}`);
   return sets;
 }
 
@@ -39,12 +45,20 @@ function resolve(spec: ScenarioSpec): ScenarioSpec {
   }
 }
 
-export function runCommand(args: RunArgs): void {
+/** Returns the result and where it was written (for `--plot`). */
+export function runCommand(args: RunArgs): { result: RunResult; path: string } {
   const spec = resolve(loadScenarioFile(args.scenario, overridesOf(args)));
+  if (args.batches !== undefined && (spec.warmup === 'auto' || (spec.replications ?? 1) > 1)) {
+    throw new UsageError('--batches needs a single run with a fixed warm-up (no replications, no warmup "auto").');
+  }
   const progress = createProgress(process.stderr, !args.quiet && process.stderr.isTTY === true);
   let result: RunResult;
   try {
-    result = runScenario(spec, { onProgress: (f) => progress.update(f) });
+    const onProgress = (f: number): void => progress.update(f);
+    const n = spec.replications ?? 1;
+    if (n > 1) result = runReplications(spec, n, { onProgress });
+    else if (args.batches !== undefined) result = runBatchMeans(spec, args.batches, { onProgress });
+    else result = runScenario(spec, { onProgress });
   } catch (e) {
     if (e instanceof ScenarioError) throw e;
     throw new SimulationFailed(e);
@@ -64,6 +78,7 @@ export function runCommand(args: RunArgs): void {
     process.stdout.write(`${formatReport(result, { color })}\n`);
     process.stderr.write(`result written to ${path}\n`);
   }
+  return { result, path };
 }
 
 export function validateCommand(args: { scenario: string; set: string[] }): void {

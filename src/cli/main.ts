@@ -4,8 +4,12 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { closest } from '../workload/errors.js';
 import { runCommand, schemaCommand, validateCommand } from './commands.js';
+import { checkCommand } from './check.js';
+import { calibrateCommands } from './calibrate-commands.js';
 import { UsageError, describeError } from './errors.js';
 import { mergeCommand, sweepCommand } from './sweep.js';
+import { compareCommand } from './compare.js';
+import { tuneCommand } from './tune.js';
 import { plotCommand, plotRunResult } from './plot.js';
 import { PLOT_KINDS } from '../report/plot.js';
 
@@ -67,7 +71,7 @@ const setOption = {
   coerce: strings,
 } as const;
 
-const COMMANDS = ['run', 'validate', 'schema', 'sweep', 'merge', 'plot'];
+const COMMANDS = ['run', 'validate', 'schema', 'sweep', 'merge', 'compare', 'tune', 'plot', 'check', 'import', 'fit', 'measure'];
 
 function usageMessage(msg: string, argv: readonly string[]): string {
   let text = /[.?!]$/.test(msg) ? msg : `${msg}.`;
@@ -99,6 +103,8 @@ export async function main(argv: string[]): Promise<void> {
           .option('out', { type: 'string', default: 'results', requiresArg: true, description: 'Directory for the result file' })
           .option('quiet', { type: 'boolean', description: 'Print nothing; only write the result file' })
           .option('plot', { type: 'boolean', description: 'Also write the standard charts beside the result (<name>.<kind>.png, <name>.html)' })
+          .option('replications', { type: 'string', requiresArg: true, description: 'Independent replications: means with 95% t intervals (same as --set replications=N)' })
+          .option('batches', { type: 'number', requiresArg: true, description: 'Batch means on the single run: 95% intervals of mean latency and tps from N batches' })
           .conflicts('json', 'quiet')
           .example('$0 run scenarios/oltp.json --seed 7', 'run with another seed')
           .example('$0 run scenarios/oltp.json --set threadHandling.thread_pool_size=32', 'change one setting')
@@ -110,6 +116,8 @@ export async function main(argv: string[]): Promise<void> {
           seed: a.seed,
           duration: a.duration,
           warmup: a.warmup,
+          replications: a.replications,
+          batches: a.batches,
           json: a.json === true,
           out: a.out,
           quiet: a.quiet === true,
@@ -127,7 +135,7 @@ export async function main(argv: string[]): Promise<void> {
         y
           .positional('files', { type: 'string', array: true, demandOption: true, description: 'Result files (several: compared) or sweep files' })
           .option('kind', { type: 'string', requiresArg: true, choices: PLOT_KINDS, description: 'Chart (results: cdf, ladder, split, timeline; sweeps: sweep, heatmap)' })
-          .option('out', { type: 'string', requiresArg: true, description: 'Output file: .vl.json, .svg, .png or .html (default: <input>.<kind>.svg)' })
+          .option('out', { type: 'string', requiresArg: true, coerce: strings, description: 'Output file: .vl.json, .svg, .png or .html (default: <input>.<kind>.svg); repeat for several' })
           .option('group', { type: 'string', requiresArg: true, choices: ['latency', 'queueWait', 'execution'], description: 'Distribution for cdf and ladder (default: latency)' })
           .option('metric', { type: 'string', requiresArg: true, description: 'Heatmap colour, or the sweep chart\'s second panel (default p99)' })
           .option('x', { type: 'string', requiresArg: true, description: 'Sweep parameter on the x axis (default: the first varied)' })
@@ -141,13 +149,36 @@ export async function main(argv: string[]): Promise<void> {
         plotCommand({
           files: strings(a.files),
           kind: a.kind,
-          out: a.out,
+          out: strings(a.out),
           group: a.group,
           metric: a.metric,
           x: a.x,
           y: a.y,
           title: a.title,
           quiet: a.quiet === true,
+        }),
+      ),
+    )
+    .command(
+      'check <files..>',
+      'Run scenarios with replications and compare their results with the values in their "expect" lists',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true, description: 'Scenario files with "expect" lists' })
+          .option('set', setOption)
+          .option('replications', { type: 'number', requiresArg: true, description: 'Replications per scenario (default: the file\'s "replications", else 10)' })
+          .option('duration', { type: 'string', requiresArg: true, description: 'Override every scenario\'s duration (same as --set duration=D)' })
+          .option('level', { type: 'number', default: 0.999, requiresArg: true, description: 'Confidence level of the band an expected value must fall in' })
+          .option('json', { type: 'boolean', description: 'Print the verdicts as JSON' })
+          .example('$0 check scenarios/validation/*.json', 'the queueing-theory validation suite'),
+      guarded((a) =>
+        checkCommand({
+          files: strings(a.files),
+          set: strings(a.set),
+          replications: a.replications,
+          duration: a.duration,
+          level: a.level,
+          json: a.json === true,
         }),
       ),
     )
@@ -175,6 +206,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('set', setOption)
           .option('out', { type: 'string', default: 'results/sweep', requiresArg: true, description: 'Directory for the sweep and its point results' })
           .option('workers', { type: 'number', requiresArg: true, description: 'Points run at once (default: the number of cores)' })
+          .option('replications', { type: 'number', requiresArg: true, description: 'Replications of every point (95% intervals in the table and the sweep file)' })
           .option('shard', { type: 'string', requiresArg: true, description: 'Run only slice i of n of the grid (0-based), e.g. 0/4; join with sim merge' })
           .option('sort', { type: 'string', requiresArg: true, description: 'Sort the table by tps, mean, p50, p95, p99, p999, queueWaitMean, peakThreads or a varied path' })
           .option('json', { type: 'boolean', description: 'Print the sweep file as JSON instead of the table' })
@@ -189,10 +221,73 @@ export async function main(argv: string[]): Promise<void> {
           vary: strings(a.vary),
           out: a.out,
           workers: a.workers,
+          replications: a.replications,
           shard: a.shard,
           sort: a.sort,
           json: a.json === true,
           quiet: a.quiet === true,
+        }),
+      ),
+    )
+    .command(
+      'compare <a> <b>',
+      'Compare two results (or two scenarios, run now with the same seeds), with significance',
+      (y) =>
+        y
+          .positional('a', { type: 'string', demandOption: true, description: 'Result file or scenario file (the baseline)' })
+          .positional('b', { type: 'string', demandOption: true, description: 'Result file or scenario file' })
+          .option('set', setOption)
+          .option('set-b', { ...setOption, description: 'Override a value in scenario b only (compare a scenario with a variant of itself)' })
+          .option('replications', { type: 'number', default: 5, requiresArg: true, description: 'Replications for scenario files (same seeds on both sides: paired)' })
+          .option('fail-if', {
+            type: 'string',
+            requiresArg: true,
+            coerce: strings,
+            description: 'Exit 1 when a change crosses a bound, e.g. "p99 > +10%", "tps < -5%" (repeatable)',
+          })
+          .option('json', { type: 'boolean', description: 'Print the comparison as JSON' })
+          .example('$0 compare scenarios/oltp-no-pool.json scenarios/oltp.json', 'no pool vs pool, 5 paired replications')
+          .example('$0 compare results/before.json results/after.json --fail-if "p99 > +10%"', 'a CI gate'),
+      guarded((a) =>
+        compareCommand({
+          a: a.a,
+          b: a.b,
+          set: strings(a.set),
+          setB: strings(a['set-b']),
+          replications: a.replications,
+          failIf: strings(a['fail-if']),
+          json: a.json === true,
+        }),
+      ),
+    )
+    .command(
+      'tune <scenario>',
+      'Search the settings that optimise an objective (grid for 1-2 parameters, else a climb)',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true, description: 'Scenario file (JSON)' })
+          .option('param', { type: 'string', requiresArg: true, coerce: strings, description: 'A setting and its candidate values: path=v1,v2 or path=start..end:step' })
+          .option('objective', { type: 'string', default: 'p99', requiresArg: true, description: 'tps (maximised) or mean, p50, p95, p99, p999, queueWaitMean, peakThreads (minimised)' })
+          .option('constraint', { type: 'string', requiresArg: true, coerce: strings, description: 'A bound every candidate must meet, e.g. "tps>20000" or "p99<50" (ms)' })
+          .option('replications', { type: 'number', default: 5, requiresArg: true, description: 'Replications of the final comparison with the current setting' })
+          .option('method', { type: 'string', requiresArg: true, description: 'grid (every point) or climb (coordinate hill climb)' })
+          .option('set', setOption)
+          .option('workers', { type: 'number', requiresArg: true, description: 'Points run at once (default: the number of cores)' })
+          .option('out', { type: 'string', default: 'results/tune', requiresArg: true, description: 'Directory for the evaluated points (reused when run again)' })
+          .option('json', { type: 'boolean', description: 'Print the search and the recommendation as JSON' })
+          .example('$0 tune scenarios/oltp.json --param threadHandling.thread_pool_size=4,8,16,32,64 --objective p99', 'best pool size for p99'),
+      guardedAsync((a) =>
+        tuneCommand({
+          scenario: a.scenario,
+          set: strings(a.set),
+          param: strings(a.param),
+          objective: a.objective,
+          constraint: strings(a.constraint),
+          replications: a.replications,
+          workers: a.workers,
+          method: a.method,
+          out: a.out,
+          json: a.json === true,
         }),
       ),
     )
@@ -206,6 +301,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('quiet', { type: 'boolean', description: 'Print nothing' }),
       guarded((a) => mergeCommand({ dirs: strings(a.dirs), out: a.out, quiet: a.quiet === true })),
     )
+    .command(calibrateCommands(guardedAsync))
     .command(
       'schema',
       'Print the JSON Schema of scenario files (for editor completion)',

@@ -39,6 +39,8 @@ export interface RunResult {
     statements: number;
     tps: number;
     qps: number;
+    /** Failed statements, as sysbench counts errors: deadlocks + lock wait timeouts (absent in older files). */
+    errors?: number;
   };
   /** Transaction response time: client send of the first statement to receipt of the last reply. */
   latency: LatencyGroup;
@@ -52,7 +54,7 @@ export interface RunResult {
    * Per 1 s interval of the measured window: completed transactions, and at the start of each
    * interval the worker thread count and the thread handling's gauges (queue lengths, ...).
    */
-  timeline: { intervalSeconds: number; tps: number[]; threads: number[]; gauges: Record<string, number[]> };
+  timeline: { intervalSeconds: number; tps: number[]; threads: number[]; gauges: Record<string, number[]>; backlog?: number[] };
   threads: {
     /** Peak and time-weighted mean of worker threads (pool query threads, or connection threads). */
     peak: number;
@@ -62,10 +64,105 @@ export interface RunResult {
   };
   /** CPU: mean busy cores and utilisation of the modelled cores. */
   cpu: { cores: number; busyCores: number; utilization: number; meanRunnable: number };
+  /** The server's own waits in the measured window (absent in older files). */
+  server?: ServerResult;
   /** The pool's counters, summed over groups, named as the real server names them. */
   counters: Record<string, number>;
   /** Where those names come from (e.g. performance_schema.tp_thread_group_stats). */
   countersSource: string;
   countersByGroup: Array<Record<string, number>>;
   engine: { events: number; wallSeconds: number; eventsPerSecond: number };
+  /** Open loops only: whether arrivals were kept up with (see docs/RESULTS.md). */
+  stability?: Stability;
+  /** warmup "auto" only: how the warm-up was chosen. */
+  warmupSelection?: WarmupSelection;
+  /** Replicated runs only: the 95% t interval of every statistic, mirroring the result's layout. */
+  ci95?: CiTree;
+  /** Replicated runs only: seeds and key figures of each replication. */
+  replications?: ReplicationsBlock;
+  /** Batch-means run only: intervals from one long run. */
+  batchMeans?: BatchMeansBlock;
+  /**
+   * The full distributions behind `latency`, `queueWait` and `execution`, for plots (latency CDF,
+   * percentile ladder): each an HDR histogram in the standard compressed base64 format
+   * (hdr-histogram-js `encodeIntoCompressedBase64`), values in nanoseconds, 3 significant digits;
+   * decode with `decodeFromCompressedBase64`. Optional: older result files lack it.
+   */
+  histograms?: {
+    latency: EncodedHistogramGroup;
+    queueWait: EncodedHistogramGroup;
+    execution: EncodedHistogramGroup;
+  };
+}
+
+/** Encoded HDR histograms (see RunResult.histograms): the sum over types, and per transaction type. */
+export interface EncodedHistogramGroup {
+  all: string;
+  byTransaction: Record<string, string>;
+}
+
+export interface Stability {
+  unstable: boolean;
+  reason?: 'backlog-limit' | 'offered-load' | 'backlog-growth';
+  message?: string;
+  /** Transactions per second offered by the arrival process. */
+  arrivalRate: number;
+  /** arrivalRate × mean CPU demand of a transaction / cores. */
+  offeredUtilization: number;
+  backlog: { end: number; peak: number; limit: number; lastQuarterMean: number; secondQuarterMean: number };
+}
+
+export interface WarmupSelection {
+  method: 'MSER-5';
+  seconds: number;
+  throughputSeconds: number;
+  latencySeconds: number;
+  intervalSeconds: number;
+  /** The truncation hit MSER's n/2 limit: the run is probably too short for its transient. */
+  atLimit: boolean;
+}
+
+/** [lo, hi] for each numeric leaf, in the same nesting as the result. */
+export interface CiTree {
+  [key: string]: [number, number] | CiTree;
+}
+
+export interface ReplicationsBlock {
+  count: number;
+  level: number;
+  seeds: number[];
+  perReplication: Array<{ seed: number; tps: number; latencyMean: number; latencyP99: number; warmupSeconds: number; unstable: boolean }>;
+}
+
+export interface BatchMeansBlock {
+  batches: number;
+  level: number;
+  /** Mean transaction latency (ms) and throughput (per second), each with its interval and the lag-1 autocorrelation of the batch means. */
+  latencyMean: { mean: number; lo: number; hi: number; lag1: number };
+  tps: { mean: number; lo: number; hi: number; lag1: number };
+}
+
+/**
+ * Row locks, redo log and InnoDB admission, counted in the measured window. A lock wait is
+ * counted when it begins, its time when it ends (granted, timed out); means in ms.
+ */
+export interface ServerResult {
+  lockWaits: number;
+  lockWaitMeanMs: number;
+  deadlocks: number;
+  lockWaitTimeouts: number;
+  /** Transactions rolled back by the server (deadlock victims, timeouts). */
+  rollbacks: number;
+  /** Transactions the clients restarted after a rollback. */
+  retries: number;
+  /** Commits of writing transactions, redo-log flushes, and commits made durable per flush. */
+  commits: number;
+  flushes: number;
+  commitsPerFlush: number;
+  /** Commits that waited for a flush (innodb_flush_log_at_trx_commit = 1), and their mean wait. */
+  commitWaits: number;
+  commitWaitMeanMs: number;
+  /** Entries into InnoDB that queued (innodb_thread_concurrency), and their mean wait. */
+  innodbQueueWaits: number;
+  innodbQueueWaitMeanMs: number;
 }

@@ -5,20 +5,56 @@ import { Simulator } from '../engine/simulator.js';
 import { ConnectionTable } from '../server/connections.js';
 import { rateFunction } from '../server/contention.js';
 import { Cpu } from '../server/cpu.js';
-import { Executor } from '../server/executor.js';
+import { Executor, type InnodbParts } from '../server/executor.js';
 import { ThreadRegistry } from '../server/threads.js';
-import { round6 } from '../stats/latency.js';
+import { round6, type LatencyRecorder } from '../stats/latency.js';
 import { Measurements } from '../stats/measurements.js';
 import { createThreadHandling, resolveThreadHandling } from '../threadpool/factory.js';
 import type { ThreadHandling } from '../threadpool/types.js';
 import { ClosedLoopClients } from '../workload/closed-loop.js';
-import type { ScenarioSpec } from '../workload/schema.js';
-import { compileWorkload } from '../workload/templates.js';
-import { RESULT_SCHEMA_VERSION, type LatencyStats, type RunResult } from './result.js';
+import { OpenLoopClients, interarrival } from '../workload/open-loop.js';
+import { Innodb, type ScenarioSpec } from '../workload/schema.js';
+import { buildDistribution } from '../workload/dist-spec.js';
+import { stream } from '../engine/random.js';
+import { type CompiledWorkload, compileWorkload } from '../workload/templates.js';
+import { formatDuration } from '../engine/duration.js';
+import { mser5, mser5Weighted } from './warmup.js';
+import { RESULT_SCHEMA_VERSION, type EncodedHistogramGroup, type LatencyStats, type RunResult, type ServerResult, type Stability } from './result.js';
 
 export interface RunOptions {
   /** Called now and then with the fraction of simulated time done (0..1). */
   onProgress?: (fraction: number) => void;
+  /** Filled with per-interval transaction counts and latency sums of the measured window. */
+  trace?: RunTrace;
+}
+
+/** Completed transactions and the sum of their latencies (µs) per interval of the measured window. */
+export interface RunTrace {
+  intervalUs: number;
+  counts: number[];
+  sums: number[];
+}
+
+/** Measurements that also bin transactions per interval (MSER warm-up, batch means). */
+class TracingMeasurements extends Measurements {
+  constructor(
+    names: readonly string[],
+    classes: readonly string[],
+    private readonly trace: RunTrace,
+  ) {
+    super(names, classes);
+  }
+
+  override transaction(now: number, txn: number, responseUs: number): void {
+    super.transaction(now, txn, responseUs);
+    const bin = Math.floor((now - this.windowStart) / this.trace.intervalUs);
+    while (this.trace.counts.length <= bin) {
+      this.trace.counts.push(0);
+      this.trace.sums.push(0);
+    }
+    this.trace.counts[bin]++;
+    this.trace.sums[bin] += responseUs;
+  }
 }
 
 /** Fills profile-dependent defaults (e.g. MySQL 8.4 vs 9.7 thread pool values). Idempotent. */
@@ -33,6 +69,9 @@ const SAMPLE = 1;
 class RunClock implements EventHandler {
   readonly id: number;
   readonly threadSeries: number[] = [];
+  readonly backlogSeries: number[] = [];
+  /** Open-loop backlog, sampled with the other series; null for closed loops. */
+  backlogOf: (() => number) | null = null;
   readonly gaugeSeries: number[][];
   private readonly gaugeBuf: Float64Array;
   private counterBase: Float64Array[] = [];
@@ -58,6 +97,7 @@ class RunClock implements EventHandler {
       for (let g = 0; g < this.handling.groupCount; g++) this.counterBase.push(this.handling.groupCounters(g).slice());
     }
     this.threadSeries.push(this.threads.live);
+    if (this.backlogOf !== null) this.backlogSeries.push(this.backlogOf());
     this.handling.sampleGauges(this.gaugeBuf);
     this.gaugeBuf.forEach((v, i) => this.gaugeSeries[i].push(v));
     this.sim.schedule(1e6, this.id, SAMPLE, 0, 0);
@@ -82,6 +122,7 @@ class RunClock implements EventHandler {
 
 /** Runs one scenario to completion. Any exception is a simulation failure, not a user error. */
 export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunResult {
+  if (input.warmup === 'auto') return runWithAutoWarmup(resolveScenario(input), options);
   const spec = resolveScenario(input);
   const wallStart = process.hrtime.bigint();
   const durationUs = parseDuration(spec.duration);
@@ -93,14 +134,15 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   const threads = new ThreadRegistry(sim);
   const executor = new Executor(sim, conns);
   const cores = spec.server.cores;
-  const cpu = new Cpu(sim, cores, rateFunction(cores, spec.server.contention), executor);
+  const cpu = new Cpu(sim, cores, rateFunction(cores, spec.server.contention), executor, spec.server.scheduling ?? 'ps');
   executor.cpu = cpu;
   const workload = compileWorkload(spec.workload);
-  const m = new Measurements(
-    workload.transactions.map((t) => t.name),
-    workload.classes,
-  );
-  const clients = new ClosedLoopClients(sim, workload, conns, m, spec.seed);
+  const txNames = workload.transactions.map((t) => t.name);
+  const m = options.trace ? new TracingMeasurements(txNames, workload.classes, options.trace) : new Measurements(txNames, workload.classes);
+  const innodb = attachInnodb(executor, spec, workload.hasLocks);
+  const client = spec.workload.client;
+  const open = client.model === 'open' ? new OpenLoopClients(sim, workload, conns, m, spec.seed, client) : null;
+  const clients = open ?? new ClosedLoopClients(sim, workload, conns, m, spec.seed);
   const handling: ThreadHandling = createThreadHandling(spec.threadHandling, {
     sim,
     conns,
@@ -113,17 +155,26 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   executor.observer = handling;
   clients.handling = handling;
   const clock = new RunClock(sim, m, threads, cpu, handling);
+  if (open !== null) clock.backlogOf = () => open.backlog;
 
   handling.start(n);
   clients.start();
   sim.schedule(warmupUs, clock.id, WARMUP_END, 0, 0);
+  const serverReset = (): void => {
+    executor.stats.reset();
+    innodb?.redo?.resetStatistics();
+    if (clients instanceof ClosedLoopClients) clients.retries = 0;
+  };
+  sim.schedule(warmupUs, sim.register({ handleEvent: serverReset }), 0, 0, 0);
   const onProgress = options.onProgress;
   sim.run(durationUs, onProgress === undefined ? undefined : (now) => onProgress(now / durationUs), 1 << 18);
   onProgress?.(1);
   m.finish();
 
   const wallSeconds = Number(process.hrtime.bigint() - wallStart) / 1e9;
-  const seconds = (durationUs - warmupUs) / 1e6;
+  // An overloaded open loop stops early (see OpenLoopClients): measure what was run.
+  const endUs = open !== null && open.overflowAt >= 0 ? sim.now : durationUs;
+  const seconds = Math.max(0, endUs - warmupUs) / 1e6;
   const byTx = (recs: { stats(): LatencyStats }[]): Record<string, LatencyStats> => {
     const out: Record<string, LatencyStats> = {};
     workload.transactions.forEach((t, i) => {
@@ -152,8 +203,9 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
       connections: n,
       transactions: m.transactions,
       statements: m.statements,
-      tps: round6(m.transactions / seconds),
-      qps: round6(m.statements / seconds),
+      tps: seconds > 0 ? round6(m.transactions / seconds) : 0,
+      qps: seconds > 0 ? round6(m.statements / seconds) : 0,
+      errors: executor.stats.deadlocks + executor.stats.lockWaitTimeouts,
     },
     latency: { all: m.txAll.stats(), byTransaction: byTx(m.txBy) },
     queueWait: { all: m.queueAll.stats(), byTransaction: byTx(m.queueBy) },
@@ -177,6 +229,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
       utilization: round6(util.busyCores / cores),
       meanRunnable: round6(util.meanRunnable),
     },
+    server: serverResult(executor, innodb, clients instanceof ClosedLoopClients ? clients.retries : 0),
     counters,
     countersSource: handling.counterSource,
     countersByGroup,
@@ -186,8 +239,136 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
       eventsPerSecond: Math.round(sim.events / wallSeconds),
     },
   };
+  if (open !== null) {
+    result.stability = stabilityOf(open, clock.backlogSeries.slice(0, Math.ceil(seconds)), spec, workload, endUs);
+    result.timeline.backlog = clock.backlogSeries.slice(0, Math.ceil(seconds));
+  }
+  const encoded = (all: LatencyRecorder, by: LatencyRecorder[]): EncodedHistogramGroup => ({
+    all: all.encode(),
+    byTransaction: Object.fromEntries(workload.transactions.map((t, i) => [t.name, by[i].encode()])),
+  });
+  result.histograms = {
+    latency: encoded(m.txAll, m.txBy),
+    queueWait: encoded(m.queueAll, m.queueBy),
+    execution: encoded(m.execAll, m.execBy),
+  };
   m.destroy();
   return result;
+}
+
+/**
+ * Whether an open loop kept up with its arrivals. Unstable when the backlog overflowed (the run
+ * stopped there), when the offered CPU load is at or above the cores' capacity, or when the
+ * backlog kept growing: its mean over the last quarter of the measured window more than 1.5
+ * times that over the second quarter, and above 100.
+ */
+function stabilityOf(open: OpenLoopClients, backlog: readonly number[], spec: ScenarioSpec, w: CompiledWorkload, endUs: number): Stability {
+  const client = spec.workload.client;
+  if (client.model !== 'open') throw new Error('stability: not an open loop');
+  const rate = 1e6 / interarrival(client.arrivals).mean;
+  let cpuPerTx = 0;
+  w.transactions.forEach((t, i) => {
+    const p = w.mix[i] - (i > 0 ? w.mix[i - 1] : 0);
+    let c = 0;
+    for (const s of t.steps) c += w.statements[s].cpu.mean;
+    cpuPerTx += p * c;
+  });
+  const offered = (rate * cpuPerTx) / 1e6 / spec.server.cores;
+  const q = Math.floor(backlog.length / 4);
+  const avg = (a: readonly number[]): number => (a.length === 0 ? 0 : a.reduce((x, y) => x + y, 0) / a.length);
+  const early = avg(backlog.slice(q, 2 * q));
+  const late = avg(backlog.slice(3 * q));
+  const growing = q >= 1 && late > 100 && late > 1.5 * early;
+  const end = backlog.length > 0 ? backlog[backlog.length - 1] : open.backlog;
+  let reason: Stability['reason'];
+  if (open.overflowAt >= 0) reason = 'backlog-limit';
+  else if (offered >= 1) reason = 'offered-load';
+  else if (growing) reason = 'backlog-growth';
+  const stability: Stability = {
+    unstable: reason !== undefined,
+    arrivalRate: round6(rate),
+    offeredUtilization: round6(offered),
+    backlog: { end: open.backlog, peak: open.peakBacklog, limit: client.maxBacklog, lastQuarterMean: round6(late), secondQuarterMean: round6(early) },
+  };
+  if (reason !== undefined) {
+    stability.reason = reason;
+    const why =
+      reason === 'backlog-limit'
+        ? `the backlog of waiting transactions reached its limit of ${client.maxBacklog} at ${round6(endUs / 1e6)} s and the run was stopped`
+        : reason === 'offered-load'
+          ? `arrivals ask for ${round6(offered * 100)}% of the CPU`
+          : `the backlog kept growing (${round6(early)} -> ${round6(late)}, last at ${end})`;
+    stability.message = `unstable: arrivals outrun the server (${why}); queues grow without bound, so latency percentiles only reflect how long the run lasted`;
+  }
+  return stability;
+}
+
+/**
+ * warmup "auto": a pilot run of the same scenario and seed with no warm-up, whose per-interval
+ * throughput and mean latency (500 intervals) go through MSER-5; the longer of the two
+ * truncations becomes the warm-up of the real run.
+ */
+function runWithAutoWarmup(spec: ScenarioSpec, options: RunOptions): RunResult {
+  const durationUs = parseDuration(spec.duration);
+  const trace: RunTrace = { intervalUs: durationUs / 500, counts: [], sums: [] };
+  runScenario({ ...spec, warmup: '0us' }, { trace });
+  while (trace.counts.length < 500) {
+    trace.counts.push(0);
+    trace.sums.push(0);
+  }
+  const byTps = mser5(trace.counts.slice(0, 500));
+  const byLatency = mser5Weighted(trace.sums.slice(0, 500), trace.counts.slice(0, 500));
+  const cut = Math.max(byTps.truncate, byLatency.truncate);
+  const warmupUs = Math.round(cut * trace.intervalUs);
+  const result = runScenario({ ...spec, warmup: formatDuration(warmupUs) }, options);
+  result.scenario = spec;
+  result.warmupSelection = {
+    method: 'MSER-5',
+    seconds: round6(warmupUs / 1e6),
+    throughputSeconds: round6((byTps.truncate * trace.intervalUs) / 1e6),
+    latencySeconds: round6((byLatency.truncate * trace.intervalUs) / 1e6),
+    intervalSeconds: round6(trace.intervalUs / 1e6),
+    atLimit: byTps.atLimit || byLatency.atLimit,
+  };
+  return result;
+}
+
+/** Turns on the server's InnoDB model when the workload locks rows or InnoDB admission is limited. */
+function attachInnodb(executor: Executor, spec: ScenarioSpec, hasLocks: boolean): InnodbParts | null {
+  const s = Innodb.parse(spec.server.innodb ?? {});
+  if (!hasLocks && s.innodb_thread_concurrency === 0) return null;
+  return executor.attachInnodb({
+    locks: hasLocks,
+    deadlockDetect: s.innodb_deadlock_detect,
+    lockWaitTimeoutUs: s.innodb_lock_wait_timeout * 1e6,
+    // Only writers (exclusive locks) flush at COMMIT, so without locks there is no redo traffic.
+    redo: hasLocks
+      ? { mode: s.innodb_flush_log_at_trx_commit, fsync: buildDistribution(s.logFsync), rng: stream(spec.seed, 'redo'), logWriteUs: parseDuration(s.logWrite) }
+      : null,
+    threadConcurrency: s.innodb_thread_concurrency,
+    concurrencyTickets: s.innodb_concurrency_tickets,
+  });
+}
+
+function serverResult(executor: Executor, innodb: InnodbParts | null, retries: number): ServerResult {
+  const st = executor.stats;
+  const redo = innodb?.redo ?? null;
+  const meanMs = (total: number, n: number): number => (n > 0 ? round6(total / n / 1000) : 0);
+  return {
+    lockWaits: st.lockWaits,
+    lockWaitMeanMs: meanMs(st.lockWaitTime, st.lockWaits),
+    deadlocks: st.deadlocks,
+    lockWaitTimeouts: st.lockWaitTimeouts,
+    rollbacks: st.rollbacks,
+    retries,
+    commits: redo?.commits ?? 0,
+    flushes: redo?.flushes ?? 0,
+    commitsPerFlush: redo !== null && redo.flushes > 0 ? round6(redo.flushedCommits / redo.flushes) : 0,
+    commitWaits: st.commitWaits,
+    commitWaitMeanMs: meanMs(st.commitWaitTime, st.commitWaits),
+    innodbQueueWaits: st.admissionWaits,
+    innodbQueueWaitMeanMs: meanMs(st.admissionWaitTime, st.admissionWaits),
+  };
 }
 
 let cachedVersion: string | undefined;
