@@ -1,0 +1,324 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { formatCsv } from './csv.js';
+import { type SysbenchReport, parseSysbench } from './sysbench.js';
+
+const run = promisify(execFile);
+
+/** The runs.csv columns of ../shared/oracle, in its order: `sim fit` reads both alike. */
+export const RUNS_HEADER = [
+  'label', 'config', 'thread_handling', 'thread_pool_size', 'thread_pool_oversubscribe', 'thread_pool_stall_limit', 'thread_pool_priority',
+  'thread_pool_prio_kickup_timer', 'workload', 'threads', 'measured_s', 'transactions', 'tps', 'queries', 'qps', 'errors', 'lat_min_ms',
+  'lat_avg_ms_exact', 'lat_p50_ms_hist', 'lat_p95_ms_hist', 'lat_p99_ms_hist', 'lat_max_ms', 'server_cpu_util', 'sysbench_cpu_util',
+  'ctxt_switches_per_s', 'tp_threads_max', 'tp_threads_mean', 'tp_active_threads_mean', 'tp_queue_len_mean', 'd_thread_creations',
+  'd_wakes', 'd_stalls', 'd_polls_by_listener', 'd_polls_by_worker', 'd_dequeues_by_listener', 'd_dequeues_by_worker', 'd_waits_row_lock',
+  'd_waits_net', 'd_waits_sync', 'threads_running_mean', 'other_cpu_cores', 'server_cpus_allowed', 'sysbench_cpus_allowed',
+] as const;
+
+export interface MeasureOptions {
+  host: string;
+  port: number;
+  socket?: string;
+  user: string;
+  password?: string;
+  db: string;
+  threads: number[];
+  workloads: string[];
+  /** Measured seconds per run, after `warmup` seconds that are discarded. */
+  time: number;
+  warmup: number;
+  replicates: number;
+  tables: number;
+  tableSize: number;
+  /** Create the tables first (sysbench prepare) / drop them at the end (sysbench cleanup). */
+  prepare: boolean;
+  cleanup: boolean;
+  /** Must name the server (host:port or the socket path): no run without it. */
+  confirm: string | undefined;
+  sysbench?: string;
+  client?: string;
+  log?: (line: string) => void;
+}
+
+export type RunRow = Record<(typeof RUNS_HEADER)[number], string | number | undefined>;
+
+/** What --yes-this-server must say for these options. */
+export function serverId(o: Pick<MeasureOptions, 'host' | 'port' | 'socket'>): string {
+  return o.socket !== undefined ? o.socket : `${o.host}:${o.port}`;
+}
+
+export class MeasureRefused extends Error {
+  override readonly name = 'MeasureRefused';
+}
+
+/** The client program: mariadb (MariaDB 10.5+) or mysql. */
+async function findClient(preferred: string | undefined): Promise<string> {
+  for (const c of preferred !== undefined ? [preferred] : ['mariadb', 'mysql']) {
+    try {
+      await run(c, ['--version']);
+      return c;
+    } catch {
+      // try the next
+    }
+  }
+  throw new MeasureRefused('no mariadb or mysql client program found (install mariadb-client or mysql-client)');
+}
+
+class Server {
+  constructor(
+    private readonly client: string,
+    private readonly o: MeasureOptions,
+  ) {}
+
+  private args(): string[] {
+    const a = ['--batch', '--skip-column-names', `--user=${this.o.user}`];
+    if (this.o.socket !== undefined) a.push(`--socket=${this.o.socket}`);
+    else a.push(`--host=${this.o.host}`, `--port=${this.o.port}`, '--protocol=TCP');
+    return a;
+  }
+
+  /** Rows of tab-separated fields. */
+  async query(sql: string): Promise<string[][]> {
+    const env = { ...process.env, ...(this.o.password !== undefined ? { MYSQL_PWD: this.o.password } : {}) };
+    const { stdout } = await run(this.client, [...this.args(), '-e', sql], { env, maxBuffer: 1 << 24 });
+    return stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => l.split('\t'));
+  }
+
+  async tryQuery(sql: string): Promise<string[][] | null> {
+    try {
+      return await this.query(sql);
+    } catch {
+      return null;
+    }
+  }
+
+  async variables(): Promise<Record<string, string>> {
+    const rows = await this.query(
+      "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('version','thread_handling','thread_pool_size','thread_pool_oversubscribe','thread_pool_stall_limit','thread_pool_priority','thread_pool_prio_kickup_timer','performance_schema','pid_file','max_connections')",
+    );
+    return Object.fromEntries(rows.map(([k, v]) => [k, v ?? '']));
+  }
+}
+
+/** THREAD_POOL_STATS summed over groups, and THREAD_POOL_WAITS by reason (MariaDB); null without the pool. */
+async function poolCounters(s: Server): Promise<Record<string, number> | null> {
+  const stats = await s.tryQuery(
+    'SELECT SUM(THREAD_CREATIONS), SUM(WAKES), SUM(STALLS), SUM(POLLS_BY_LISTENER), SUM(POLLS_BY_WORKER), SUM(DEQUEUES_BY_LISTENER), SUM(DEQUEUES_BY_WORKER) FROM information_schema.THREAD_POOL_STATS',
+  );
+  if (stats === null || stats.length === 0 || stats[0][0] === 'NULL') return null;
+  const names = ['d_thread_creations', 'd_wakes', 'd_stalls', 'd_polls_by_listener', 'd_polls_by_worker', 'd_dequeues_by_listener', 'd_dequeues_by_worker'];
+  const out: Record<string, number> = Object.fromEntries(names.map((n, i) => [n, Number(stats[0][i])]));
+  const waits = (await s.tryQuery('SELECT REASON, COUNT FROM information_schema.THREAD_POOL_WAITS')) ?? [];
+  for (const [reason, count] of waits) {
+    const k = reason.toLowerCase().replace(/\s+/g, '_');
+    if (k === 'row_lock' || k === 'net' || k === 'sync') out[`d_waits_${k}`] = Number(count);
+  }
+  return out;
+}
+
+/** One 1 Hz sample: Threadpool_threads, THREAD_POOL_GROUPS active threads and queue length, Threads_running. */
+async function sample(s: Server): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const st = await s.tryQuery("SHOW GLOBAL STATUS WHERE Variable_name IN ('Threadpool_threads','Threads_running')");
+  for (const [k, v] of st ?? []) out[k] = Number(v);
+  const g = await s.tryQuery('SELECT SUM(ACTIVE_THREADS), SUM(QUEUE_LENGTH) FROM information_schema.THREAD_POOL_GROUPS');
+  if (g !== null && g.length > 0 && g[0][0] !== 'NULL') {
+    out.active = Number(g[0][0]);
+    out.queue = Number(g[0][1]);
+  }
+  return out;
+}
+
+/** CPU ticks (user + system) of a local process and its voluntary + involuntary context switches, from /proc. */
+function procCpu(pid: number): { ticks: number; switches: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(f[11]) + Number(f[12]);
+    let switches = 0;
+    for (const t of readdirSync(`/proc/${pid}/task`)) {
+      const st = readFileSync(`/proc/${pid}/task/${t}/status`, 'utf8');
+      for (const m of st.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)/gm)) switches += Number(m[1]);
+    }
+    return { ticks, switches };
+  } catch {
+    return null;
+  }
+}
+
+function localPid(vars: Record<string, string>, o: MeasureOptions): number | null {
+  if (o.socket === undefined && !['127.0.0.1', 'localhost', '::1'].includes(o.host)) return null;
+  const f = vars.pid_file;
+  if (f === undefined || !existsSync(f)) return null;
+  const pid = Number(readFileSync(f, 'utf8').trim());
+  return Number.isInteger(pid) && existsSync(`/proc/${pid}`) ? pid : null;
+}
+
+const TICKS_PER_S = 100;
+
+/**
+ * Runs sysbench against a real server at each thread count and writes runs.csv rows. Refuses to
+ * start unless `confirm` names the server. The load: `threads` client connections running the
+ * workload as fast as the server answers (closed loop, no think time) for warmup + time seconds
+ * per run; prepare creates `tables` tables of `tableSize` rows in database `db`.
+ */
+export async function measure(o: MeasureOptions): Promise<RunRow[]> {
+  const id = serverId(o);
+  if (o.confirm !== id) {
+    throw new MeasureRefused(
+      `sim measure puts load on a real server; to run it against ${id}, add --yes-this-server ${id}` +
+        (o.confirm !== undefined ? ` (you gave "${o.confirm}")` : ''),
+    );
+  }
+  const log = o.log ?? (() => undefined);
+  const sysbench = o.sysbench ?? 'sysbench';
+  try {
+    await run(sysbench, ['--version']);
+  } catch {
+    throw new MeasureRefused(`${sysbench} not found (Debian/Ubuntu: apt-get install sysbench)`);
+  }
+  const server = new Server(await findClient(o.client), o);
+  const vars = await server.variables();
+  log(`server ${id}: ${vars.version}, thread_handling=${vars.thread_handling}${vars.thread_pool_size ? `, thread_pool_size=${vars.thread_pool_size}` : ''}`);
+  const pid = localPid(vars, o);
+  const conn = [
+    '--db-driver=mysql',
+    `--mysql-user=${o.user}`,
+    ...(o.password !== undefined ? [`--mysql-password=${o.password}`] : []),
+    ...(o.socket !== undefined ? [`--mysql-socket=${o.socket}`] : [`--mysql-host=${o.host}`, `--mysql-port=${o.port}`]),
+    `--mysql-db=${o.db}`,
+    `--tables=${o.tables}`,
+    `--table-size=${o.tableSize}`,
+  ];
+  if (o.prepare) {
+    await server.query(`CREATE DATABASE IF NOT EXISTS \`${o.db.replace(/`/g, '')}\``);
+    log(`sysbench prepare: ${o.tables} tables x ${o.tableSize} rows in ${o.db}`);
+    await run(sysbench, ['oltp_read_write', ...conn, 'cleanup'], { maxBuffer: 1 << 24 }).catch(() => undefined);
+    await run(sysbench, ['oltp_read_write', ...conn, 'prepare'], { maxBuffer: 1 << 24 });
+  }
+  const pool = /pool/.test(vars.thread_handling ?? '');
+  const rows: RunRow[] = [];
+  try {
+    for (let rep = 1; rep <= o.replicates; rep++) {
+      for (const wl of o.workloads) {
+        for (const threads of o.threads) {
+          const label = `${wl}-t${threads}-rep${rep}`;
+          log(`run ${label}: ${o.warmup} s warm-up + ${o.time} s measured`);
+          rows.push(await oneRun(server, sysbench, conn, wl, threads, o, pool, vars, pid, label));
+        }
+      }
+    }
+  } finally {
+    if (o.cleanup) await run(sysbench, ['oltp_read_write', ...conn, 'cleanup'], { maxBuffer: 1 << 24 }).catch(() => undefined);
+  }
+  return rows;
+}
+
+async function oneRun(
+  server: Server,
+  sysbench: string,
+  conn: string[],
+  wl: string,
+  threads: number,
+  o: MeasureOptions,
+  pool: boolean,
+  vars: Record<string, string>,
+  pid: number | null,
+  label: string,
+): Promise<RunRow> {
+  const args = [wl, ...conn, `--threads=${threads}`, `--time=${o.warmup + o.time}`, '--histogram=on', '--percentile=95', 'run'];
+  // The checkpoint at the end of the warm-up resets sysbench's counters: the final report covers the measured window.
+  if (o.warmup > 0) args.splice(args.length - 1, 0, `--report-checkpoints=${o.warmup}`);
+  const child = spawn(sysbench, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const done = new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+  const t0 = Date.now();
+  await sleep(o.warmup * 1000);
+  const before = pool ? await poolCounters(server) : null;
+  const cpu0 = pid !== null ? procCpu(pid) : null;
+  const samples: Array<Record<string, number>> = [];
+  let finished = false;
+  void done.then(() => (finished = true));
+  // 1 Hz samples over the measured window (each costs the server two small queries).
+  while (!finished && Date.now() - t0 < (o.warmup + o.time - 0.5) * 1000) {
+    samples.push(await sample(server));
+    const next = 1000 - ((Date.now() - t0) % 1000);
+    await sleep(next);
+  }
+  const after = pool ? await poolCounters(server) : null;
+  const cpu1 = pid !== null ? procCpu(pid) : null;
+  const code = await done;
+  if (code !== 0) throw new Error(`sysbench ${wl} at ${threads} threads failed (exit ${code}):\n${out.slice(-1500)}`);
+  const r: SysbenchReport = parseSysbench(out);
+  const measured = Number.isFinite(r.seconds) ? r.seconds : o.time;
+  const mean = (k: string): number | undefined => {
+    const xs = samples.map((s) => s[k]).filter((x): x is number => x !== undefined && Number.isFinite(x));
+    return xs.length === 0 ? undefined : +(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3);
+  };
+  const max = (k: string): number | undefined => {
+    const xs = samples.map((s) => s[k]).filter((x): x is number => x !== undefined && Number.isFinite(x));
+    return xs.length === 0 ? undefined : Math.max(...xs);
+  };
+  const delta = (k: string): number | undefined => (before !== null && after !== null && before[k] !== undefined ? (after[k] ?? 0) - before[k] : undefined);
+  const cpuWindow = (Date.now() - t0) / 1000 - o.warmup;
+  const row: RunRow = {
+    label,
+    config: pool ? 'pool' : 'tpc',
+    thread_handling: vars.thread_handling,
+    thread_pool_size: vars.thread_pool_size,
+    thread_pool_oversubscribe: vars.thread_pool_oversubscribe,
+    thread_pool_stall_limit: vars.thread_pool_stall_limit,
+    thread_pool_priority: vars.thread_pool_priority,
+    thread_pool_prio_kickup_timer: vars.thread_pool_prio_kickup_timer,
+    workload: wl,
+    threads,
+    measured_s: +measured.toFixed(3),
+    transactions: r.transactions,
+    tps: r.tps,
+    queries: r.queries,
+    qps: r.qps,
+    errors: r.errors,
+    lat_min_ms: r.latMinMs,
+    lat_avg_ms_exact: r.transactions > 0 ? r.latAvgMs : undefined,
+    lat_p50_ms_hist: r.p50,
+    lat_p95_ms_hist: r.p95,
+    lat_p99_ms_hist: r.p99,
+    lat_max_ms: r.latMaxMs,
+    server_cpu_util: cpu0 !== null && cpu1 !== null && cpuWindow > 0 ? +((cpu1.ticks - cpu0.ticks) / TICKS_PER_S / cpuWindow).toFixed(3) : undefined,
+    sysbench_cpu_util: undefined,
+    ctxt_switches_per_s: cpu0 !== null && cpu1 !== null && cpuWindow > 0 ? Math.round((cpu1.switches - cpu0.switches) / cpuWindow) : undefined,
+    tp_threads_max: pool ? max('Threadpool_threads') : 0,
+    tp_threads_mean: pool ? mean('Threadpool_threads') : 0,
+    tp_active_threads_mean: pool ? mean('active') : undefined,
+    tp_queue_len_mean: pool ? mean('queue') : undefined,
+    d_thread_creations: delta('d_thread_creations') ?? 0,
+    d_wakes: delta('d_wakes') ?? 0,
+    d_stalls: delta('d_stalls') ?? 0,
+    d_polls_by_listener: delta('d_polls_by_listener') ?? 0,
+    d_polls_by_worker: delta('d_polls_by_worker') ?? 0,
+    d_dequeues_by_listener: delta('d_dequeues_by_listener') ?? 0,
+    d_dequeues_by_worker: delta('d_dequeues_by_worker') ?? 0,
+    d_waits_row_lock: delta('d_waits_row_lock') ?? 0,
+    d_waits_net: delta('d_waits_net') ?? 0,
+    d_waits_sync: delta('d_waits_sync') ?? 0,
+    threads_running_mean: mean('Threads_running'),
+    other_cpu_cores: undefined,
+    server_cpus_allowed: undefined,
+    sysbench_cpus_allowed: undefined,
+  };
+  return row;
+}
+
+export function runsCsv(rows: readonly RunRow[]): string {
+  return formatCsv(RUNS_HEADER, rows);
+}

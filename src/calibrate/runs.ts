@@ -1,0 +1,135 @@
+import { readTextFile, parseCsvRecords } from './csv.js';
+import { median } from './dist-fit.js';
+
+/** Pool settings of a measured run, MariaDB / Percona names (runs.csv columns). */
+export interface PoolSettings {
+  thread_pool_size?: number;
+  thread_pool_oversubscribe?: number;
+  thread_pool_stall_limit?: number;
+  thread_pool_priority?: 'high' | 'low' | 'auto';
+  thread_pool_prio_kickup_timer?: number;
+}
+
+export type Handling = 'pool' | 'tpc' | 'base';
+
+/** One measured run: a row of runs.csv (or of a plain threads,tps[,p95,p99] file). Latencies in ms. */
+export interface MeasuredRun {
+  label: string;
+  workload: string;
+  /** base: the plain format, which does not say; the scenario's own thread handling is meant. */
+  handling: Handling;
+  pool: PoolSettings;
+  threads: number;
+  tps: number;
+  mean?: number;
+  p95?: number;
+  p99?: number;
+  errors?: number;
+  tpThreadsMean?: number;
+  tpActiveThreadsMean?: number;
+  tpQueueLenMean?: number;
+  rowLockWaitsPerS?: number;
+}
+
+/** A training point: the replicates of one (workload, handling, threads). */
+export interface MeasuredPoint {
+  workload: string;
+  handling: Handling;
+  pool: PoolSettings;
+  threads: number;
+  runs: MeasuredRun[];
+  median: { tps: number; mean?: number; p95?: number; p99?: number; tpThreadsMean?: number; tpActiveThreadsMean?: number; tpQueueLenMean?: number; rowLockWaitsPerS?: number };
+  range: { tps: [number, number]; p95?: [number, number]; p99?: [number, number] };
+}
+
+const num = (s: string | undefined): number | undefined => {
+  if (s === undefined || s.trim() === '') return undefined;
+  const v = Number(s);
+  return Number.isFinite(v) ? v : undefined;
+};
+
+/**
+ * Reads measured runs: the runs.csv format of `sim measure` (and of ../shared/oracle), or a plain
+ * CSV with the columns threads, tps and optionally p95, p99 (ms), for users who only have that.
+ */
+export function readRuns(path: string): MeasuredRun[] {
+  const recs = parseCsvRecords(readTextFile(path));
+  if (recs.length === 0) throw new Error(`${path}: no rows`);
+  const cols = Object.keys(recs[0]);
+  if (!cols.includes('threads') || !cols.includes('tps')) throw new Error(`${path}: expected columns threads and tps (found ${cols.join(', ')})`);
+  const full = cols.includes('thread_handling');
+  return recs.map((r, i) => {
+    const threads = num(r.threads);
+    const tps = num(r.tps);
+    if (threads === undefined || tps === undefined || threads < 1 || tps <= 0) throw new Error(`${path}: row ${i + 2}: expected positive threads and tps`);
+    if (!full) {
+      return { label: `row${i + 2}`, workload: r.workload ?? '', handling: 'base', pool: {}, threads, tps, p95: num(r.p95), p99: num(r.p99), mean: num(r.mean) };
+    }
+    const handling: Handling = /pool/.test(r.thread_handling) ? 'pool' : 'tpc';
+    const prio = r.thread_pool_priority;
+    const pool: PoolSettings = {
+      thread_pool_size: num(r.thread_pool_size),
+      thread_pool_oversubscribe: num(r.thread_pool_oversubscribe),
+      thread_pool_stall_limit: num(r.thread_pool_stall_limit),
+      thread_pool_priority: prio === 'high' || prio === 'low' || prio === 'auto' ? prio : undefined,
+      thread_pool_prio_kickup_timer: num(r.thread_pool_prio_kickup_timer),
+    };
+    const measured = num(r.measured_s);
+    const rl = num(r.d_waits_row_lock);
+    return {
+      label: r.label ?? `row${i + 2}`,
+      workload: r.workload ?? '',
+      handling,
+      pool,
+      threads,
+      tps,
+      mean: num(r.lat_avg_ms_exact) ?? num(r.lat_avg_ms),
+      p95: num(r.lat_p95_ms_hist) ?? num(r.lat_p95_ms),
+      p99: num(r.lat_p99_ms_hist) ?? num(r.lat_p99_ms),
+      errors: num(r.errors),
+      tpThreadsMean: num(r.tp_threads_mean),
+      tpActiveThreadsMean: num(r.tp_active_threads_mean),
+      tpQueueLenMean: num(r.tp_queue_len_mean),
+      rowLockWaitsPerS: rl !== undefined && measured !== undefined && measured > 0 ? rl / measured : undefined,
+    };
+  });
+}
+
+/** Groups runs into points (median and range of the replicates), sorted by handling then threads. */
+export function groupRuns(runs: readonly MeasuredRun[]): MeasuredPoint[] {
+  const map = new Map<string, MeasuredRun[]>();
+  for (const r of runs) {
+    const k = `${r.workload}|${r.handling}|${r.threads}|${JSON.stringify(r.pool)}`;
+    const l = map.get(k);
+    if (l === undefined) map.set(k, [r]);
+    else l.push(r);
+  }
+  const med = (rs: MeasuredRun[], f: (r: MeasuredRun) => number | undefined): number | undefined => {
+    const xs = rs.map(f).filter((x): x is number => x !== undefined);
+    return xs.length === 0 ? undefined : median(xs);
+  };
+  const range = (rs: MeasuredRun[], f: (r: MeasuredRun) => number | undefined): [number, number] | undefined => {
+    const xs = rs.map(f).filter((x): x is number => x !== undefined);
+    return xs.length === 0 ? undefined : [Math.min(...xs), Math.max(...xs)];
+  };
+  const points = [...map.values()].map((rs) => ({
+    workload: rs[0].workload,
+    handling: rs[0].handling,
+    pool: rs[0].pool,
+    threads: rs[0].threads,
+    runs: rs,
+    median: {
+      tps: med(rs, (r) => r.tps) as number,
+      mean: med(rs, (r) => r.mean),
+      p95: med(rs, (r) => r.p95),
+      p99: med(rs, (r) => r.p99),
+      tpThreadsMean: med(rs, (r) => r.tpThreadsMean),
+      tpActiveThreadsMean: med(rs, (r) => r.tpActiveThreadsMean),
+      tpQueueLenMean: med(rs, (r) => r.tpQueueLenMean),
+      rowLockWaitsPerS: med(rs, (r) => r.rowLockWaitsPerS),
+    },
+    range: { tps: range(rs, (r) => r.tps) as [number, number], p95: range(rs, (r) => r.p95), p99: range(rs, (r) => r.p99) },
+  }));
+  const order = { base: 0, pool: 1, tpc: 2 };
+  return points.sort((a, b) => order[a.handling] - order[b.handling] || a.threads - b.threads);
+}

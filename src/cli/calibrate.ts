@@ -1,0 +1,268 @@
+import { availableParallelism } from 'node:os';
+import { basename, extname } from 'node:path';
+import { type FitResult, PARAM_NAMES, type ParamName, fitScenario } from '../calibrate/fit.js';
+import { importTraces } from '../calibrate/import.js';
+import { prettyJson } from '../calibrate/json.js';
+import { formatFit } from '../calibrate/report.js';
+import { type MeasuredPoint, groupRuns, readRuns } from '../calibrate/runs.js';
+import { writeScenario } from '../calibrate/scenario-writer.js';
+import { MeasureRefused, measure, runsCsv } from '../calibrate/measure.js';
+import { SimPool } from '../calibrate/sim-pool.js';
+import { writeFileAtomic } from '../report/write.js';
+import { ScenarioError } from '../workload/errors.js';
+import { loadScenarioFile, parseScenarioText } from '../workload/load.js';
+import type { ScenarioInput } from '../workload/schema.js';
+import { readFileSync } from 'node:fs';
+import { OutputFailed, SimulationFailed, UsageError } from './errors.js';
+
+export interface ImportArgs {
+  slowLog: string[];
+  psHistory: string[];
+  psDigest: string[];
+  out: string;
+  name?: string;
+  cores: number;
+  threadHandling: string;
+  flavor: string;
+  poolSize?: number;
+  cpuShare: number;
+  connections?: number;
+  keepTableNumbers: boolean;
+  rtt?: string;
+  rowsPerTable?: number;
+  quiet: boolean;
+}
+
+function write(path: string, text: string): void {
+  try {
+    writeFileAtomic(path, text);
+  } catch (e) {
+    throw new OutputFailed(path, e);
+  }
+}
+
+function threadHandlingOf(mode: string, flavor: string, size: number | undefined): ScenarioInput['threadHandling'] {
+  if (mode === 'tpc' || mode === 'one-thread-per-connection') return { mode: 'one-thread-per-connection' };
+  if (mode !== 'pool') throw new UsageError(`--thread-handling ${mode}: expected pool or tpc.`);
+  const sz = size === undefined ? {} : { thread_pool_size: size };
+  if (flavor === 'mariadb') return { mode: 'pool', flavor: 'mariadb', ...sz };
+  if (flavor === 'percona') return { mode: 'pool', flavor: 'percona', ...sz };
+  if (flavor === 'mysql') return { mode: 'pool', flavor: 'mysql', ...sz };
+  throw new UsageError(`--flavor ${flavor}: expected mariadb, percona or mysql.`);
+}
+
+/** sim import: traces -> a scenario file and its notes (.md beside it). */
+export function importCommand(a: ImportArgs): void {
+  if (a.slowLog.length + a.psHistory.length + a.psDigest.length === 0) {
+    throw new UsageError('sim import needs a trace: --slow-log FILE, --ps-history FILE and/or --ps-digest FILE.');
+  }
+  if (!(a.cpuShare > 0 && a.cpuShare <= 1)) throw new UsageError(`--cpu-share ${a.cpuShare}: expected a fraction in (0, 1].`);
+  let trace;
+  try {
+    trace = importTraces({ slowLogs: a.slowLog, psHistory: a.psHistory, psDigest: a.psDigest }, { foldTables: !a.keepTableNumbers });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new ScenarioError(a.out, `cannot import: ${msg}`);
+  }
+  const rtt = a.rtt === undefined ? undefined : parseRtt(a.rtt);
+  const name = a.name ?? basename(a.out, extname(a.out));
+  const res = writeScenario(trace, {
+    name,
+    cores: a.cores,
+    threadHandling: threadHandlingOf(a.threadHandling, a.flavor, a.poolSize),
+    cpuShare: a.cpuShare,
+    connections: a.connections,
+    defaultRttUs: rtt,
+    rowsPerTable: a.rowsPerTable,
+  });
+  const text = prettyJson(res.scenario);
+  // It must load: the writer and the schema are checked against each other on every import.
+  parseScenarioText(text, a.out);
+  write(a.out, text);
+  const md = a.out.replace(/\.json$/, '') + '.md';
+  write(md, res.markdown);
+  if (!a.quiet) {
+    process.stdout.write(
+      `${trace.statements} statements, ${trace.connections} connections, ${res.scenario.workload.transactions.length} transaction templates, ${trace.digests.size} statement classes\n`,
+    );
+    process.stderr.write(`scenario written to ${a.out}, notes to ${md}\n`);
+  }
+}
+
+function parseRtt(t: string): number {
+  const m = /^(\d+(?:\.\d+)?)(us|ms)$/.exec(t);
+  if (m === null) throw new UsageError(`--rtt ${t}: expected a duration such as 30us.`);
+  return Number(m[1]) * (m[2] === 'ms' ? 1000 : 1);
+}
+
+export interface FitArgs {
+  scenario: string;
+  runs: string;
+  workload?: string;
+  params: string;
+  out: string;
+  maxEvals: number;
+  workers?: number;
+  statements: number;
+  p95Weight: number;
+  p99Weight: number;
+  seed?: number;
+  json: boolean;
+  quiet: boolean;
+}
+
+/** sim fit: measured runs + a scenario -> the fitted scenario (+ twins for the other thread handling) and a fit report. */
+export async function fitCommand(a: FitArgs): Promise<FitResult> {
+  const params = a.params.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const p of params) if (!PARAM_NAMES.includes(p as ParamName)) throw new UsageError(`--params: unknown parameter "${p}"; expected some of ${PARAM_NAMES.join(', ')}.`);
+  if (params.includes('switch') && (params.includes('sigma') || params.includes('kappa'))) throw new UsageError('--params: switch and sigma/kappa are two contention models; pick one.');
+  // Validate the scenario as the user wrote it, but fit on its text (unresolved: profile defaults stay unset).
+  loadScenarioFile(a.scenario);
+  const base = JSON.parse(readFileSync(a.scenario, 'utf8')) as ScenarioInput;
+  delete (base as { $schema?: string }).$schema;
+  let runs;
+  try {
+    runs = readRuns(a.runs);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const workloads = [...new Set(runs.map((r) => r.workload))];
+  if (a.workload !== undefined) runs = runs.filter((r) => r.workload === a.workload || r.workload === `oltp_${a.workload}`);
+  else if (workloads.length > 1) throw new UsageError(`${a.runs} holds several workloads (${workloads.join(', ')}): choose one with --workload.`);
+  if (runs.length === 0) throw new UsageError(`${a.runs}: no runs of workload ${a.workload ?? ''} (there are: ${workloads.join(', ')}).`);
+  const points: MeasuredPoint[] = groupRuns(runs);
+  const workers = a.workers ?? Math.min(availableParallelism(), points.length);
+  const pool = new SimPool(workers);
+  let fit: FitResult;
+  try {
+    fit = await fitScenario(base, points, pool, {
+      params: params as ParamName[],
+      weights: { tps: 1, p95: a.p95Weight, p99: a.p99Weight },
+      statementsPerPoint: a.statements,
+      maxEvaluations: a.maxEvals,
+      seed: a.seed,
+      onEvaluation: a.quiet || a.json ? undefined : (n, rss, v) => process.stderr.write(`  eval ${n}: RSS ${rss.toPrecision(4)} ${Object.entries(v).map(([k, x]) => `${k}=${x.toPrecision(4)}`).join(' ')}\n`),
+    });
+  } catch (e) {
+    if (e instanceof ScenarioError || e instanceof UsageError) throw e;
+    throw new SimulationFailed(e);
+  } finally {
+    await pool.close();
+  }
+  const fitted = fit.scenario;
+  const note =
+    ` FITTED by sim fit to ${basename(a.runs)}${a.workload !== undefined ? ` (${a.workload})` : ''}: ` +
+    fit.params.map((p) => `${p.name} ${p.value.toPrecision(4)} ± ${p.sd.toPrecision(2)}`).join(', ') +
+    ` (RSS ${fit.rss.toPrecision(3)}, ${fit.points.length} points).`;
+  fitted.description = `${(fitted.description ?? '').replace(/ FITTED by sim fit.*$/, '')}${note}`.trim();
+  const outputs: string[] = [a.out];
+  write(a.out, prettyJson(fitted));
+  const handlings = new Set(points.map((p) => p.handling));
+  const baseIsPool = fitted.threadHandling.mode === 'pool';
+  const stem = a.out.replace(/\.json$/, '');
+  if (baseIsPool && handlings.has('tpc')) {
+    const twin = { ...structuredClone(fitted), name: `${fitted.name}-tpc`, threadHandling: { mode: 'one-thread-per-connection' as const } };
+    write(`${stem}-tpc.json`, prettyJson(twin));
+    outputs.push(`${stem}-tpc.json`);
+  }
+  const report = {
+    scenario: a.scenario,
+    runs: a.runs,
+    workload: a.workload ?? workloads[0],
+    params: fit.params,
+    correlation: fit.correlation,
+    rss: fit.rss,
+    dof: fit.dof,
+    evaluations: fit.evaluations,
+    points: fit.points.map((p) => ({
+      handling: p.point.handling,
+      threads: p.point.threads,
+      measured: p.point.median,
+      range: p.point.range,
+      replicates: p.point.runs.length,
+      simulated: p.simulated,
+      residuals: p.residuals,
+    })),
+  };
+  write(`${stem}.fit.json`, `${JSON.stringify(report, null, 2)}\n`);
+  outputs.push(`${stem}.fit.json`);
+  if (a.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else if (!a.quiet) {
+    process.stdout.write(`${formatFit(fit)}\n`);
+    process.stderr.write(`written: ${outputs.join(', ')}\n`);
+  }
+  return fit;
+}
+
+export interface MeasureArgs {
+  host: string;
+  port: number;
+  socket?: string;
+  user: string;
+  password?: string;
+  db: string;
+  threads: string;
+  workloads: string;
+  time: number;
+  warmup: number;
+  replicates: number;
+  tables: number;
+  tableSize: number;
+  prepare: boolean;
+  cleanup: boolean;
+  yesThisServer?: string;
+  out: string;
+  quiet: boolean;
+}
+
+/** sim measure: sysbench against a real server -> runs.csv (the format sim fit reads). */
+export async function measureCommand(a: MeasureArgs): Promise<void> {
+  const ints = (s: string, what: string): number[] =>
+    s.split(',').map((x) => {
+      const n = Number(x.trim());
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${what} ${s}: expected whole numbers >= 1, comma-separated.`);
+      return n;
+    });
+  const threads = ints(a.threads, 'threads');
+  const workloads = a.workloads.split(',').map((w) => (w.startsWith('oltp_') ? w : `oltp_${w}`));
+  for (const w of workloads) if (!/^oltp_\w+$/.test(w)) throw new UsageError(`--workloads: "${w}" is not a sysbench oltp_* test.`);
+  if (!(a.time > 0) || !(a.warmup >= 0)) throw new UsageError('--time must be > 0 and --warmup >= 0 (seconds).');
+  let rows;
+  try {
+    rows = await measure({
+      host: a.host,
+      port: a.port,
+      socket: a.socket,
+      user: a.user,
+      password: a.password ?? process.env.MYSQL_PWD,
+      db: a.db,
+      threads,
+      workloads,
+      time: a.time,
+      warmup: a.warmup,
+      replicates: a.replicates,
+      tables: a.tables,
+      tableSize: a.tableSize,
+      prepare: a.prepare,
+      cleanup: a.cleanup,
+      confirm: a.yesThisServer,
+      log: a.quiet ? undefined : (l) => process.stderr.write(`${l}\n`),
+    });
+  } catch (e) {
+    if (e instanceof MeasureRefused) throw new UsageError(e.message);
+    throw new MeasureFailed(e);
+  }
+  write(a.out, runsCsv(rows));
+  if (!a.quiet) {
+    for (const r of rows) process.stdout.write(`${String(r.label).padEnd(32)} tps ${r.tps}  p95 ${r.lat_p95_ms_hist} ms  p99 ${r.lat_p99_ms_hist} ms\n`);
+    process.stderr.write(`runs written to ${a.out}\n`);
+  }
+}
+
+/** The measurement failed (server gone, sysbench error): exit 1, reported like a failed simulation. */
+export class MeasureFailed extends SimulationFailed {
+  constructor(cause: unknown) {
+    super(cause);
+    this.message = `measurement failed: ${cause instanceof Error ? cause.message : String(cause)}`;
+  }
+}

@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type PointFigures, simulatePoint } from '../../src/calibrate/sim-point.js';
+import { loadScenarioFile } from '../../src/workload/load.js';
+import type { ScenarioSpec } from '../../src/workload/schema.js';
+
+/**
+ * The qualitative facts of the real MariaDB 10.11 server (../shared/oracle/runs.csv), checked on
+ * the fitted scenarios of scenarios/oracle: short runs, same seed for pool and no pool.
+ */
+const DIR = join(__dirname, '..', '..', 'scenarios', 'oracle');
+
+function at(file: string, connections: number, duration = '600ms', edit?: (s: ScenarioSpec) => ScenarioSpec): PointFigures {
+  const s = loadScenarioFile(join(DIR, file), [`workload.connections=${connections}`, `duration=${duration}`, 'warmup=150ms']);
+  return simulatePoint(edit ? edit(s) : s);
+}
+
+describe('scenarios/oracle reproduce the real server', () => {
+  it('at 1 client thread the pool costs little or nothing (both workloads)', () => {
+    for (const w of ['point_select', 'read_write']) {
+      const pool = at(`${w}.json`, 1);
+      const tpc = at(`${w}-tpc.json`, 1);
+      expect(Math.abs(pool.tps / tpc.tps - 1), w).toBeLessThan(0.03);
+      expect(pool.p95 / tpc.p95, w).toBeLessThan(1.05);
+    }
+  });
+
+  it("point_select: the pool's tail is shorter than one thread per connection's from 16 clients on", () => {
+    for (const n of [16, 64]) {
+      const pool = at('point_select.json', n, '300ms');
+      const tpc = at('point_select-tpc.json', n, '300ms');
+      expect(pool.p95, `p95 at ${n}`).toBeLessThan(tpc.p95);
+      expect(pool.p99, `p99 at ${n}`).toBeLessThan(tpc.p99);
+    }
+  });
+
+  it('read_write: row-lock waits, and the pool runs more than one thread per group because of them', () => {
+    const pool = at('read_write.json', 16, '1s');
+    expect(pool.rowLockWaitsPerS).toBeGreaterThan(0);
+    expect(pool.gauges.Threadpool_threads).toBeGreaterThan(1.5);
+    expect(pool.gauges.ACTIVE_THREADS).toBeGreaterThan(1);
+    // The same workload without row locks: the single group keeps one thread.
+    const noLocks = at('read_write.json', 16, '1s', (s) => ({
+      ...s,
+      workload: { ...s.workload, transactions: s.workload.transactions.map((t) => ({ ...t, statements: t.statements.map(({ locks: _l, ...st }) => st) })) },
+    }));
+    expect(noLocks.rowLockWaitsPerS).toBe(0);
+    expect(noLocks.gauges.Threadpool_threads).toBeLessThan(pool.gauges.Threadpool_threads);
+    expect(noLocks.gauges.ACTIVE_THREADS).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('scenarios/oracle on the training points of ../shared/oracle/runs.csv', () => {
+  it('simulated TPS inside the replicate range or within 5% of the median, both workloads and thread handlings', async () => {
+    const { groupRuns, readRuns } = await import('../../src/calibrate/runs.js');
+    const misses: string[] = [];
+    for (const w of ['point_select', 'read_write']) {
+      for (const p of groupRuns(readRuns(join(DIR, '..', '..', '..', 'shared', 'oracle', 'runs.csv')).filter((r) => r.workload === `oltp_${w}`))) {
+        const f = at(`${w}${p.handling === 'tpc' ? '-tpc' : ''}.json`, p.threads, w === 'read_write' ? '1.5s' : '400ms');
+        const [lo, hi] = p.range.tps;
+        const ok = (f.tps >= lo && f.tps <= hi) || Math.abs(f.tps / p.median.tps - 1) <= 0.05;
+        if (!ok) misses.push(`${w} ${p.handling} ${p.threads}: ${f.tps.toFixed(0)} vs ${lo}..${hi}`);
+      }
+    }
+    expect(misses).toEqual([]);
+  });
+});
