@@ -1,4 +1,4 @@
-import type { LatencyGroup, LatencyStats, RunResult } from '../run/result.js';
+import type { CiTree, LatencyGroup, LatencyStats, RunResult } from '../run/result.js';
 import { fmtCount, fmtMs, fmtNum, fmtPct, fmtRate, fmtSeconds, fmtShort, table } from './format.js';
 
 export interface ReportOptions {
@@ -19,14 +19,25 @@ export function formatReport(result: RunResult, options: ReportOptions = {}): st
 
   out.push(h(`${result.tool.name} ${result.tool.version}: ${result.scenario.name}`));
   if (result.scenario.description) out.push(...wrapText(result.scenario.description, 76).map((l) => `  ${l}`));
+  const ci = result.ci95 ?? {};
+  const st = result.stability;
+  if (st?.unstable === true) out.push('', h('WARNING: UNSTABLE'), ...wrapText(st.message ?? 'unstable', 76).map((l) => `  ${l}`));
   section('Configuration', configuration(result));
-  section('Throughput', throughput(result));
-  section('Transaction latency (ms)', latencyTable(result.latency, 'transaction'));
-  section('Statement queue wait vs execution (ms)', waitVsExec(result.queueWait, result.execution));
-  section('Statement latency by class (ms)', statementTable(result.statements));
-  section('Threads', threads(result));
-  section('CPU', cpu(result));
-  section(countersTitle(result), counters(result.counters));
+  section('Replications', replications(result));
+  section('Throughput', throughput(result, sub(ci, 'summary')));
+  section('Open-loop arrivals', arrivals(result));
+  if (st?.unstable === true) {
+    section('Latency', ['  not shown: in an unstable run latencies grow with the run length (see the JSON for the raw figures)']);
+  } else {
+    section('Transaction latency (ms)', latencyTable(result.latency, 'transaction', sub(ci, 'latency')));
+    section('Statement queue wait vs execution (ms)', waitVsExec(result.queueWait, result.execution, sub(ci, 'queueWait'), sub(ci, 'execution')));
+    section('Statement latency by class (ms)', statementTable(result.statements, sub(ci, 'statements')));
+    section(`Batch means (${result.batchMeans?.batches ?? 0} batches, ${fmtPct(result.batchMeans?.level ?? 0)} t interval)`, batchMeansLines(result));
+  }
+  section('Threads', threads(result, sub(ci, 'threads')));
+  section('CPU', cpu(result, sub(ci, 'cpu')));
+  section('Server waits (row locks, redo log, InnoDB queue)', serverWaits(result));
+  section(countersTitle(result), counters(result.counters, sub(ci, 'counters')));
   const e = result.engine;
   out.push(
     '',
@@ -59,6 +70,15 @@ function configuration(r: RunResult): string[] {
       `${fmtSeconds(r.summary.simulatedSeconds)} measured after ${fmtSeconds(r.summary.warmupSeconds)} warm-up, seed ${r.seed}`,
     ],
   ];
+  const ws = r.warmupSelection;
+  if (ws !== undefined) {
+    rows.push([
+      'warm-up:',
+      `auto (${ws.method}): ${fmtSeconds(ws.seconds)} (throughput ${fmtSeconds(ws.throughputSeconds)}, latency ${fmtSeconds(ws.latencySeconds)})` +
+        (ws.atLimit ? '; at the n/2 limit: run longer' : ''),
+    ]);
+  }
+  if (server.scheduling === 'fifo') rows.push(['scheduling:', 'FIFO per core']);
   return table(rows, { align: ['l', 'l'] });
 }
 
@@ -83,11 +103,62 @@ function wrapSettings(settings: readonly string[]): string[] {
   return lines;
 }
 
-function throughput(r: RunResult): string[] {
+/** The CI subtree at `key`, if any. */
+function sub(ci: CiTree | undefined, key: string): CiTree | undefined {
+  const v = ci?.[key];
+  return v !== undefined && !Array.isArray(v) ? v : undefined;
+}
+
+/** `value` formatted, followed by " ±half-width" when the statistic has an interval. */
+function pm(value: number, c: CiTree | undefined, key: string, fmt: (x: number) => string): string {
+  const iv = c?.[key];
+  if (!Array.isArray(iv)) return fmt(value);
+  return `${fmt(value)} ±${fmt((iv[1] - iv[0]) / 2)}`;
+}
+
+function replications(r: RunResult): string[] {
+  const rep = r.replications;
+  if (rep === undefined) return [];
+  const seeds = rep.count === 1 ? `seed ${rep.seeds[0]}` : `seed ${rep.seeds[0]} and ${rep.count - 1} derived from it`;
+  const unstable = rep.perReplication.filter((p) => p.unstable).length;
+  return [
+    `  ${rep.count} independent replications (${seeds}); every figure is the mean`,
+    `  ± the half-width of its ${fmtPct(rep.level)} Student t interval across replications.`,
+    ...(unstable > 0 ? [`  ${unstable} of them unstable.`] : []),
+  ];
+}
+
+function arrivals(r: RunResult): string[] {
+  const st = r.stability;
+  if (st === undefined) return [];
+  return table(
+    [
+      ['arrival rate:', `${fmtRate(st.arrivalRate)} per sec`],
+      ['offered CPU load:', fmtPct(st.offeredUtilization)],
+      ['backlog:', `end ${fmtNum(st.backlog.end)}, peak ${fmtNum(st.backlog.peak)} (limit ${fmtCount(st.backlog.limit)})`],
+      ['stable:', st.unstable ? `no (${st.reason ?? ''})` : 'yes'],
+    ],
+    { align: ['l', 'l'] },
+  );
+}
+
+function batchMeansLines(r: RunResult): string[] {
+  const b = r.batchMeans;
+  if (b === undefined) return [];
+  const row = (label: string, x: { mean: number; lo: number; hi: number; lag1: number }, f: (v: number) => string): string[] => [
+    label,
+    f(x.mean),
+    `[${f(x.lo)}, ${f(x.hi)}]`,
+    `lag-1 ${fmtNum(x.lag1)}${x.lag1 > 0.2 ? ' (batches too short)' : ''}`,
+  ];
+  return table([['', 'mean', 'interval', ''], row('latency (ms)', b.latencyMean, fmtMs), row('tps', b.tps, fmtRate)]);
+}
+
+function throughput(r: RunResult, c?: CiTree): string[] {
   const s = r.summary;
   const rows: string[][] = [
-    ['transactions:', fmtCount(s.transactions), `(${fmtRate(s.tps)} per sec)`],
-    ['statements:', fmtCount(s.statements), `(${fmtRate(s.qps)} per sec)`],
+    ['transactions:', pm(s.transactions, c, 'transactions', fmtCount), `(${pm(s.tps, c, 'tps', fmtRate)} per sec)`],
+    ['statements:', pm(s.statements, c, 'statements', fmtCount), `(${pm(s.qps, c, 'qps', fmtRate)} per sec)`],
   ];
   const tps = r.timeline.tps;
   if (tps.length >= 2) {
@@ -98,71 +169,108 @@ function throughput(r: RunResult): string[] {
   return table(rows, { align: ['l', 'r', 'l'] });
 }
 
-function statsRow(label: string, s: LatencyStats | undefined): string[] {
+function statsRow(label: string, s: LatencyStats | undefined, c?: CiTree): string[] {
   if (s === undefined || s.count === 0) return [label, s ? '0' : '-', '-', '-', '-', '-', '-', '-', '-'];
-  return [label, fmtCount(s.count), fmtMs(s.mean), fmtMs(s.p50), fmtMs(s.p90), fmtMs(s.p95), fmtMs(s.p99), fmtMs(s.p999), fmtMs(s.max)];
+  return [
+    label,
+    pm(s.count, c, 'count', fmtCount),
+    pm(s.mean, c, 'mean', fmtMs),
+    pm(s.p50, c, 'p50', fmtMs),
+    pm(s.p90, c, 'p90', fmtMs),
+    pm(s.p95, c, 'p95', fmtMs),
+    pm(s.p99, c, 'p99', fmtMs),
+    pm(s.p999, c, 'p999', fmtMs),
+    pm(s.max, c, 'max', fmtMs),
+  ];
 }
 
-function latencyTable(g: LatencyGroup, what: string): string[] {
-  const rows = [[what, ...LATENCY_HEAD.slice(1)], statsRow('all', g.all)];
-  for (const [name, s] of Object.entries(g.byTransaction)) rows.push(statsRow(`  ${name}`, s));
+function latencyTable(g: LatencyGroup, what: string, c?: CiTree): string[] {
+  const rows = [[what, ...LATENCY_HEAD.slice(1)], statsRow('all', g.all, sub(c, 'all'))];
+  const byTx = sub(c, 'byTransaction');
+  for (const [name, s] of Object.entries(g.byTransaction)) rows.push(statsRow(`  ${name}`, s, sub(byTx, name)));
   return table(rows);
 }
 
-function waitVsExec(wait: LatencyGroup, exec: LatencyGroup): string[] {
-  const row = (label: string, w: LatencyStats | undefined, x: LatencyStats | undefined): string[] => {
+function waitVsExec(wait: LatencyGroup, exec: LatencyGroup, cw?: CiTree, cx?: CiTree): string[] {
+  const row = (label: string, w: LatencyStats | undefined, x: LatencyStats | undefined, ciw?: CiTree, cix?: CiTree): string[] => {
     const share = w && x && w.mean + x.mean > 0 ? fmtPct(w.mean / (w.mean + x.mean)) : '-';
-    const cell = (s: LatencyStats | undefined, f: (s: LatencyStats) => number): string =>
-      s === undefined || s.count === 0 ? '-' : fmtMs(f(s));
+    const cell = (s: LatencyStats | undefined, key: 'mean' | 'p99' | 'max', c?: CiTree): string =>
+      s === undefined || s.count === 0 ? '-' : pm(s[key], c, key, fmtMs);
     return [
       label,
-      fmtCount(x?.count ?? w?.count ?? NaN),
-      cell(w, (s) => s.mean),
-      cell(w, (s) => s.p99),
-      cell(w, (s) => s.max),
-      cell(x, (s) => s.mean),
-      cell(x, (s) => s.p99),
-      cell(x, (s) => s.max),
+      x !== undefined ? pm(x.count, cix, 'count', fmtCount) : fmtCount(w?.count ?? NaN),
+      cell(w, 'mean', ciw),
+      cell(w, 'p99', ciw),
+      cell(w, 'max', ciw),
+      cell(x, 'mean', cix),
+      cell(x, 'p99', cix),
+      cell(x, 'max', cix),
       share,
     ];
   };
   const rows = [
     ['statements of', 'count', 'wait mean', 'wait p99', 'wait max', 'exec mean', 'exec p99', 'exec max', 'wait share'],
-    row('all', wait.all, exec.all),
+    row('all', wait.all, exec.all, sub(cw, 'all'), sub(cx, 'all')),
   ];
   const names = [...new Set([...Object.keys(wait.byTransaction), ...Object.keys(exec.byTransaction)])];
-  for (const name of names) rows.push(row(`  ${name}`, wait.byTransaction[name], exec.byTransaction[name]));
+  const bw = sub(cw, 'byTransaction');
+  const bx = sub(cx, 'byTransaction');
+  for (const name of names) rows.push(row(`  ${name}`, wait.byTransaction[name], exec.byTransaction[name], sub(bw, name), sub(bx, name)));
   return table(rows);
 }
 
-function statementTable(stmts: Record<string, LatencyStats>): string[] {
+function statementTable(stmts: Record<string, LatencyStats>, c?: CiTree): string[] {
   const entries = Object.entries(stmts);
   if (entries.length === 0) return [];
-  return table([['statement', ...LATENCY_HEAD.slice(1)], ...entries.map(([name, s]) => statsRow(name, s))]);
+  return table([['statement', ...LATENCY_HEAD.slice(1)], ...entries.map(([name, s]) => statsRow(name, s, sub(c, name)))]);
 }
 
-function threads(r: RunResult): string[] {
+function threads(r: RunResult, c?: CiTree): string[] {
   const t = r.threads;
   return table(
     [
-      ['peak:', fmtCount(t.peak)],
-      ['mean:', fmtNum(t.mean)],
-      ['created:', fmtCount(t.created)],
-      ['peak memory:', `${fmtNum(t.peakMemoryMiB)} MiB`],
+      ['peak:', pm(t.peak, c, 'peak', fmtCount)],
+      ['mean:', pm(t.mean, c, 'mean', fmtNum)],
+      ['created:', pm(t.created, c, 'created', fmtCount)],
+      ['peak memory:', `${pm(t.peakMemoryMiB, c, 'peakMemoryMiB', fmtNum)} MiB`],
     ],
     { align: ['l', 'r'] },
   );
 }
 
-function cpu(r: RunResult): string[] {
-  const c = r.cpu;
+function cpu(r: RunResult, c?: CiTree): string[] {
+  const u = r.cpu;
+  const util = pm(u.utilization * 100, c === undefined ? undefined : scaled(c, 'utilization', 100), 'utilization', (x) => `${x.toFixed(1)}%`);
   return table(
     [
-      ['utilization:', `${fmtPct(c.utilization)} (${fmtNum(c.busyCores)} of ${fmtCount(c.cores)} cores busy)`],
-      ['mean runnable:', `${fmtNum(c.meanRunnable)} threads`],
+      ['utilization:', `${util} (${pm(u.busyCores, c, 'busyCores', fmtNum)} of ${fmtCount(u.cores)} cores busy)`],
+      ['mean runnable:', `${pm(u.meanRunnable, c, 'meanRunnable', fmtNum)} threads`],
     ],
     { align: ['l', 'l'] },
   );
+}
+
+/** A copy of c with the interval at `key` multiplied by k (fractions shown as percentages). */
+function scaled(c: CiTree, key: string, k: number): CiTree {
+  const iv = c[key];
+  return Array.isArray(iv) ? { [key]: [iv[0] * k, iv[1] * k] } : {};
+}
+
+/** Only when the run modelled any of them (a workload without locks shows nothing). */
+function serverWaits(r: RunResult): string[] {
+  const s = r.server;
+  if (s === undefined || s.lockWaits + s.deadlocks + s.lockWaitTimeouts + s.commits + s.innodbQueueWaits === 0) return [];
+  const rows: string[][] = [];
+  if (s.lockWaits + s.deadlocks + s.lockWaitTimeouts > 0) {
+    rows.push(['lock waits:', fmtCount(s.lockWaits), `(mean ${fmtMs(s.lockWaitMeanMs)} ms)`]);
+    rows.push(['errors:', fmtCount(s.deadlocks + s.lockWaitTimeouts), `(${fmtCount(s.deadlocks)} deadlocks, ${fmtCount(s.lockWaitTimeouts)} lock wait timeouts, ${fmtCount(s.retries)} retries)`]);
+  }
+  if (s.commits > 0) {
+    rows.push(['commits:', fmtCount(s.commits), `(${fmtCount(s.flushes)} flushes, ${fmtNum(s.commitsPerFlush)} commits per flush)`]);
+    if (s.commitWaits > 0) rows.push(['commit waits:', fmtCount(s.commitWaits), `(mean ${fmtMs(s.commitWaitMeanMs)} ms)`]);
+  }
+  if (s.innodbQueueWaits > 0) rows.push(['InnoDB queue:', fmtCount(s.innodbQueueWaits), `(mean ${fmtMs(s.innodbQueueWaitMeanMs)} ms)`]);
+  return table(rows, { align: ['l', 'r', 'l'] });
 }
 
 function countersTitle(r: RunResult): string {
@@ -171,11 +279,11 @@ function countersTitle(r: RunResult): string {
   return `Thread pool counters${source}`;
 }
 
-function counters(c: Record<string, number>): string[] {
+function counters(c: Record<string, number>, ci?: CiTree): string[] {
   const entries = Object.entries(c);
   if (entries.length === 0) return [];
   return table(
-    entries.map(([name, v]) => [`${name}:`, Number.isInteger(v) ? fmtCount(v) : fmtNum(v)]),
+    entries.map(([name, v]) => [`${name}:`, pm(v, ci, name, Number.isInteger(v) ? fmtCount : fmtNum)]),
     { align: ['l', 'r'] },
   );
 }

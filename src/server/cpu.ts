@@ -1,5 +1,6 @@
 import type { Simulator, TimedSource } from '../engine/simulator.js';
 import { growFloat64, growInt32 } from '../engine/grow.js';
+import { IntQueue } from '../engine/int-queue.js';
 import type { RateFunction } from './contention.js';
 
 /** Told when a thread's CPU burst has been fully served. */
@@ -8,6 +9,11 @@ export interface CpuClient {
 }
 
 /**
+ * With `scheduling = 'fifo'` each of the `cores` cores instead runs one thread until its burst
+ * ends and the others wait in arrival order (contention is not applied): with one thread per
+ * connection and open-loop arrivals this is exactly M/G/c FIFO. The FIFO path has its own
+ * state and branches off at the top of run() and fire(), so the PS path keeps its speed.
+ *
  * Processor sharing among runnable threads, with a contention-dependent rate, by a virtual
  * clock: V advances at the per-thread rate r(n), a burst of w started at V0 ends when V reaches
  * V0 + w. A start or an end costs O(log n) (a binary heap of finish tags), never a pass over all
@@ -30,6 +36,12 @@ export class Cpu implements TimedSource {
   private rates = new Float64Array(0);
   private doneBuf = new Int32Array(64);
 
+  // FIFO: running threads in the same heap (tag = end time), waiting bursts in arrival order.
+  private readonly fifo: boolean;
+  private readonly waitThreads = new IntQueue();
+  private waitWork = new Float64Array(64);
+  private waitHead = 0;
+
   // Time integrals for reporting.
   private runnableArea = 0;
   private busyArea = 0;
@@ -40,17 +52,23 @@ export class Cpu implements TimedSource {
     readonly cores: number,
     private readonly rate: RateFunction,
     private readonly client: CpuClient,
+    scheduling: 'ps' | 'fifo' = 'ps',
   ) {
+    this.fifo = scheduling === 'fifo';
     sim.attachSource(this);
   }
 
   /** Number of threads that currently want the CPU. */
   get runnable(): number {
-    return this.n;
+    return this.n + this.waitThreads.size;
   }
 
   /** Makes `thread` runnable with `work` microseconds of CPU demand. */
   run(thread: number, work: number): void {
+    if (this.fifo) {
+      this.fifoRun(thread, work);
+      return;
+    }
     this.advance();
     if (this.n === this.tags.length) this.growHeap();
     this.heapPush(this.v + work, thread);
@@ -58,6 +76,10 @@ export class Cpu implements TimedSource {
   }
 
   fire(): void {
+    if (this.fifo) {
+      this.fifoFire();
+      return;
+    }
     this.advance();
     // The event was timed for the smallest tag; rounding must not leave it a hair short.
     if (this.tags[0] > this.v) this.v = this.tags[0];
@@ -74,17 +96,69 @@ export class Cpu implements TimedSource {
 
   /** Mean number of runnable threads and mean busy cores since the last reset. */
   utilization(): { meanRunnable: number; busyCores: number } {
-    this.advance();
+    if (this.fifo) this.fifoAdvance();
+    else this.advance();
     const span = this.sim.now - this.areaSince;
     if (span <= 0) return { meanRunnable: 0, busyCores: 0 };
     return { meanRunnable: this.runnableArea / span, busyCores: this.busyArea / span };
   }
 
   resetStatistics(): void {
-    this.advance();
+    if (this.fifo) this.fifoAdvance();
+    else this.advance();
     this.runnableArea = 0;
     this.busyArea = 0;
     this.areaSince = this.sim.now;
+  }
+
+  private fifoRun(thread: number, work: number): void {
+    this.fifoAdvance();
+    if (this.n < this.cores) {
+      if (this.n === this.tags.length) this.growHeap();
+      this.heapPush(this.sim.now + work, thread);
+      if (!this.dispatching) this.nextTime = this.tags[0];
+      return;
+    }
+    // Work of queued bursts in a ring parallel to the IntQueue's: same push/shift order.
+    const size = this.waitThreads.size;
+    if (size === this.waitWork.length) {
+      const b = new Float64Array(size * 2);
+      for (let i = 0; i < size; i++) b[i] = this.waitWork[(this.waitHead + i) % size];
+      this.waitWork = b;
+      this.waitHead = 0;
+    }
+    this.waitWork[(this.waitHead + size) % this.waitWork.length] = work;
+    this.waitThreads.push(thread);
+  }
+
+  private fifoFire(): void {
+    this.fifoAdvance();
+    const now = this.sim.now;
+    let k = 0;
+    while (this.n > 0 && this.tags[0] <= now) {
+      if (k === this.doneBuf.length) this.doneBuf = growInt32(this.doneBuf, k + 1);
+      this.doneBuf[k++] = this.heapPop();
+    }
+    // Freed cores take the oldest waiting bursts before the finished threads can queue again.
+    while (this.n < this.cores && this.waitThreads.size > 0) {
+      const work = this.waitWork[this.waitHead];
+      this.waitHead = (this.waitHead + 1) % this.waitWork.length;
+      this.heapPush(now + work, this.waitThreads.shift());
+    }
+    this.dispatching = true;
+    for (let i = 0; i < k; i++) this.client.onCpuDone(this.doneBuf[i]);
+    this.dispatching = false;
+    this.nextTime = this.n > 0 ? this.tags[0] : Infinity;
+  }
+
+  private fifoAdvance(): void {
+    const now = this.sim.now;
+    const dt = now - this.lastT;
+    if (dt > 0) {
+      this.runnableArea += dt * (this.n + this.waitThreads.size);
+      this.busyArea += dt * this.n;
+      this.lastT = now;
+    }
   }
 
   private rateFor(n: number): number {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../engine/duration.js';
+import { DURATION_HINT, DURATION_PATTERN, parseDuration } from '../engine/duration.js';
 import { distributionProblems } from './dist-spec.js';
 import { type DistSpec, Duration } from './schema/common.js';
 import { Server } from './schema/server.js';
@@ -36,7 +36,11 @@ export const Scenario = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 53 - 1).default(1),
   duration: Duration.default('10s'),
   /** Simulated time excluded from statistics, or "auto": chosen by MSER-5 from a pilot run. */
-  warmup: z.union([Duration, z.literal('auto')]).default('1s'),
+  warmup: z
+    .string({ error: `expected ${DURATION_HINT}` })
+    .refine((v) => v === 'auto' || DURATION_PATTERN.test(v), { error: `expected ${DURATION_HINT}` })
+    .describe(`${DURATION_HINT}, or "auto" (chosen by MSER-5)`)
+    .default('1s'),
   server: Server.default({ cores: 16, contention: { model: 'none' }, threadCreate: '50us', threadMemoryKiB: 1024 }),
   threadHandling: ThreadHandling,
   workload: Workload,

@@ -1,0 +1,85 @@
+/**
+ * Warm-up (initial transient) detection by MSER-5 (White 1997; White, Cobb and Spratt 2000):
+ * average the output series in batches of 5, then truncate the d batches that minimise
+ *   MSER(d) = Σ_{i>d} (Y_i - Ȳ_d)^2 / (n - d)^2,
+ * the squared standard error of the truncated mean, over d <= n/2 (beyond half the series the
+ * statistic is unreliable and the run is too short for its transient).
+ */
+
+export interface MserResult {
+  /** Raw observations to discard (a multiple of the batch size). */
+  truncate: number;
+  /** Batches discarded and batches in all. */
+  batchesDropped: number;
+  batches: number;
+  /** True if the minimum fell at the n/2 limit: the run may be too short for its transient. */
+  atLimit: boolean;
+}
+
+/** MSER on a series of batch means (no further batching): the number of leading values to drop. */
+export function mser(y: ArrayLike<number>): { d: number; atLimit: boolean } {
+  const n = y.length;
+  if (n < 2) return { d: 0, atLimit: false };
+  // Suffix sums give each candidate's mean and sum of squares in O(1).
+  const suf = new Float64Array(n + 1);
+  const suf2 = new Float64Array(n + 1);
+  for (let i = n - 1; i >= 0; i--) {
+    suf[i] = suf[i + 1] + y[i];
+    suf2[i] = suf2[i + 1] + y[i] * y[i];
+  }
+  const dMax = Math.floor(n / 2);
+  let best = 0;
+  let bestVal = Infinity;
+  for (let d = 0; d <= dMax; d++) {
+    const k = n - d;
+    const mean = suf[d] / k;
+    const ss = Math.max(0, suf2[d] - k * mean * mean);
+    const v = ss / (k * k);
+    if (v < bestVal) {
+      bestVal = v;
+      best = d;
+    }
+  }
+  return { d: best, atLimit: best === dMax && dMax > 0 };
+}
+
+/** MSER-5 on a raw series: batch means of 5, then MSER. */
+export function mser5(series: ArrayLike<number>, batch = 5): MserResult {
+  const batches = Math.floor(series.length / batch);
+  const y = new Float64Array(batches);
+  for (let b = 0; b < batches; b++) {
+    let s = 0;
+    for (let i = b * batch; i < (b + 1) * batch; i++) s += series[i];
+    y[b] = s / batch;
+  }
+  const { d, atLimit } = mser(y);
+  return { truncate: d * batch, batchesDropped: d, batches, atLimit };
+}
+
+/**
+ * MSER-5 on a latency series kept as per-interval sums and counts: each batch of 5 intervals
+ * becomes the mean response of the transactions completed in it (empty batches repeat the
+ * previous mean, so they add no spurious variation).
+ */
+export function mser5Weighted(sums: ArrayLike<number>, counts: ArrayLike<number>, batch = 5): MserResult {
+  const batches = Math.floor(sums.length / batch);
+  const y = new Float64Array(batches);
+  let prev = 0;
+  let seen = false;
+  for (let b = 0; b < batches; b++) {
+    let s = 0;
+    let c = 0;
+    for (let i = b * batch; i < (b + 1) * batch; i++) {
+      s += sums[i];
+      c += counts[i];
+    }
+    if (c > 0) {
+      prev = s / c;
+      if (!seen) for (let j = 0; j < b; j++) y[j] = prev; // leading empty batches take the first mean
+      seen = true;
+    }
+    y[b] = prev;
+  }
+  const { d, atLimit } = mser(y);
+  return { truncate: d * batch, batchesDropped: d, batches, atLimit };
+}
