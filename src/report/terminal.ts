@@ -29,7 +29,14 @@ export function formatReport(result: RunResult, options: ReportOptions = {}): st
   if (st?.unstable === true) {
     section('Latency', ['  not shown: in an unstable run latencies grow with the run length (see the JSON for the raw figures)']);
   } else {
-    section('Transaction latency (ms)', latencyTable(result.latency, 'transaction', sub(ci, 'latency')));
+    const noneDone = result.latency.all.count === 0 && result.summary.statements > 0;
+    section('Transaction latency (ms)', [
+      ...latencyTable(result.latency, 'transaction', sub(ci, 'latency')),
+      // Zero completions under load is a collapse, not an idle server: say so.
+      ...(noneDone
+        ? [`  no transaction completed in the ${result.summary.simulatedSeconds} s measured: each takes longer than that`]
+        : []),
+    ]);
     section('Statement queue wait vs execution (ms)', waitVsExec(result.queueWait, result.execution, sub(ci, 'queueWait'), sub(ci, 'execution')));
     section('Statement latency by class (ms)', statementTable(result.statements, sub(ci, 'statements')));
     section(`Batch means (${result.batchMeans?.batches ?? 0} batches, ${fmtPct(result.batchMeans?.level ?? 0)} t interval)`, batchMeansLines(result));

@@ -195,3 +195,17 @@ describe('progress bar', () => {
     expect(writes).toHaveLength(0);
   });
 });
+
+describe('formatReport when nothing completed', () => {
+  const empty = { count: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
+  it('says that no transaction finished in the window instead of showing zero latencies', () => {
+    const base = sampleResult();
+    const r = sampleResult({
+      summary: { ...base.summary, transactions: 0, tps: 0 },
+      latency: { all: empty, byTransaction: { read_write: empty } },
+    });
+    const text = formatReport(r);
+    expect(text).toMatch(/no transaction completed in the \d+(\.\d+)? s measured/);
+    expect(formatReport(base)).not.toMatch(/no transaction completed/);
+  });
+});
