@@ -163,7 +163,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   const serverReset = (): void => {
     executor.stats.reset();
     innodb?.redo?.resetStatistics();
-    if (clients instanceof ClosedLoopClients) clients.retries = 0;
+    clients.retries = 0;
   };
   sim.schedule(warmupUs, sim.register({ handleEvent: serverReset }), 0, 0, 0);
   const onProgress = options.onProgress;
@@ -229,7 +229,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
       utilization: round6(util.busyCores / cores),
       meanRunnable: round6(util.meanRunnable),
     },
-    server: serverResult(executor, innodb, clients instanceof ClosedLoopClients ? clients.retries : 0),
+    server: serverResult(executor, innodb, clients.retries),
     counters,
     countersSource: handling.counterSource,
     countersByGroup,

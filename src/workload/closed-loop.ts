@@ -3,7 +3,7 @@ import { type Rng, stream } from '../engine/random.js';
 import type { ConnectionTable } from '../server/connections.js';
 import type { Measurements } from '../stats/measurements.js';
 import type { StatementSink, ThreadHandling } from '../threadpool/types.js';
-import { drawStatementWork, pickTransaction, statementFailed } from './statement-work.js';
+import { drawStatementWork, pickTransaction, statementFailed, recordStatement } from './statement-work.js';
 import type { CompiledWorkload } from './templates.js';
 
 const ARRIVE = 0;
@@ -58,11 +58,7 @@ export class ClosedLoopClients implements EventHandler, StatementSink {
     const tx = this.w.transactions[t];
     const stmt = this.w.statements[tx.steps[this.step[conn]]];
     const replyAt = now + this.rttHalf[conn];
-    if (this.m.measuring) {
-      const arrival = this.conns.arrival[conn];
-      const start = this.conns.start[conn];
-      this.m.statement(t, stmt.classIndex, start - arrival, now - start, replyAt - arrival + this.rttHalf[conn]);
-    }
+    recordStatement(this.m, this.conns, t, stmt.classIndex, conn, now, this.rttHalf[conn]);
     if (statementFailed(this.conns, conn)) {
       // The server rolled the transaction back: retry the same template at once (fresh draws),
       // its response time still counted from the first attempt, as sysbench restarts an event.

@@ -7,7 +7,7 @@ import type { Measurements } from '../stats/measurements.js';
 import type { StatementSink, ThreadHandling } from '../threadpool/types.js';
 import { buildDistribution } from './dist-spec.js';
 import type { ArrivalsSpec, OpenClientSpec } from './schema.js';
-import { drawStatementWork, pickTransaction } from './statement-work.js';
+import { drawStatementWork, pickTransaction, recordStatement, statementFailed } from './statement-work.js';
 import type { CompiledWorkload } from './templates.js';
 
 const ARRIVE = 0; // a statement reaches the server
@@ -41,6 +41,8 @@ export function interarrival(a: ArrivalsSpec): Distribution {
  * stops there (bounded memory) and is reported unstable.
  */
 export class OpenLoopClients implements EventHandler, StatementSink {
+  /** Transactions restarted after the server rolled them back, in the measured window. */
+  retries = 0;
   private readonly id: number;
   private readonly rngs: Rng[];
   private readonly arrivalsRng: Rng;
@@ -115,10 +117,14 @@ export class OpenLoopClients implements EventHandler, StatementSink {
     const tx = this.w.transactions[t];
     const stmt = this.w.statements[tx.steps[this.step[conn]]];
     const replyAt = now + this.rttHalf[conn];
-    if (this.m.measuring) {
-      const arrival = this.conns.arrival[conn];
-      const start = this.conns.start[conn];
-      this.m.statement(t, stmt.classIndex, start - arrival, now - start, replyAt - arrival + this.rttHalf[conn]);
+    recordStatement(this.m, this.conns, t, stmt.classIndex, conn, now, this.rttHalf[conn]);
+    if (statementFailed(this.conns, conn)) {
+      // Rolled back by the server (deadlock victim, lock wait timeout): the application retries
+      // the transaction on the same connection at once, as the closed loop does.
+      if (this.m.measuring) this.retries++;
+      this.step[conn] = 0;
+      this.send(conn, replyAt);
+      return;
     }
     const next = this.step[conn] + 1;
     if (next < tx.steps.length) {

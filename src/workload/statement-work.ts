@@ -1,5 +1,6 @@
 import type { Rng } from '../engine/random.js';
 import { type ConnectionTable, MAX_LOCKS_PER_STATEMENT, MAX_WAITS_PER_STATEMENT, STATEMENT_OK } from '../server/connections.js';
+import type { Measurements } from '../stats/measurements.js';
 import type { CompiledTransaction, CompiledWorkload } from './templates.js';
 
 /**
@@ -62,6 +63,25 @@ export function drawStatementWork(
  */
 export function statementFailed(conns: ConnectionTable, conn: number): boolean {
   return conns.error[conn] !== STATEMENT_OK;
+}
+
+/**
+ * Records a finished statement (queue wait, execution, client-observed response) when the
+ * measured window is on. `rttHalf` is half the statement's network round trip.
+ */
+export function recordStatement(
+  m: Measurements,
+  conns: ConnectionTable,
+  txn: number,
+  classIndex: number,
+  conn: number,
+  now: number,
+  rttHalf: number,
+): void {
+  if (!m.measuring) return;
+  const arrival = conns.arrival[conn];
+  const start = conns.start[conn];
+  m.statement(txn, classIndex, start - arrival, now - start, now + 2 * rttHalf - arrival);
 }
 
 /** Picks a transaction template from the mix with one uniform. */

@@ -64,3 +64,23 @@ describe('row locks in a closed loop', () => {
     expect(r.server?.commits).toBe(0);
   });
 });
+
+describe('row locks in an open loop', () => {
+  it('a rolled-back transaction is retried from its first statement, as in the closed loop', () => {
+    const sc = scenario({ logFsync: '100us' });
+    const open = Scenario.parse({
+      ...sc,
+      workload: { ...sc.workload, client: { model: 'open', arrivals: { process: 'poisson', rate: 40_000 } } },
+    });
+    const r = runScenario(open);
+    const s = r.server;
+    expect(s?.deadlocks).toBeGreaterThan(0);
+    expect(s?.rollbacks).toBe((s?.deadlocks ?? 0) + (s?.lockWaitTimeouts ?? 0));
+    expect(Math.abs((s?.retries ?? 0) - (s?.rollbacks ?? 0))).toBeLessThanOrEqual(32);
+    // Every statement of a transaction that commits ran in its last attempt: no update_b is
+    // sent after a rollback without its update_a, so the classes stay in step.
+    const st = r.statements;
+    expect(Math.abs(st.update_a.count - st.update_b.count)).toBeLessThanOrEqual(32 + (s?.rollbacks ?? 0));
+    expect(r.summary.transactions).toBeGreaterThan(0);
+  });
+});
