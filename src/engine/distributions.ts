@@ -129,13 +129,25 @@ export class TruncatedNormal implements Distribution {
   }
 }
 
+/**
+ * Lognormal by inverse transform: exp(mu + sigma * Phi^-1(u)), one uniform per draw. On the
+ * central 98% of u the quantile function is read from a table of TABLE_SIZE points with linear
+ * interpolation (relative error below 4e-5 for sigma up to about 1.1, against the histograms'
+ * 1e-3); the tails, which users read, are computed exactly. It halves the cost of a draw, which
+ * was a quarter of a run (exp and the inverse normal CDF cost about 40 ns each here).
+ */
 export class LogNormal implements Distribution {
   readonly mean: number;
+  private readonly table: Float64Array;
   constructor(
     readonly mu: number,
     readonly sigma: number,
   ) {
     this.mean = Math.exp(mu + (sigma * sigma) / 2);
+    this.table = new Float64Array(TABLE_SIZE + 1);
+    for (let i = 0; i <= TABLE_SIZE; i++) {
+      this.table[i] = Math.exp(mu + sigma * normalQuantile(TABLE_LO + (i * (TABLE_HI - TABLE_LO)) / TABLE_SIZE));
+    }
   }
   /** From the mean and coefficient of variation of the lognormal itself. */
   static fromMeanCv(mean: number, cv: number): LogNormal {
@@ -148,12 +160,26 @@ export class LogNormal implements Distribution {
     return new LogNormal(Math.log(p50), Math.log(p99 / p50) / z99);
   }
   sample(rng: Rng): number {
-    return Math.exp(this.mu + this.sigma * standardNormal(rng));
+    const u = uniformOpen(rng);
+    if (u < TABLE_LO || u >= TABLE_HI) return Math.exp(this.mu + this.sigma * normalQuantile(u));
+    const x = (u - TABLE_LO) * TABLE_SCALE;
+    const i = x | 0;
+    const t = this.table;
+    return t[i] + (x - i) * (t[i + 1] - t[i]);
+  }
+  /** The exact quantile (for checks of the table). */
+  quantile(u: number): number {
+    return Math.exp(this.mu + this.sigma * normalQuantile(u));
   }
   describe(): string {
     return `lognormal(mean ${+this.mean.toPrecision(4)})`;
   }
 }
+
+const TABLE_SIZE = 4096;
+const TABLE_LO = 0.01;
+const TABLE_HI = 0.99;
+const TABLE_SCALE = TABLE_SIZE / (TABLE_HI - TABLE_LO);
 
 /** Gamma by Marsaglia-Tsang (shape >= 1) with the shape < 1 boost. */
 export class Gamma implements Distribution {

@@ -131,3 +131,22 @@ describe('distributions: sample mean vs mean property', () => {
     expect(normalCdf(-2.3263478740408408)).toBeCloseTo(0.01, 6);
   });
 });
+
+describe('LogNormal quantile table', () => {
+  it('matches the exact quantile within 1e-4 (relative) over the whole range, tails exact', () => {
+    for (const cv of [0.1, 0.4, 1, 1.5]) {
+      const d = LogNormal.fromMeanCv(100, cv);
+      let worst = 0;
+      for (let k = 1; k < 200_000; k++) {
+        const u = k / 200_000;
+        const got = d.sample(() => u);
+        worst = Math.max(worst, Math.abs(got - d.quantile(u)) / d.quantile(u));
+      }
+      expect(worst, `cv ${cv}`).toBeLessThan(1e-4);
+    }
+    // Exact below 1% and above 99%.
+    const d = LogNormal.fromMeanCv(100, 1);
+    expect(d.sample(() => 0.001)).toBe(d.quantile(0.001));
+    expect(d.sample(() => 0.9995)).toBe(d.quantile(0.9995));
+  });
+});
