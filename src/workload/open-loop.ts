@@ -1,16 +1,15 @@
 import { Constant, type Distribution, Exponential } from '../engine/distributions.js';
 import { IntQueue } from '../engine/int-queue.js';
 import { type Rng, stream } from '../engine/random.js';
-import type { EventHandler, Simulator } from '../engine/simulator.js';
+import type { Simulator } from '../engine/simulator.js';
 import type { ConnectionTable } from '../server/connections.js';
 import type { Measurements } from '../stats/measurements.js';
-import type { StatementSink, ThreadHandling } from '../threadpool/types.js';
 import { buildDistribution } from './dist-spec.js';
 import type { ArrivalsSpec, OpenClientSpec } from './schema.js';
-import { drawStatementWork, pickTransaction, recordStatement, statementFailed } from './statement-work.js';
+import { pickTransaction } from './statement-work.js';
 import type { CompiledWorkload } from './templates.js';
+import { ARRIVE, TransactionClients } from './transaction-clients.js';
 
-const ARRIVE = 0; // a statement reaches the server
 const TX_ARRIVAL = 1; // a new transaction arrives at the client side
 const RELEASE = 2; // a connection goes back to the pool (its last reply has arrived)
 
@@ -40,17 +39,9 @@ export function interarrival(a: ArrivalsSpec): Distribution {
  * A backlog longer than `maxBacklog` is taken as proof that arrivals outrun the server: the run
  * stops there (bounded memory) and is reported unstable.
  */
-export class OpenLoopClients implements EventHandler, StatementSink {
-  /** Transactions restarted after the server rolled them back, in the measured window. */
-  retries = 0;
-  private readonly id: number;
-  private readonly rngs: Rng[];
+export class OpenLoopClients extends TransactionClients {
   private readonly arrivalsRng: Rng;
   private readonly ia: Distribution;
-  private readonly txn: Int32Array;
-  private readonly step: Int32Array;
-  private readonly txnStart: Float64Array;
-  private readonly rttHalf: Float64Array;
   private readonly idle = new IntQueue(1024);
   private backlogTimes = new Float64Array(1024);
   private backlogTypes = new Int32Array(1024);
@@ -58,30 +49,15 @@ export class OpenLoopClients implements EventHandler, StatementSink {
   private backlogSize = 0;
   private readonly maxBacklog: number;
   private readonly idleInTrx: boolean;
-  handling: ThreadHandling | null = null;
   /** Set when the backlog overflowed; the simulator has been stopped. */
   overflowAt = -1;
   peakBacklog = 0;
   arrivals = 0;
 
-  constructor(
-    private readonly sim: Simulator,
-    private readonly w: CompiledWorkload,
-    private readonly conns: ConnectionTable,
-    private readonly m: Measurements,
-    seed: number,
-    spec: OpenClientSpec,
-  ) {
-    this.id = sim.register(this);
-    const n = conns.count;
-    this.rngs = [];
-    for (let c = 0; c < n; c++) this.rngs.push(stream(seed, 'client', c));
+  constructor(sim: Simulator, w: CompiledWorkload, conns: ConnectionTable, m: Measurements, seed: number, spec: OpenClientSpec) {
+    super(sim, w, conns, m, seed);
     this.arrivalsRng = stream(seed, 'arrivals', 0);
     this.ia = interarrival(spec.arrivals);
-    this.txn = new Int32Array(n);
-    this.step = new Int32Array(n);
-    this.txnStart = new Float64Array(n);
-    this.rttHalf = new Float64Array(n);
     this.maxBacklog = spec.maxBacklog;
     this.idleInTrx = spec.idleInTransaction;
   }
@@ -98,8 +74,7 @@ export class OpenLoopClients implements EventHandler, StatementSink {
 
   handleEvent(kind: number, conn: number): void {
     if (kind === ARRIVE) {
-      this.conns.arrival[conn] = this.sim.now;
-      (this.handling as ThreadHandling).onRequest(conn);
+      this.arrive(conn);
     } else if (kind === TX_ARRIVAL) {
       this.arrivals++;
       const type = pickTransaction(this.w, this.arrivalsRng());
@@ -111,29 +86,13 @@ export class OpenLoopClients implements EventHandler, StatementSink {
     }
   }
 
-  onStatementDone(conn: number): void {
-    const now = this.sim.now;
-    const t = this.txn[conn];
-    const tx = this.w.transactions[t];
-    const stmt = this.w.statements[tx.steps[this.step[conn]]];
-    const replyAt = now + this.rttHalf[conn];
-    recordStatement(this.m, this.conns, t, stmt.classIndex, conn, now, this.rttHalf[conn]);
-    if (statementFailed(this.conns, conn)) {
-      // Rolled back by the server (deadlock victim, lock wait timeout): the application retries
-      // the transaction on the same connection at once, as the closed loop does.
-      if (this.m.measuring) this.retries++;
-      this.step[conn] = 0;
-      this.send(conn, replyAt);
-      return;
-    }
-    const next = this.step[conn] + 1;
-    if (next < tx.steps.length) {
-      this.step[conn] = next;
-      this.send(conn, replyAt + this.w.gap.sample(this.rngs[conn]));
-      return;
-    }
-    if (this.m.measuring) this.m.transaction(now, t, replyAt - this.txnStart[conn]);
+  /** The last reply reaches the client at replyAt: then the connection is free again. */
+  protected transactionDone(conn: number, replyAt: number): void {
     this.sim.scheduleAt(replyAt, this.id, RELEASE, conn, 0);
+  }
+
+  protected override firstStep(t: number): number {
+    return this.idleInTrx && this.w.transactions[t].explicit ? 1 : 0;
   }
 
   /** The connection is free: it serves the oldest waiting arrival, or waits in the pool. */
@@ -153,7 +112,7 @@ export class OpenLoopClients implements EventHandler, StatementSink {
     // The closed loop's pick uniform, drawn and unused: the connection's stream stays aligned.
     this.rngs[conn]();
     this.txn[conn] = type;
-    this.step[conn] = this.idleInTrx && this.w.transactions[type].explicit ? 1 : 0;
+    this.step[conn] = this.firstStep(type);
     this.txnStart[conn] = arrivedAt;
     this.send(conn, this.sim.now);
   }
@@ -182,13 +141,5 @@ export class OpenLoopClients implements EventHandler, StatementSink {
     this.backlogTypes[slot] = type;
     this.backlogSize++;
     if (this.backlogSize > this.peakBacklog) this.peakBacklog = this.backlogSize;
-  }
-
-  /** Draws the statement's work and schedules its arrival at the server. */
-  private send(conn: number, sendAt: number): void {
-    const tx = this.w.transactions[this.txn[conn]];
-    const half = drawStatementWork(this.w, tx, this.step[conn], this.rngs[conn], this.conns, conn);
-    this.rttHalf[conn] = half;
-    this.sim.scheduleAt(sendAt + half, this.id, ARRIVE, conn, 0);
   }
 }

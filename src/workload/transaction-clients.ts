@@ -1,0 +1,95 @@
+import { type Rng, stream } from '../engine/random.js';
+import type { EventHandler, Simulator } from '../engine/simulator.js';
+import type { ConnectionTable } from '../server/connections.js';
+import type { Measurements } from '../stats/measurements.js';
+import type { StatementSink, ThreadHandling } from '../threadpool/types.js';
+import { drawStatementWork, recordStatement, statementFailed } from './statement-work.js';
+import type { CompiledWorkload } from './templates.js';
+
+/** Event kind shared by all client models: a statement reaches the server. */
+export const ARRIVE = 0;
+
+/**
+ * What every client model does with a transaction once it is on a connection: send its
+ * statements one after another (each drawn from the connection's own stream when sent), record
+ * each reply, retry the transaction when the server rolled it back, and hand the finished
+ * transaction to the model (`transactionDone`), which decides what the connection does next.
+ */
+export abstract class TransactionClients implements EventHandler, StatementSink {
+  protected readonly id: number;
+  protected readonly rngs: Rng[];
+  protected readonly txn: Int32Array;
+  protected readonly step: Int32Array;
+  protected readonly txnStart: Float64Array;
+  protected readonly rttHalf: Float64Array;
+  handling: ThreadHandling | null = null;
+  /** Transactions restarted after the server rolled them back, in the measured window. */
+  retries = 0;
+
+  constructor(
+    protected readonly sim: Simulator,
+    protected readonly w: CompiledWorkload,
+    protected readonly conns: ConnectionTable,
+    protected readonly m: Measurements,
+    seed: number,
+  ) {
+    this.id = sim.register(this);
+    const n = conns.count;
+    this.rngs = [];
+    for (let c = 0; c < n; c++) this.rngs.push(stream(seed, 'client', c));
+    this.txn = new Int32Array(n);
+    this.step = new Int32Array(n);
+    this.txnStart = new Float64Array(n);
+    this.rttHalf = new Float64Array(n);
+  }
+
+  abstract handleEvent(kind: number, target: number, arg: number): void;
+
+  /** The finished transaction's last reply reaches the client at `replyAt`. */
+  protected abstract transactionDone(conn: number, replyAt: number): void;
+
+  /** Step a transaction of template `t` starts at (0, or 1 when BEGIN is not simulated). */
+  protected firstStep(_t: number): number {
+    return 0;
+  }
+
+  /** A statement reached the server. */
+  protected arrive(conn: number): void {
+    this.conns.arrival[conn] = this.sim.now;
+    (this.handling as ThreadHandling).onRequest(conn);
+  }
+
+  onStatementDone(conn: number): void {
+    const now = this.sim.now;
+    const t = this.txn[conn];
+    const tx = this.w.transactions[t];
+    const stmt = this.w.statements[tx.steps[this.step[conn]]];
+    const replyAt = now + this.rttHalf[conn];
+    recordStatement(this.m, this.conns, t, stmt.classIndex, conn, now, this.rttHalf[conn]);
+    if (statementFailed(this.conns, conn)) {
+      // The server rolled the transaction back (deadlock victim, lock wait timeout): retry the
+      // same template at once (fresh draws), its response time still counted from the first
+      // attempt, as sysbench restarts an event.
+      if (this.m.measuring) this.retries++;
+      this.step[conn] = this.firstStep(t);
+      this.send(conn, replyAt);
+      return;
+    }
+    const next = this.step[conn] + 1;
+    if (next < tx.steps.length) {
+      this.step[conn] = next;
+      this.send(conn, replyAt + this.w.gap.sample(this.rngs[conn]));
+      return;
+    }
+    if (this.m.measuring) this.m.transaction(now, t, replyAt - this.txnStart[conn]);
+    this.transactionDone(conn, replyAt);
+  }
+
+  /** Draws the statement's work and schedules its arrival at the server. */
+  protected send(conn: number, sendAt: number): void {
+    const tx = this.w.transactions[this.txn[conn]];
+    const half = drawStatementWork(this.w, tx, this.step[conn], this.rngs[conn], this.conns, conn);
+    this.rttHalf[conn] = half;
+    this.sim.scheduleAt(sendAt + half, this.id, ARRIVE, conn, 0);
+  }
+}
