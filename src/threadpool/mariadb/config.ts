@@ -1,3 +1,4 @@
+import { withDefaults } from '../defaults.js';
 import type { MariadbPoolSpec } from '../../workload/schema/mariadb.js';
 import type { UnixPoolSettings } from '../unix-pool/pool.js';
 
@@ -32,17 +33,5 @@ export function mariadbDefaults(cores: number): MariadbPoolConfig {
 
 /** The scenario's settings with the defaults filled in (idempotent). */
 export function resolveMariadbPool(spec: MariadbPoolSpec, cores: number): MariadbPoolSpec & MariadbPoolConfig {
-  const d = mariadbDefaults(cores);
-  return {
-    ...spec,
-    thread_pool_size: spec.thread_pool_size ?? d.thread_pool_size,
-    thread_pool_stall_limit: spec.thread_pool_stall_limit ?? d.thread_pool_stall_limit,
-    thread_pool_oversubscribe: spec.thread_pool_oversubscribe ?? d.thread_pool_oversubscribe,
-    thread_pool_max_threads: spec.thread_pool_max_threads ?? d.thread_pool_max_threads,
-    thread_pool_idle_timeout: spec.thread_pool_idle_timeout ?? d.thread_pool_idle_timeout,
-    thread_pool_prio_kickup_timer: spec.thread_pool_prio_kickup_timer ?? d.thread_pool_prio_kickup_timer,
-    thread_pool_priority: spec.thread_pool_priority ?? d.thread_pool_priority,
-    thread_pool_dedicated_listener: spec.thread_pool_dedicated_listener ?? d.thread_pool_dedicated_listener,
-    thread_pool_exact_stats: spec.thread_pool_exact_stats ?? d.thread_pool_exact_stats,
-  };
+  return withDefaults(spec, mariadbDefaults(cores));
 }

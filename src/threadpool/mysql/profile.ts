@@ -1,3 +1,4 @@
+import { withDefaults } from '../defaults.js';
 import type { MysqlPoolSpec } from '../../workload/schema.js';
 
 /** MySQL Enterprise Thread Pool settings with every value decided. */
@@ -72,27 +73,9 @@ export function mysqlDefaults(profile: '8.4' | '9.7', cores: number): MysqlPoolC
 /** The scenario's pool settings with the profile's defaults filled in. */
 export function resolveMysqlPool(spec: MysqlPoolSpec, cores: number): MysqlPoolSpec & MysqlPoolConfig {
   const d = mysqlDefaults(spec.profile, cores);
-  const size = spec.thread_pool_size ?? d.thread_pool_size;
-  return {
-    ...spec,
-    thread_pool_size: size,
-    thread_pool_algorithm: spec.thread_pool_algorithm ?? d.thread_pool_algorithm,
-    thread_pool_stall_limit: spec.thread_pool_stall_limit ?? d.thread_pool_stall_limit,
-    thread_pool_prio_kickup_timer: spec.thread_pool_prio_kickup_timer ?? d.thread_pool_prio_kickup_timer,
-    thread_pool_high_priority_connection:
-      spec.thread_pool_high_priority_connection ?? d.thread_pool_high_priority_connection,
-    thread_pool_max_unused_threads: spec.thread_pool_max_unused_threads ?? d.thread_pool_max_unused_threads,
-    thread_pool_max_active_query_threads:
-      spec.thread_pool_max_active_query_threads ?? d.thread_pool_max_active_query_threads,
-    thread_pool_query_threads_per_group:
-      spec.thread_pool_query_threads_per_group ?? d.thread_pool_query_threads_per_group,
-    // 9.7: derived from the resolved size, so a set thread_pool_size moves the default too.
-    thread_pool_max_transactions_limit:
-      spec.thread_pool_max_transactions_limit ??
-      (spec.profile === '9.7' ? defaultMaxTransactionsLimit(size) : d.thread_pool_max_transactions_limit),
-    thread_pool_longrun_trx_limit: spec.thread_pool_longrun_trx_limit ?? d.thread_pool_longrun_trx_limit,
-    thread_pool_transaction_delay: spec.thread_pool_transaction_delay ?? d.thread_pool_transaction_delay,
-    thread_pool_dedicated_listeners: spec.thread_pool_dedicated_listeners ?? d.thread_pool_dedicated_listeners,
-    admin_connections: spec.admin_connections ?? d.admin_connections,
-  };
+  // 9.7: derived from the resolved size, so a set thread_pool_size moves the default too.
+  if (spec.profile === '9.7') {
+    d.thread_pool_max_transactions_limit = defaultMaxTransactionsLimit(spec.thread_pool_size ?? d.thread_pool_size);
+  }
+  return withDefaults(spec, d);
 }

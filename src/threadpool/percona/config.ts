@@ -1,3 +1,4 @@
+import { withDefaults } from '../defaults.js';
 import type { PerconaPoolSpec } from '../../workload/schema/percona.js';
 import type { UnixPoolSettings } from '../unix-pool/pool.js';
 
@@ -22,15 +23,5 @@ export function perconaDefaults(cores: number): PerconaPoolConfig {
 
 /** The scenario's settings with the defaults filled in (idempotent). */
 export function resolvePerconaPool(spec: PerconaPoolSpec, cores: number): PerconaPoolSpec & PerconaPoolConfig {
-  const d = perconaDefaults(cores);
-  return {
-    ...spec,
-    thread_pool_size: spec.thread_pool_size ?? d.thread_pool_size,
-    thread_pool_stall_limit: spec.thread_pool_stall_limit ?? d.thread_pool_stall_limit,
-    thread_pool_oversubscribe: spec.thread_pool_oversubscribe ?? d.thread_pool_oversubscribe,
-    thread_pool_max_threads: spec.thread_pool_max_threads ?? d.thread_pool_max_threads,
-    thread_pool_idle_timeout: spec.thread_pool_idle_timeout ?? d.thread_pool_idle_timeout,
-    thread_pool_high_prio_mode: spec.thread_pool_high_prio_mode ?? d.thread_pool_high_prio_mode,
-    thread_pool_high_prio_tickets: spec.thread_pool_high_prio_tickets ?? d.thread_pool_high_prio_tickets,
-  };
+  return withDefaults(spec, perconaDefaults(cores));
 }
