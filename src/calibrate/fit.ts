@@ -1,3 +1,4 @@
+import { parseDuration } from '../engine/duration.js';
 import { buildDistribution } from '../workload/dist-spec.js';
 import { type DistSpec, Scenario, type ScenarioInput, type ScenarioSpec } from '../workload/schema.js';
 import { scaleDist, us } from './dist-fit.js';
@@ -15,8 +16,8 @@ import type { SimPool } from './sim-pool.js';
  * s^2 (J^T J)^-1 at the optimum, J by forward differences, s^2 = RSS / (m - p).
  */
 
-export type ParamName = 'scale' | 'rtt' | 'sigma' | 'kappa' | 'switch';
-export const PARAM_NAMES: readonly ParamName[] = ['scale', 'rtt', 'sigma', 'kappa', 'switch'];
+export type ParamName = 'scale' | 'rtt' | 'sigma' | 'kappa' | 'switch' | 'ctxswitch';
+export const PARAM_NAMES: readonly ParamName[] = ['scale', 'rtt', 'sigma', 'kappa', 'switch', 'ctxswitch'];
 
 export const PARAM_HELP: Record<ParamName, string> = {
   scale: 'multiplier of every statement CPU demand (BEGIN and COMMIT included)',
@@ -24,6 +25,7 @@ export const PARAM_HELP: Record<ParamName, string> = {
   sigma: 'USL contention sigma (server.contention)',
   kappa: 'USL coherency kappa (server.contention)',
   switch: 'switch-cost contention: rate lost per runnable thread beyond the cores',
+  ctxswitch: 'CPU time per context switch, µs (server.linux.contextSwitch; needs server.scheduling "cfs" or "eevdf")',
 };
 
 const BOUNDS: Record<ParamName, [number, number]> = {
@@ -32,6 +34,7 @@ const BOUNDS: Record<ParamName, [number, number]> = {
   sigma: [1e-6, 1],
   kappa: [1e-8, 0.1],
   switch: [1e-6, 0.5],
+  ctxswitch: [0.01, 100],
 };
 
 export interface FitOptions {
@@ -79,6 +82,10 @@ export function currentValues(base: ScenarioInput, params: readonly ParamName[])
         return c.model === 'usl' && c.kappa > 0 ? c.kappa : 1e-4;
       case 'switch':
         return c.model === 'switch' && c.cost > 0 ? c.cost : 0.005;
+      case 'ctxswitch': {
+        const cs = spec.server.linux?.contextSwitch;
+        return cs !== undefined && parseDuration(cs) > 0 ? parseDuration(cs) : 1;
+      }
     }
   });
 }
@@ -106,6 +113,9 @@ export function applyParams(base: ScenarioInput, params: readonly ParamName[], v
       const c = server.contention;
       const cur = c !== undefined && c.model === 'usl' ? c : { model: 'usl' as const, sigma: 0, kappa: 0 };
       server.contention = { ...cur, [p]: +v.toPrecision(4) };
+    } else if (p === 'ctxswitch') {
+      if (server.scheduling !== 'cfs' && server.scheduling !== 'eevdf') throw new Error('parameter ctxswitch needs server.scheduling "cfs" or "eevdf" in the scenario');
+      server.linux = { ...server.linux, contextSwitch: us(v) };
     } else {
       server.contention = { model: 'switch', cost: +v.toPrecision(4) };
     }

@@ -4,6 +4,8 @@ import type { EventHandler } from '../engine/simulator.js';
 import { Simulator } from '../engine/simulator.js';
 import { ConnectionTable } from '../server/connections.js';
 import { rateFunction } from '../server/contention.js';
+import { CfsCpu, cfsDefaults } from '../server/cfs-cpu.js';
+import { EevdfCpu, eevdfDefaults } from '../server/eevdf-cpu.js';
 import { Cpu } from '../server/cpu.js';
 import { Executor, type InnodbParts } from '../server/executor.js';
 import { ThreadRegistry } from '../server/threads.js';
@@ -134,7 +136,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   const threads = new ThreadRegistry(sim);
   const executor = new Executor(sim, conns);
   const cores = spec.server.cores;
-  const cpu = new Cpu(sim, cores, rateFunction(cores, spec.server.contention), executor, spec.server.scheduling ?? 'ps');
+  const cpu = makeCpu(sim, spec, executor);
   executor.cpu = cpu;
   const workload = compileWorkload(spec.workload);
   const txNames = workload.transactions.map((t) => t.name);
@@ -331,6 +333,36 @@ function runWithAutoWarmup(spec: ScenarioSpec, options: RunOptions): RunResult {
     atLimit: byTps.atLimit || byLatency.atLimit,
   };
   return result;
+}
+
+/**
+ * The CPU model of `server.scheduling`: processor sharing or FIFO (server/cpu.ts), or the Linux
+ * scheduler, CFS (server/cfs-cpu.ts) or EEVDF (server/eevdf-cpu.ts). The executor and the run
+ * clock only call run, utilization and resetStatistics, which those have with the same
+ * signatures; they are typed with the Cpu class, hence the cast.
+ */
+function makeCpu(sim: Simulator, spec: ScenarioSpec, executor: Executor): Cpu {
+  const cores = spec.server.cores;
+  const rate = rateFunction(cores, spec.server.contention);
+  const sched = spec.server.scheduling ?? 'ps';
+  if (sched === 'ps' || sched === 'fifo') return new Cpu(sim, cores, rate, executor, sched);
+  const l = spec.server.linux ?? {};
+  const dur = (v: string | undefined, d: number): number => (v !== undefined ? parseDuration(v) : d);
+  const contextSwitch = dur(l.contextSwitch, 0);
+  if (sched === 'eevdf') {
+    const d = eevdfDefaults(l.cpus ?? cores, l.hz ?? 250);
+    const params = { baseSlice: dur(l.sched_base_slice, d.baseSlice), tick: d.tick, contextSwitch };
+    return new EevdfCpu(sim, cores, rate, executor, params) as unknown as Cpu;
+  }
+  const d = cfsDefaults(l.cpus ?? cores, l.hz ?? 250);
+  const params = {
+    latency: dur(l.sched_latency, d.latency),
+    minGranularity: dur(l.sched_min_granularity, d.minGranularity),
+    wakeupGranularity: dur(l.sched_wakeup_granularity, d.wakeupGranularity),
+    tick: d.tick,
+    contextSwitch,
+  };
+  return new CfsCpu(sim, cores, rate, executor, params) as unknown as Cpu;
 }
 
 /** Turns on the server's InnoDB model when the workload locks rows or InnoDB admission is limited. */

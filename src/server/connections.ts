@@ -26,6 +26,15 @@ export class ConnectionTable {
   readonly waitReported: Uint8Array;
   /** 1 if a transaction is open when the statement arrives (thd_is_transaction_active). */
   readonly trxActive: Uint8Array;
+  /**
+   * 1 if a transactional engine (InnoDB) is registered in the session's transaction when the
+   * statement arrives: THD::transaction->is_active() (MariaDB, all.ha_list != NULL) /
+   * Transaction_ctx::is_active(SESSION) (MySQL, Percona). BEGIN alone does not register one (only
+   * WITH CONSISTENT SNAPSHOT would); the first statement after BEGIN that opens an InnoDB table
+   * does (innobase_register_trx); COMMIT / ROLLBACK clear it. So in BEGIN; S1; S2; ...; COMMIT
+   * only S2..COMMIT arrive with it set, while trxActive is set from S1 on.
+   */
+  readonly trxRegistered: Uint8Array;
   /** 1 if a transaction is still open after the statement ends (a later one will follow). */
   readonly trxOpenAfter: Uint8Array;
   /** Time the current request reached the server. */
@@ -53,6 +62,7 @@ export class ConnectionTable {
     this.waitType = new Int32Array(count * MAX_WAITS_PER_STATEMENT);
     this.waitReported = new Uint8Array(count * MAX_WAITS_PER_STATEMENT);
     this.trxActive = new Uint8Array(count);
+    this.trxRegistered = new Uint8Array(count);
     this.trxOpenAfter = new Uint8Array(count);
     this.arrival = new Float64Array(count);
     this.start = new Float64Array(count);

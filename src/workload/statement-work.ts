@@ -23,6 +23,9 @@ export function drawStatementWork(
   conns.cpu[conn] = stmt.cpu.sample(rng);
   // thd_is_transaction_active: statements after BEGIN, up to and including COMMIT.
   conns.trxActive[conn] = tx.explicit && step > 0 ? 1 : 0;
+  // THD::transaction->is_active() (ConnectionTable.trxRegistered): InnoDB joined the transaction,
+  // i.e. the statement after BEGIN (step 1) entered InnoDB and this is a later one.
+  conns.trxRegistered[conn] = tx.explicit && step > 1 && w.statements[tx.steps[1]].entersInnodb ? 1 : 0;
   conns.trxOpenAfter[conn] = tx.explicit && step < tx.steps.length - 1 ? 1 : 0;
   let k = 0;
   const base = conn * MAX_WAITS_PER_STATEMENT;

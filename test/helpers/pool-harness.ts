@@ -19,6 +19,8 @@ export interface ScriptedRequest {
   at: number;
   cpu: number;
   trxActive?: boolean;
+  /** InnoDB is registered in the transaction (ConnectionTable.trxRegistered); default: as trxActive. */
+  trxRegistered?: boolean;
   /** A transaction is still open after the statement (ConnectionTable.trxOpenAfter). */
   trxOpenAfter?: boolean;
   /** Reported waits after an even split of the CPU demand. */
@@ -59,6 +61,7 @@ class Script implements EventHandler, StatementSink {
     const c = r.conn;
     this.conns.cpu[c] = r.cpu;
     this.conns.trxActive[c] = r.trxActive === true ? 1 : 0;
+    this.conns.trxRegistered[c] = (r.trxRegistered ?? r.trxActive) === true ? 1 : 0;
     this.conns.trxOpenAfter[c] = r.trxOpenAfter === true ? 1 : 0;
     const waits = r.waits ?? [];
     this.conns.waitCount[c] = waits.length;

@@ -41,6 +41,36 @@ describe('A2 startup (login not modelled)', () => {
   });
 });
 
+describe('A2 login_burst (tpsim): the threads a burst of logins leaves behind', () => {
+  it('the group starts with one thread per connection plus the listener, the others asleep', () => {
+    const h = mariadbHarness({ login_burst: true }, { connections: 4 });
+    h.sim.run(1);
+    expect(h.handling.groups[0].threadCount).toBe(5);
+    expect(h.handling.threadState(0)).toBe(UnixThreadState.Listening);
+    expect(h.handling.threadsIn(0, UnixThreadState.Sleeping)).toEqual([1, 2, 3, 4]);
+    expect(gauge(h, 'STANDBY_THREADS')).toBe(4);
+    expect(counter(h, 'THREAD_CREATIONS')).toBe(5);
+  });
+
+  it('a wait with no other active thread wakes a sleeper (the last one to sleep) instead of creating one', () => {
+    const h = mariadbHarness({ login_burst: true }, { connections: 4 });
+    // As in the A7 test above: the listener picks conn 0, which waits from 1050 with no listener.
+    h.send({ conn: 0, at: 1000, cpu: 100, waits: [10_000] });
+    h.send({ conn: 1, at: 2000, cpu: 100 });
+    h.sim.run(30_000);
+    expect(counter(h, 'THREAD_CREATIONS')).toBe(5);
+    expect(counter(h, 'WAKES')).toBe(1);
+    expect(h.doneOf(1).start).toBe(2000); // thread 4, woken at 1050, became the listener
+    expect(h.handling.groups[0].threadCount).toBe(5);
+  });
+
+  it('no more threads than thread_pool_max_threads allows (each group may always have 2)', () => {
+    const h = mariadbHarness({ login_burst: true, thread_pool_max_threads: 3 }, { connections: 8 });
+    h.sim.run(1);
+    expect(h.handling.groups[0].threadCount).toBe(3);
+  });
+});
+
 describe('A4 listener', () => {
   it('picks the event itself when the queue is empty', () => {
     const h = mariadbHarness({});
@@ -160,6 +190,20 @@ describe('A8 thread_pool_priority', () => {
   it('low or high for everyone: FIFO', () => {
     expect(run('low')).toEqual([1100, 1000]);
     expect(run('high')).toEqual([1100, 1000]);
+  });
+
+  it('auto is THD::transaction->is_active(): after BEGIN alone no engine is registered, so the first statement of the transaction is still low priority', () => {
+    // conn 0 busy 1000-2000. Queued behind it, in arrival order: conn 2 (its transaction's first
+    // statement after BEGIN: in a transaction, InnoDB not yet registered), conn 1 (a later
+    // statement of an open transaction, InnoDB registered), conn 3 (autocommit).
+    const h = mariadbHarness({});
+    h.send({ conn: 0, at: 1000, cpu: 1000 });
+    h.send({ conn: 2, at: 1100, cpu: 100, trxActive: true, trxRegistered: false });
+    h.send({ conn: 1, at: 1200, cpu: 100, trxActive: true, trxRegistered: true });
+    h.send({ conn: 3, at: 1300, cpu: 100 });
+    h.sim.run(10_000);
+    // Only conn 1 is high: it goes first; conns 2 and 3 follow in the low queue's FIFO order.
+    expect([1, 2, 3].map((c) => h.doneOf(c).start)).toEqual([2000, 2100, 2200]);
   });
 });
 

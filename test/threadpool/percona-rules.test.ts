@@ -61,6 +61,22 @@ describe('P2 tickets and thread_pool_high_prio_mode', () => {
   });
 });
 
+describe('P2 transaction active = InnoDB registered (thd_is_transaction_active)', () => {
+  it("the first statement after BEGIN is not high priority: no engine is in the session's transaction yet", () => {
+    // As in the tests above: the listener runs conn 1 itself (P3) and queues conns 2 and 0.
+    const run = (registered: boolean) => {
+      const h = perconaHarness({});
+      h.send({ conn: 1, at: 1000, cpu: 1000 });
+      h.send({ conn: 2, at: 1000, cpu: 1000 });
+      h.send({ conn: 0, at: 1000, cpu: 100, trxActive: true, trxRegistered: registered });
+      h.sim.run(10_000);
+      return h.doneOf(0).start;
+    };
+    expect(run(false)).toBe(3000); // normal queue, behind conn 2
+    expect(run(true)).toBe(2000); // high-priority queue, first
+  });
+});
+
 describe('P3 listener', () => {
   // conn 0 (in a transaction) and conn 1 (autocommit) reach the idle listener in one batch.
   it('takes ev[0] itself, with no queue and no ticket: conn 0 first, conn 1 queued', () => {

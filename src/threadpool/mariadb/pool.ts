@@ -109,7 +109,7 @@ export class MariadbThreadPool extends UnixThreadPool {
   /** A8 get_priority: high/low fixed; auto = high iff a transaction is active. */
   isHighPriority(conn: number): boolean {
     const p = this.config.thread_pool_priority;
-    return p === 'high' || (p === 'auto' && this.conns.trxActive[conn] === 1);
+    return p === 'high' || (p === 'auto' && this.conns.trxRegistered[conn] === 1);
   }
 
   /** queue_put of one event: queues[priority], enqueue_time = the timer's clock unless exact_stats. */

@@ -139,7 +139,7 @@ export class PerconaThreadPool extends UnixThreadPool {
    */
   isHighPriority(conn: number): boolean {
     if (this.mode === MODE_STATEMENTS) return true;
-    return this.mode === MODE_TRANSACTIONS && this.tickets[conn] > 0 && this.conns.trxActive[conn] === 1;
+    return this.mode === MODE_TRANSACTIONS && this.tickets[conn] > 0 && this.conns.trxRegistered[conn] === 1;
   }
 
   /** Queues an event: high -> tickets--, normal -> tickets refilled; the enter time is exact. */

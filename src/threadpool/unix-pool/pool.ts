@@ -24,6 +24,8 @@ export interface UnixPoolSettings {
   thread_pool_max_threads: number;
   /** s. */
   thread_pool_idle_timeout: number;
+  /** tpsim: the pool starts with the threads of a login burst (one per connection + the listener). */
+  login_burst?: boolean;
 }
 
 // Counter indices shared by the flavours (the names are the flavour's own; MariaDB's are the
@@ -113,7 +115,8 @@ export class UnixGroup {
  * The shared machinery. Modelling choices (see also docs/FLAVOURS.md):
  * - Login (A2/P1) is not modelled: connections are logged in before the run. The thread the
  *   first login's queue_put would create (active_thread_count == 0 -> wake_or_create) exists at
- *   time 0 in every group that has connections; it becomes the listener.
+ *   time 0 in every group that has connections; it becomes the listener. With login_burst the
+ *   threads a burst of logins leaves behind (one per connection) exist too, asleep.
  * - Pool bookkeeping (epoll, mutexes, signals) costs no simulated time; a created thread runs
  *   after `threadCreateUs`. The timer's period is exactly stall_limit.
  * - wait_timeout (killing idle connections) and runtime changes of thread_pool_size are not
@@ -135,6 +138,7 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
   protected readonly stallLimitUs: number;
   protected readonly idleTimeoutUs: number;
   protected readonly maxThreads: number;
+  protected readonly loginBurst: boolean;
   /** Group of each connection. */
   protected connGroup = new Int32Array(0);
   protected tGroup = new Int32Array(64);
@@ -163,6 +167,7 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
     this.stallLimitUs = settings.thread_pool_stall_limit * 1000;
     this.idleTimeoutUs = settings.thread_pool_idle_timeout * 1e6;
     this.maxThreads = settings.thread_pool_max_threads;
+    this.loginBurst = settings.login_burst === true;
     this.groups = [];
     for (let g = 0; g < settings.thread_pool_size; g++) this.groups.push(new UnixGroup(g, counterCount));
   }
@@ -223,11 +228,17 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
       this.groups[g].connectionCount++;
     }
     // A2 / P1 [login not modelled]: the first login's queue_put finds no active thread and
-    // creates one; it runs at time 0 and becomes the listener.
+    // creates one; it runs at time 0 and becomes the listener. With login_burst [inferred], every
+    // login waited on the network with no other thread active and created one (A7, A10.4), up
+    // to thread_count > connection_count (A10.3) and thread_pool_max_threads: they run at time 0,
+    // find nothing to do and sleep in waiting_threads (the last one on top).
     for (const G of this.groups) {
       if (G.connectionCount === 0) continue;
-      const t = this.addThread(G, false);
-      this.sim.schedule(0, this.id, RUN_NEW, t, 0);
+      const n = this.loginBurst ? G.connectionCount + 1 : 1;
+      for (let i = 0; i < n; i++) {
+        if (i > 0 && this.numWorkerThreads >= this.maxThreads && G.threadCount >= 2) break;
+        this.sim.schedule(0, this.id, RUN_NEW, this.addThread(G, false), 0);
+      }
     }
     // A9 / P5: the timer's first tick one period after start.
     this.currentMicrotime = this.sim.now;

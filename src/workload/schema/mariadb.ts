@@ -27,6 +27,15 @@ export const MariadbPool = z.strictObject({
   thread_pool_dedicated_listener: z.boolean().optional(),
   /** Default false (OFF): enqueue times are the timer's coarse clock. */
   thread_pool_exact_stats: z.boolean().optional(),
+  /**
+   * tpsim setting, not a server variable. true: the connections logged in together just before
+   * the run (as sysbench's do), so the pool starts with one thread per connection plus the
+   * listener, the others asleep (A2: a login is a queued request; it waits on the network, its
+   * thread's wait_begin finds no other active thread and A10 creates one without throttling:
+   * the measured Threadpool_threads is n + 1 at n clients) [inferred]. Default false: the pool
+   * starts with one thread per group.
+   */
+  login_burst: z.boolean().optional(),
 });
 
 export type MariadbPoolSpec = z.output<typeof MariadbPool>;

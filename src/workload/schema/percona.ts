@@ -23,6 +23,15 @@ export const PerconaPool = z.strictObject({
   thread_pool_high_prio_mode: z.enum(['transactions', 'statements', 'none']).optional(),
   /** Default 4294967295 (UINT_MAX). */
   thread_pool_high_prio_tickets: z.number().int().min(0).max(UINT32_MAX).optional(),
+  /**
+   * tpsim setting, not a server variable. true: the connections logged in together just before
+   * the run (as sysbench's do), so the pool starts with one thread per connection plus the
+   * listener, the others asleep (A2: a login is a queued request; it waits on the network, its
+   * thread's wait_begin finds no other active thread and A10 creates one without throttling:
+   * the measured Threadpool_threads is n + 1 at n clients) [inferred]. Default false: the pool
+   * starts with one thread per group.
+   */
+  login_burst: z.boolean().optional(),
 });
 
 export type PerconaPoolSpec = z.output<typeof PerconaPool>;

@@ -43,10 +43,34 @@ export const Server = z.strictObject({
   /** Stack (and other per-thread) memory, for the peak-memory figure. */
   threadMemoryKiB: z.number().min(0).default(1024),
   /**
-   * CPU scheduling of runnable threads: "ps" (processor sharing, the default) or "fifo" (each core
-   * runs one thread until its burst ends, the others wait in arrival order; contention not applied).
+   * CPU scheduling of runnable threads: "ps" (processor sharing, the default), "fifo" (each core
+   * runs one thread until its burst ends, the others wait in arrival order; contention not
+   * applied), or the Linux scheduler: "cfs" (CFS, kernels up to 6.5; src/server/cfs-cpu.ts) or
+   * "eevdf" (EEVDF, kernels 6.6 and later; src/server/eevdf-cpu.ts). Under both, a thread that
+   * does not block keeps its core for a slice, a woken thread may preempt the running one.
    */
-  scheduling: z.enum(['ps', 'fifo']).optional(),
+  scheduling: z.enum(['ps', 'fifo', 'cfs', 'eevdf']).optional(),
+  /**
+   * The Linux scheduler's settings (scheduling "cfs" or "eevdf"), named as the kernel names
+   * them; absent ones take the kernel's defaults for `cpus` online CPUs (default: cores), scaled
+   * by 1 + log2(min(cpus, 8)): sched_latency 6 ms, sched_min_granularity 0.75 ms,
+   * sched_wakeup_granularity 1 ms (CFS), sched_base_slice 0.75 ms (EEVDF); CONFIG_HZ 250.
+   */
+  linux: z
+    .strictObject({
+      cpus: z.number().int().min(1).max(4096).optional(),
+      hz: z.number().int().min(10).max(10000).optional(),
+      sched_latency: Duration.optional(),
+      sched_min_granularity: Duration.optional(),
+      sched_wakeup_granularity: Duration.optional(),
+      sched_base_slice: Duration.optional(),
+      /**
+       * CPU time lost per context switch (a core taking another thread than its last one: the
+       * switch, cache and TLB refill), charged to the incoming thread; default 0.
+       */
+      contextSwitch: Duration.optional(),
+    })
+    .optional(),
   /** Row locks, redo log and InnoDB admission (see Innodb); absent: all defaults. */
   innodb: Innodb.optional(),
 });
