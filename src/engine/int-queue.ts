@@ -1,11 +1,18 @@
-/** FIFO of integers in a growable ring buffer (queues of connection or thread ids). */
+/**
+ * FIFO of integers in a growable ring buffer (queues of connection or thread ids). The capacity
+ * is a power of two, so wrapping is a mask rather than an integer division.
+ */
 export class IntQueue {
   private buf: Int32Array;
+  private mask: number;
   private head = 0;
   private n = 0;
 
   constructor(capacity = 16) {
-    this.buf = new Int32Array(capacity);
+    let cap = 4;
+    while (cap < capacity) cap *= 2;
+    this.buf = new Int32Array(cap);
+    this.mask = cap - 1;
   }
 
   get size(): number {
@@ -14,7 +21,7 @@ export class IntQueue {
 
   push(v: number): void {
     if (this.n === this.buf.length) this.grow();
-    this.buf[(this.head + this.n) % this.buf.length] = v;
+    this.buf[(this.head + this.n) & this.mask] = v;
     this.n++;
   }
 
@@ -22,7 +29,7 @@ export class IntQueue {
   shift(): number {
     if (this.n === 0) return -1;
     const v = this.buf[this.head];
-    this.head = (this.head + 1) % this.buf.length;
+    this.head = (this.head + 1) & this.mask;
     this.n--;
     return v;
   }
@@ -33,13 +40,14 @@ export class IntQueue {
   }
 
   at(i: number): number {
-    return this.buf[(this.head + i) % this.buf.length];
+    return this.buf[(this.head + i) & this.mask];
   }
 
   private grow(): void {
     const b = new Int32Array(this.buf.length * 2);
-    for (let i = 0; i < this.n; i++) b[i] = this.buf[(this.head + i) % this.buf.length];
+    for (let i = 0; i < this.n; i++) b[i] = this.buf[(this.head + i) & this.mask];
     this.buf = b;
+    this.mask = b.length - 1;
     this.head = 0;
   }
 }
