@@ -67,20 +67,28 @@ function measure(name: string, runs: number, once: () => number): Row {
   }
 }
 
+/** The median (mean of the middle two for an even count). */
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
 function formatTable(rows: readonly Row[]): string {
-  const header = ['benchmark', 'events', 'best wall s', 'events/s', 'all runs (s)'];
+  const header = ['benchmark', 'events', 'best wall s', 'events/s', 'median events/s', 'all runs (s)'];
   const body = rows.map((r) => [
     r.name,
     r.events.toLocaleString('en-US'),
     r.bestSeconds.toFixed(3),
     Math.round(r.events / r.bestSeconds).toLocaleString('en-US'),
+    Math.round(r.events / median(r.runs)).toLocaleString('en-US'),
     r.runs.map((t) => t.toFixed(3)).join(' '),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   // Names and run lists read left to right; numbers line up on the right.
   const fmt = (cells: string[]): string =>
     cells
-      .map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
       .join('  ')
       .trimEnd();
   return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt)].join('\n');
@@ -97,7 +105,7 @@ function main(): void {
   const cpus = os.cpus();
   console.log(`node ${process.version} on ${os.platform()}/${os.arch()}`);
   console.log(`cpu  ${cpus[0]?.model.trim() ?? 'unknown'} (${cpus.length} logical cores)`);
-  console.log(`best of ${args.runs} runs after 1 warm-up run\n`);
+  console.log(`best and median of ${args.runs} runs after 1 warm-up run (on a shared VM the best is the least disturbed)\n`);
 
   const rows: Row[] = [];
   const notes: string[] = [];
