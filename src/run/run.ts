@@ -6,7 +6,7 @@ import { ConnectionTable } from '../server/connections.js';
 import { rateFunction } from '../server/contention.js';
 import { CfsCpu, cfsDefaults } from '../server/cfs-cpu.js';
 import { EevdfCpu, eevdfDefaults } from '../server/eevdf-cpu.js';
-import { Cpu } from '../server/cpu.js';
+import { Cpu, type CpuModel } from '../server/cpu.js';
 import { Executor, type InnodbParts } from '../server/executor.js';
 import { ThreadRegistry } from '../server/threads.js';
 import { round6, type LatencyRecorder } from '../stats/latency.js';
@@ -82,7 +82,7 @@ class RunClock implements EventHandler {
     private readonly sim: Simulator,
     private readonly m: Measurements,
     private readonly threads: ThreadRegistry,
-    private readonly cpu: Cpu,
+    private readonly cpu: CpuModel,
     private readonly handling: ThreadHandling,
   ) {
     this.id = sim.register(this);
@@ -337,11 +337,9 @@ function runWithAutoWarmup(spec: ScenarioSpec, options: RunOptions): RunResult {
 
 /**
  * The CPU model of `server.scheduling`: processor sharing or FIFO (server/cpu.ts), or the Linux
- * scheduler, CFS (server/cfs-cpu.ts) or EEVDF (server/eevdf-cpu.ts). The executor and the run
- * clock only call run, utilization and resetStatistics, which those have with the same
- * signatures; they are typed with the Cpu class, hence the cast.
+ * scheduler, CFS (server/cfs-cpu.ts) or EEVDF (server/eevdf-cpu.ts).
  */
-function makeCpu(sim: Simulator, spec: ScenarioSpec, executor: Executor): Cpu {
+function makeCpu(sim: Simulator, spec: ScenarioSpec, executor: Executor): CpuModel {
   const cores = spec.server.cores;
   const rate = rateFunction(cores, spec.server.contention);
   const sched = spec.server.scheduling ?? 'ps';
@@ -352,7 +350,7 @@ function makeCpu(sim: Simulator, spec: ScenarioSpec, executor: Executor): Cpu {
   if (sched === 'eevdf') {
     const d = eevdfDefaults(l.cpus ?? cores, l.hz ?? 250);
     const params = { baseSlice: dur(l.sched_base_slice, d.baseSlice), tick: d.tick, contextSwitch };
-    return new EevdfCpu(sim, cores, rate, executor, params) as unknown as Cpu;
+    return new EevdfCpu(sim, cores, rate, executor, params);
   }
   const d = cfsDefaults(l.cpus ?? cores, l.hz ?? 250);
   const params = {
@@ -362,7 +360,7 @@ function makeCpu(sim: Simulator, spec: ScenarioSpec, executor: Executor): Cpu {
     tick: d.tick,
     contextSwitch,
   };
-  return new CfsCpu(sim, cores, rate, executor, params) as unknown as Cpu;
+  return new CfsCpu(sim, cores, rate, executor, params);
 }
 
 /** Turns on the server's InnoDB model when the workload locks rows or InnoDB admission is limited. */

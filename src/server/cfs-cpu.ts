@@ -1,7 +1,7 @@
 import type { Simulator, TimedSource } from '../engine/simulator.js';
 import { growFloat64, growInt32, growUint8 } from '../engine/grow.js';
 import type { RateFunction } from './contention.js';
-import type { CpuClient } from './cpu.js';
+import type { CpuClient, CpuModel } from './cpu.js';
 
 /**
  * The Linux CFS tunables (kernel 6.1, the last CFS before EEVDF), µs. The kernel scales its base
@@ -70,7 +70,7 @@ const RUNNING = 2;
  * balances them]: a wakeup takes an idle core, else competes with the core whose thread is
  * furthest ahead; ticks are per core.
  */
-export class CfsCpu implements TimedSource {
+export class CfsCpu implements TimedSource, CpuModel {
   nextTime = Infinity;
   private readonly p: CfsParams;
   private readonly nrLatency: number;

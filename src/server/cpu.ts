@@ -3,6 +3,20 @@ import { growFloat64, growInt32 } from '../engine/grow.js';
 import { IntQueue } from '../engine/int-queue.js';
 import type { RateFunction } from './contention.js';
 
+/**
+ * What the executor and the run's clock need of a CPU model: processor sharing or FIFO (Cpu), or
+ * the Linux schedulers (CfsCpu, EevdfCpu).
+ */
+export interface CpuModel {
+  /** Number of threads that currently want the CPU. */
+  readonly runnable: number;
+  /** Makes `thread` runnable with `work` microseconds of CPU demand. */
+  run(thread: number, work: number): void;
+  /** Mean number of runnable threads and mean busy cores since the last reset. */
+  utilization(): { meanRunnable: number; busyCores: number };
+  resetStatistics(): void;
+}
+
 /** Told when a thread's CPU burst has been fully served. */
 export interface CpuClient {
   onCpuDone(thread: number): void;
@@ -19,7 +33,7 @@ export interface CpuClient {
  * V0 + w. A start or an end costs O(log n) (a heap of finish tags), never a pass over all
  * runnable threads. Rates for each n are cached in a table.
  */
-export class Cpu implements TimedSource {
+export class Cpu implements TimedSource, CpuModel {
   /** Time of the next burst completion (Infinity when idle); the simulator polls it. */
   nextTime = Infinity;
   private v = 0;

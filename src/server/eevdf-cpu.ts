@@ -1,7 +1,7 @@
 import type { Simulator, TimedSource } from '../engine/simulator.js';
 import { growFloat64, growInt32, growUint8 } from '../engine/grow.js';
 import type { RateFunction } from './contention.js';
-import type { CpuClient } from './cpu.js';
+import type { CpuClient, CpuModel } from './cpu.js';
 
 /** EEVDF tunables, µs. */
 export interface EevdfParams {
@@ -49,7 +49,7 @@ const RUNNING = 2;
  * One core is exact up to those simplifications; several cores share one run queue
  * [simplification: Linux has one per CPU and balances them]. Ties are broken by queueing order.
  */
-export class EevdfCpu implements TimedSource {
+export class EevdfCpu implements TimedSource, CpuModel {
   nextTime = Infinity;
   private readonly p: EevdfParams;
   private readonly lagLimit: number;

@@ -10,7 +10,7 @@ import {
   STATEMENT_DEADLOCK,
   STATEMENT_LOCK_WAIT_TIMEOUT,
 } from './connections.js';
-import type { Cpu, CpuClient } from './cpu.js';
+import type { CpuClient, CpuModel } from './cpu.js';
 import { LOCK_DEADLOCK, LOCK_GRANTED, type LockListener, LockTable } from './locks.js';
 import { REDO_NO_WAIT, REDO_WAIT_FSYNC, type RedoListener, RedoLog } from './redo-log.js';
 
@@ -80,7 +80,7 @@ const P_WAITING = 2; // in a server wait (slot, row lock, flush)
 
 /**
  * Runs a connection's current statement on a thread: its CPU demand split evenly around its
- * waits (cpu, wait, cpu, wait, ..., cpu), each CPU part served by the shared Cpu.
+ * waits (cpu, wait, cpu, wait, ..., cpu), each CPU part served by the shared CPU model.
  *
  * With InnoDB parts (attachInnodb): a statement first enters InnoDB (innodb_thread_concurrency),
  * then takes its row locks one by one (a lock wait is a reported row_lock wait, ended by the
@@ -96,7 +96,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   private threadStep = new Int32Array(64);
   private threadSlice = new Float64Array(64);
   observer: ExecutionObserver | null = null;
-  cpu: Cpu | null = null;
+  cpu: CpuModel | null = null;
 
   // InnoDB state (allocated by attachInnodb).
   private innodb: InnodbParts | null = null;
@@ -154,7 +154,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     const slice = this.conns.cpu[conn] / (this.conns.waitCount[conn] + 1);
     this.threadSlice[thread] = slice;
     if (this.innodb === null) {
-      (this.cpu as Cpu).run(thread, slice);
+      (this.cpu as CpuModel).run(thread, slice);
       return;
     }
     this.conns.error[conn] = 0;
@@ -208,7 +208,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
       const w = conn * MAX_WAITS_PER_STATEMENT + step;
       this.threadStep[thread] = step + 1;
       if (this.conns.waitReported[w] === 1) (this.observer as ExecutionObserver).waitEnd(thread, conn);
-      (this.cpu as Cpu).run(thread, this.threadSlice[thread]);
+      (this.cpu as CpuModel).run(thread, this.threadSlice[thread]);
       return;
     }
     const parts = this.innodb as InnodbParts;
@@ -283,7 +283,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     }
     if (this.conns.writes[conn] === 1) this.trxWrote[conn] = 1;
     this.threadPhase[thread] = P_BODY;
-    (this.cpu as Cpu).run(thread, this.threadSlice[thread]);
+    (this.cpu as CpuModel).run(thread, this.threadSlice[thread]);
   }
 
   /** The statement's CPU and waits are done: leave InnoDB, then commit if it ends the transaction. */
@@ -300,7 +300,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     if (this.trxWrote[conn] === 1 && parts.redo !== null) {
       if (parts.redo.mode !== 0 && parts.logWriteUs > 0) {
         this.threadPhase[thread] = P_REDO_WRITE;
-        (this.cpu as Cpu).run(thread, parts.logWriteUs);
+        (this.cpu as CpuModel).run(thread, parts.logWriteUs);
         return;
       }
       this.flushRedo(thread, conn);

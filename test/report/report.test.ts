@@ -118,6 +118,17 @@ describe('formatReport', () => {
     expect(formatReport(r)).not.toContain('counters');
   });
 
+  it('names the CPU scheduling when it is not processor sharing', () => {
+    const withScheduling = (scheduling: 'ps' | 'fifo' | 'cfs' | 'eevdf'): string => {
+      const r = sampleResult();
+      return formatReport({ ...r, scenario: { ...r.scenario, server: { ...r.scenario.server, scheduling } } });
+    };
+    expect(withScheduling('ps')).not.toContain('scheduling:');
+    expect(withScheduling('fifo')).toMatch(/scheduling: +FIFO per core/);
+    expect(withScheduling('cfs')).toMatch(/scheduling: +Linux CFS/);
+    expect(withScheduling('eevdf')).toMatch(/scheduling: +Linux EEVDF/);
+  });
+
   it('has no colours unless asked, and no NaN or undefined anywhere', () => {
     expect(report).not.toContain('\x1b[');
     expect(report).not.toMatch(/NaN|undefined/);
