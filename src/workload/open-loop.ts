@@ -60,6 +60,8 @@ export class OpenLoopClients extends TransactionClients {
     this.ia = interarrival(spec.arrivals);
     this.maxBacklog = spec.maxBacklog;
     this.idleInTrx = spec.idleInTransaction;
+    // [assumption] the idle open transaction has already used InnoDB (transaction->is_active()).
+    this.openTrxRegistered = spec.idleInTransaction;
   }
 
   /** Transactions waiting for an idle connection. */

@@ -25,6 +25,11 @@ export abstract class TransactionClients implements EventHandler, StatementSink 
   handling: ThreadHandling | null = null;
   /** Transactions restarted after the server rolled them back, in the measured window. */
   retries = 0;
+  /**
+   * Explicit transactions start already open, with InnoDB registered (the open loop's
+   * idleInTransaction): each of their statements reaches the server with trxRegistered set.
+   */
+  protected openTrxRegistered = false;
 
   constructor(
     protected readonly sim: Simulator,
@@ -89,6 +94,7 @@ export abstract class TransactionClients implements EventHandler, StatementSink 
   protected send(conn: number, sendAt: number): void {
     const tx = this.w.transactions[this.txn[conn]];
     const half = drawStatementWork(this.w, tx, this.step[conn], this.rngs[conn], this.conns, conn);
+    if (this.openTrxRegistered && tx.explicit) this.conns.trxRegistered[conn] = 1;
     this.rttHalf[conn] = half;
     this.sim.scheduleAt(sendAt + half, this.id, ARRIVE, conn, 0);
   }

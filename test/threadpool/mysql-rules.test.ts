@@ -63,6 +63,17 @@ describe('M5 queue classification', () => {
     expect(counter(h, 'queries_queued')).toBe(2);
   });
 
+  it('the statement right after BEGIN (no engine registered yet) is still low priority', () => {
+    const h = mysqlHarness({});
+    h.send({ conn: 0, at: 1000, cpu: 5000 });
+    h.send({ conn: 1, at: 2000, cpu: 100 });
+    h.send({ conn: 2, at: 3000, cpu: 100, trxActive: true, trxRegistered: false });
+    h.sim.run(20_000);
+    // Both low priority: FIFO, conn 1 first.
+    expect(h.doneOf(1).start).toBe(6000);
+    expect(h.doneOf(2).start).toBe(6100);
+  });
+
   it('with prio_kickup_timer 0 everything is high priority: plain FIFO', () => {
     const h = scenario({ thread_pool_prio_kickup_timer: 0 });
     expect(h.doneOf(1).start).toBe(6000);

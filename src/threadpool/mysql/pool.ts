@@ -403,10 +403,14 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     G.counters[C_QUERIES_QUEUED] += n;
   }
 
-  /** M5: high priority if a transaction is active, kickup timer 0, or high_priority_connection. */
+  /**
+   * M5: high priority if a transaction is active, kickup timer 0, or high_priority_connection.
+   * thd_is_transaction_active is Transaction_ctx::is_active(SESSION), an engine registered in the
+   * transaction: BEGIN and the statement after it (which registers InnoDB) are still low priority.
+   */
   private queueQuery(G: MysqlGroup, conn: number): void {
     if (
-      this.conns.trxActive[conn] === 1 ||
+      this.conns.trxRegistered[conn] === 1 ||
       this.config.thread_pool_prio_kickup_timer === 0 ||
       this.config.thread_pool_high_priority_connection === 1
     ) {

@@ -85,9 +85,9 @@ export const OpenClient = z.strictObject({
   /** Client-side time between statements of one transaction (application work). */
   gap: Dist.default('0us'),
   /**
-   * Idle connections already hold an open transaction: an arriving explicit transaction starts
-   * with its first statement after BEGIN (which the MySQL pool queues as high priority); the
-   * BEGIN itself is not simulated.
+   * Idle connections already hold an open transaction that has used InnoDB: an arriving explicit
+   * transaction starts with its first statement after BEGIN (which the pools queue as high
+   * priority); the BEGIN itself is not simulated.
    */
   idleInTransaction: z.boolean().default(false),
   /** Backlog length taken as proof of overload: the run stops and is reported unstable. */
