@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyParams, fitScenario, invert, pointScenario } from '../../src/calibrate/fit.js';
+import { applyParams, fitScenario, invert, pointScenario, startingPoint } from '../../src/calibrate/fit.js';
 import { type MeasuredPoint, groupRuns, readRuns } from '../../src/calibrate/runs.js';
 import { SimPool } from '../../src/calibrate/sim-pool.js';
 import { simulatePoint } from '../../src/calibrate/sim-point.js';
@@ -103,5 +103,29 @@ describe('sim measure', () => {
     const wrong = sim(['measure', '--host', '192.0.2.1', '--yes-this-server', '192.0.2.2:3306']);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toMatch(/you gave "192\.0\.2\.2:3306"/);
+  });
+});
+
+describe('starting point of the fit', () => {
+  const point = (threads: number, tps: number): MeasuredPoint =>
+    ({ workload: 'w', handling: 'pool', pool: {}, threads, runs: [], median: { tps }, range: { tps: [tps, tps] } }) as unknown as MeasuredPoint;
+  // A closed loop at low concurrency: TPS proportional to 1 / (demand scale + round trip).
+  const figuresAt = async (x: readonly number[]) => [{ tps: 1e6 / (Math.exp(x[0]) * 10 + Math.exp(x[1])), mean: 0, p95: 0, p99: 0, threadsMean: 1, gauges: {}, rowLockWaitsPerS: 0, errorsPerS: 0, wallSeconds: 0 }];
+
+  it('moves scale and rtt together when the lowest concurrency is off by more than half', async () => {
+    // Measured 5x slower than the start (scale 1, rtt 5 µs: 15 µs per transaction).
+    const x = await startingPoint([0, Math.log(5), Math.log(0.01)], ['scale', 'rtt', 'sigma'], [point(1, 1e6 / 75)], figuresAt);
+    expect(Math.exp(x[0])).toBeCloseTo(5, 6);
+    expect(Math.exp(x[1])).toBeCloseTo(25, 6);
+    expect(Math.exp(x[2])).toBeCloseTo(0.01, 9);
+  });
+
+  it('keeps the scenario values when they are within half of the data, or when scale is not fitted', async () => {
+    const close = await startingPoint([0, Math.log(5)], ['scale', 'rtt'], [point(1, 1e6 / 20)], figuresAt);
+    expect(close).toEqual([0, Math.log(5)]);
+    const noScale = await startingPoint([Math.log(5)], ['rtt'], [point(1, 1e6 / 75)], async () => {
+      throw new Error('not evaluated');
+    });
+    expect(noScale).toEqual([Math.log(5)]);
   });
 });
