@@ -15,6 +15,7 @@ const SUB_HALF_MAGNITUDE = 10;
 const SUB_MASK = 2047;
 const FAST_LIMIT = 4294967296;
 const FAST_BUCKETS = (22 << SUB_HALF_MAGNITUDE) + 1024;
+const FAST_FLUSH_AT = 0xffffffff;
 
 function bucketIndex(ns: number): number {
   const b = 21 - Math.clz32(ns | SUB_MASK);
@@ -38,7 +39,7 @@ function bucketValue(index: number): number {
  */
 export class LatencyRecorder {
   private readonly hist: hdr.Histogram;
-  private readonly fast = new Float64Array(FAST_BUCKETS);
+  private readonly fast = new Uint32Array(FAST_BUCKETS);
   private fastCount = 0;
   count = 0;
   sum = 0;
@@ -67,7 +68,8 @@ export class LatencyRecorder {
     const ns = Math.round(us * 1000);
     if (ns < FAST_LIMIT) {
       this.fast[bucketIndex(ns)]++;
-      this.fastCount++;
+      // 32-bit counts: hand them over before any could wrap.
+      if (++this.fastCount === FAST_FLUSH_AT) this.flush();
     } else {
       this.hist.recordValue(ns);
     }
