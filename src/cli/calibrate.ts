@@ -13,7 +13,7 @@ import { ScenarioError } from '../workload/errors.js';
 import { loadScenarioFile, parseScenarioText } from '../workload/load.js';
 import type { ScenarioInput } from '../workload/schema.js';
 import { readFileSync } from 'node:fs';
-import { OutputFailed, SimulationFailed, UsageError } from './errors.js';
+import { asRunFailure, OutputFailed, SimulationFailed, UsageError } from './errors.js';
 
 export interface ImportArgs {
   slowLog: string[];
@@ -144,8 +144,7 @@ export async function fitCommand(a: FitArgs): Promise<FitResult> {
       onEvaluation: a.quiet || a.json ? undefined : (n, rss, v) => process.stderr.write(`  eval ${n}: RSS ${rss.toPrecision(4)} ${Object.entries(v).map(([k, x]) => `${k}=${x.toPrecision(4)}`).join(' ')}\n`),
     });
   } catch (e) {
-    if (e instanceof ScenarioError || e instanceof UsageError) throw e;
-    throw new SimulationFailed(e);
+    throw asRunFailure(e);
   } finally {
     await pool.close();
   }

@@ -3,10 +3,9 @@ import type { RunResult } from '../run/result.js';
 import { runReplicationResults } from '../run/replications.js';
 import { resolveScenario } from '../run/run.js';
 import { meanCi } from '../stats/confidence.js';
-import { ScenarioError } from '../workload/errors.js';
 import { loadScenarioFile } from '../workload/load.js';
 import type { ScenarioSpec } from '../workload/schema.js';
-import { SimulationFailed, UsageError } from './errors.js';
+import { asRunFailure, UsageError } from './errors.js';
 
 export interface CheckArgs {
   files: string[];
@@ -61,8 +60,7 @@ export function checkScenario(file: string, spec: ScenarioSpec, n: number, level
   try {
     results = runReplicationResults(resolveScenario(spec), n);
   } catch (e) {
-    if (e instanceof ScenarioError) throw e;
-    throw new SimulationFailed(e);
+    throw asRunFailure(e);
   }
   const unstable = results.some((r) => r.stability?.unstable === true);
   return expectations.map((x) => {

@@ -4,10 +4,9 @@ import { resultFileName, resultJson, writeFileAtomic } from '../report/write.js'
 import type { RunResult } from '../run/result.js';
 import { resolveScenario, runScenario } from '../run/run.js';
 import { runBatchMeans, runReplications } from '../run/replications.js';
-import { ScenarioError } from '../workload/errors.js';
 import { loadScenarioFile } from '../workload/load.js';
 import { scenarioJsonSchema, type ScenarioSpec } from '../workload/schema.js';
-import { OutputFailed, SimulationFailed, UsageError } from './errors.js';
+import { asRunFailure, OutputFailed, UsageError } from './errors.js';
 import { createProgress } from './progress.js';
 
 export interface RunArgs {
@@ -40,8 +39,7 @@ function resolve(spec: ScenarioSpec): ScenarioSpec {
   try {
     return resolveScenario(spec);
   } catch (e) {
-    if (e instanceof ScenarioError) throw e;
-    throw new SimulationFailed(e);
+    throw asRunFailure(e);
   }
 }
 
@@ -60,8 +58,7 @@ export function runCommand(args: RunArgs): { result: RunResult; path: string } {
     else if (args.batches !== undefined) result = runBatchMeans(spec, args.batches, { onProgress });
     else result = runScenario(spec, { onProgress });
   } catch (e) {
-    if (e instanceof ScenarioError) throw e;
-    throw new SimulationFailed(e);
+    throw asRunFailure(e);
   } finally {
     progress.finish();
   }

@@ -4,9 +4,8 @@ import { fmtMs, fmtPct, fmtRate, table } from '../report/format.js';
 import { aggregateReplications, runReplicationResults } from '../run/replications.js';
 import type { RunResult } from '../run/result.js';
 import { resolveScenario } from '../run/run.js';
-import { ScenarioError } from '../workload/errors.js';
 import { loadScenarioFile } from '../workload/load.js';
-import { SimulationFailed, UsageError } from './errors.js';
+import { asRunFailure, UsageError } from './errors.js';
 
 export interface CompareArgs {
   a: string;
@@ -51,8 +50,7 @@ export function compareCommand(args: CompareArgs): void {
     try {
       runs = runReplicationResults(spec, args.replications);
     } catch (e) {
-      if (e instanceof ScenarioError) throw e;
-      throw new SimulationFailed(e);
+      throw asRunFailure(e);
     }
     return { path, result: runs.length === 1 ? runs[0] : aggregateReplications(runs), runs };
   });

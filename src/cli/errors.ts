@@ -24,6 +24,14 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/**
+ * What an error thrown while simulating becomes: the user's input errors stay as they are (exit
+ * 2), anything else is a failure of the simulation (exit 1).
+ */
+export function asRunFailure(e: unknown): unknown {
+  return e instanceof ScenarioError || e instanceof UsageError ? e : new SimulationFailed(e);
+}
+
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 

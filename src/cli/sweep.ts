@@ -4,8 +4,7 @@ import type { SweepFile, SweepSummary } from '../report/sweep-file.js';
 import { type Axis, axisFrom, parseShard, parseVary } from '../sweep/grid.js';
 import { loadScenarioFile } from '../workload/load.js';
 import { mergeSweeps, runSweep, sweepFilesIn } from '../sweep/sweep.js';
-import { ScenarioError } from '../workload/errors.js';
-import { SimulationFailed, UsageError } from './errors.js';
+import { asRunFailure, UsageError } from './errors.js';
 import { createProgress } from './progress.js';
 
 export interface SweepArgs {
@@ -56,8 +55,7 @@ export async function sweepCommand(a: SweepArgs): Promise<void> {
       onProgress: (done, total) => progress.update(total === 0 ? 1 : done / total),
     });
   } catch (e) {
-    if (e instanceof ScenarioError || e instanceof UsageError) throw e;
-    throw new SimulationFailed(e);
+    throw asRunFailure(e);
   } finally {
     progress.finish();
   }

@@ -3,8 +3,7 @@ import { fmtMs, fmtRate, table } from '../report/format.js';
 import type { MeanCi } from '../stats/confidence.js';
 import { parseVary } from '../sweep/grid.js';
 import { type Objective, OBJECTIVES, type TuneResult, parseConstraint, tune } from '../tune/tune.js';
-import { ScenarioError } from '../workload/errors.js';
-import { SimulationFailed, UsageError } from './errors.js';
+import { asRunFailure, UsageError } from './errors.js';
 import { createProgress } from './progress.js';
 
 export interface TuneArgs {
@@ -44,8 +43,7 @@ export async function tuneCommand(a: TuneArgs): Promise<void> {
       onProgress: (n) => progress.update(Math.min(1, n / total)),
     });
   } catch (e) {
-    if (e instanceof ScenarioError || e instanceof UsageError) throw e;
-    throw new SimulationFailed(e);
+    throw asRunFailure(e);
   } finally {
     progress.finish();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OutputFailed, SimulationFailed, UsageError, describeError } from '../../src/cli/errors.js';
+import { OutputFailed, SimulationFailed, UsageError, asRunFailure, describeError } from '../../src/cli/errors.js';
 import { ScenarioError } from '../../src/workload/errors.js';
 
 describe('describeError: message and exit code', () => {
@@ -28,5 +28,19 @@ describe('describeError: message and exit code', () => {
       text: 'sim: cannot write r/x.json: EACCES: permission denied\n',
     });
     expect(describeError(new TypeError('oops'), false)).toEqual({ code: 1, text: 'sim: internal error: oops\n' });
+  });
+});
+
+describe('asRunFailure: what an error thrown while simulating becomes', () => {
+  it('input errors pass through (exit 2), anything else is a simulation failure (exit 1)', () => {
+    const input = new ScenarioError('x.json', 'x.json: at a: expected 1, found 2');
+    const usage = new UsageError('--workers 0: expected a whole number >= 1.');
+    expect(asRunFailure(input)).toBe(input);
+    expect(asRunFailure(usage)).toBe(usage);
+    const inner = new RangeError('schedule: delay must be >= 0, got NaN');
+    const failed = asRunFailure(inner);
+    expect(failed).toBeInstanceOf(SimulationFailed);
+    expect((failed as SimulationFailed).cause).toBe(inner);
+    expect(describeError(failed, false).code).toBe(1);
   });
 });
