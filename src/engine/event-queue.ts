@@ -55,7 +55,8 @@ export class EventQueue {
     this.targets[slot] = target;
     this.args[slot] = arg;
     const seq = this.nextSeq++;
-    // Sift up with a hole: parent entries move down until the new one fits.
+    // Sift up with a hole: parent entries move down until the new one fits. Every queued seq is
+    // smaller than the new one, so a parent at the same time stays above it.
     let i = this.n++;
     const times = this.times;
     const seqs = this.seqs;
@@ -63,7 +64,7 @@ export class EventQueue {
     while (i > 0) {
       const p = (i - 1) >> 2;
       const pt = times[p];
-      if (pt < time || (pt === time && seqs[p] < seq)) break;
+      if (pt <= time) break;
       times[i] = pt;
       seqs[i] = seqs[p];
       slots[i] = slots[p];
@@ -98,19 +99,18 @@ export class EventQueue {
       if (c0 >= last) break;
       let best = c0;
       let bt = times[c0];
-      let bs = seqs[c0];
       const cEnd = c0 + 4 < last ? c0 + 4 : last;
+      // seqs are read only on equal times, which are rare.
       for (let c = c0 + 1; c < cEnd; c++) {
         const ct = times[c];
-        if (ct < bt || (ct === bt && seqs[c] < bs)) {
+        if (ct < bt || (ct === bt && seqs[c] < seqs[best])) {
           best = c;
           bt = ct;
-          bs = seqs[c];
         }
       }
-      if (t < bt || (t === bt && s < bs)) break;
+      if (t < bt || (t === bt && s < seqs[best])) break;
       times[i] = bt;
-      seqs[i] = bs;
+      seqs[i] = seqs[best];
       slots[i] = slots[best];
       i = best;
     }

@@ -225,10 +225,11 @@ export class Cpu implements TimedSource, CpuModel {
     const ths = this.heapThreads;
     const s = this.seq++;
     let i = this.n++;
+    // Every seq in the heap is smaller than the new one: a parent with the same tag stays above.
     while (i > 0) {
       const p = (i - 1) >> 2;
       const pt = tags[p];
-      if (pt < tag || (pt === tag && seqs[p] < s)) break;
+      if (pt <= tag) break;
       tags[i] = pt;
       seqs[i] = seqs[p];
       ths[i] = ths[p];
@@ -255,19 +256,17 @@ export class Cpu implements TimedSource, CpuModel {
         if (c0 >= last) break;
         let best = c0;
         let bt = tags[c0];
-        let bs = seqs[c0];
         const cEnd = c0 + 4 < last ? c0 + 4 : last;
         for (let c = c0 + 1; c < cEnd; c++) {
           const ct = tags[c];
-          if (ct < bt || (ct === bt && seqs[c] < bs)) {
+          if (ct < bt || (ct === bt && seqs[c] < seqs[best])) {
             best = c;
             bt = ct;
-            bs = seqs[c];
           }
         }
-        if (tag < bt || (tag === bt && s < bs)) break;
+        if (tag < bt || (tag === bt && s < seqs[best])) break;
         tags[i] = bt;
-        seqs[i] = bs;
+        seqs[i] = seqs[best];
         ths[i] = ths[best];
         i = best;
       }
