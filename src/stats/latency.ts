@@ -45,7 +45,14 @@ export class LatencyRecorder {
   sum = 0;
   max = 0;
 
-  constructor() {
+  /**
+   * `flushEvery`: values counted in the 32-bit buckets before they are handed to the library;
+   * the default is the most a bucket can hold, so no count can wrap.
+   */
+  constructor(private readonly flushEvery = FAST_FLUSH_AT) {
+    if (!Number.isInteger(flushEvery) || flushEvery < 1 || flushEvery > FAST_FLUSH_AT) {
+      throw new RangeError(`flushEvery must be an integer in 1..${FAST_FLUSH_AT}, got ${flushEvery}`);
+    }
     if (!wasmReady) {
       hdr.initWebAssemblySync();
       wasmReady = true;
@@ -69,7 +76,7 @@ export class LatencyRecorder {
     if (ns < FAST_LIMIT) {
       this.fast[bucketIndex(ns)]++;
       // 32-bit counts: hand them over before any could wrap.
-      if (++this.fastCount === FAST_FLUSH_AT) this.flush();
+      if (++this.fastCount === this.flushEvery) this.flush();
     } else {
       this.hist.recordValue(ns);
     }
