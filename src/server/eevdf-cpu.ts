@@ -1,8 +1,12 @@
 import type { Simulator } from '../engine/simulator.js';
-import { growFloat64, growInt32 } from '../engine/grow.js';
+import { growFloat64 } from '../engine/grow.js';
 import type { RateFunction } from './contention.js';
 import type { CpuClient } from './cpu.js';
+import { EligibleTree } from './eligible-tree.js';
 import { BLOCKED, LinuxCpu, QUEUED } from './linux-cpu.js';
+
+/** Eligibility tolerance, µs: far below the kernel's 1 ns resolution, far above float rounding of V. */
+const ELIGIBLE_EPS = 1e-9;
 
 /** EEVDF tunables, µs. */
 export interface EevdfParams {
@@ -43,6 +47,11 @@ export function eevdfDefaults(cpus: number, hz = 250): EevdfParams {
  *   here its lag is saved and restored instead, to the same effect on its position), buddies
  *   (NEXT_BUDDY is off by default), lazy preemption (resched takes effect at once).
  *
+ * - The run queue is ordered by vruntime and augmented with each subtree's earliest deadline
+ *   (EligibleTree, as Linux's rbtree with min_deadline), and V is kept from a running sum: a
+ *   pick costs O(log n), not a scan of the queue. Eligibility is inclusive (v <= V, as the
+ *   kernel's exact integer test), with a 1e-9 µs allowance for the float mean's rounding.
+ *
  * One core is exact up to those simplifications; several cores share one run queue
  * [simplification: Linux has one per CPU and balances them]. Ties are broken by queueing order.
  */
@@ -55,9 +64,8 @@ export class EevdfCpu extends LinuxCpu {
   private vlag = new Float64Array(64);
   private vprot = new Float64Array(64);
 
-  /** Queued (runnable, not running) threads, unordered; qPos[t] is t's index. */
-  private q = new Int32Array(64);
-  private qPos = new Int32Array(64).fill(-1);
+  /** Queued (runnable, not running) threads, by vruntime, with the earliest deadline per subtree. */
+  private readonly tree = new EligibleTree(this.vr, this.d, this.seqOf);
 
   /** The last avg_vruntime (zero_vruntime): the base of placements on an idle core. */
   private zeroV = 0;
@@ -84,8 +92,8 @@ export class EevdfCpu extends LinuxCpu {
 
   /** avg_vruntime: the mean vruntime of the runnable threads (running and queued); the last one when none is. */
   private avgVruntime(): number {
-    let sum = 0;
-    let n = 0;
+    let sum = this.tree.sumV();
+    let n = this.queued;
     for (let c = 0; c < this.cores; c++) {
       const t = this.curr[c];
       if (t >= 0) {
@@ -93,8 +101,6 @@ export class EevdfCpu extends LinuxCpu {
         n++;
       }
     }
-    for (let i = 0; i < this.queued; i++) sum += this.vr[this.q[i]];
-    n += this.queued;
     if (n > 0) this.zeroV = sum / n;
     return this.zeroV;
   }
@@ -135,22 +141,16 @@ export class EevdfCpu extends LinuxCpu {
    */
   private pickEevdf(c: number, protect: boolean): number {
     const cur = this.curr[c];
-    const V = this.avgVruntime();
+    // entity_eligible compares in exact integers, so a thread at exactly V (lag 0) is eligible;
+    // the float mean can land an ulp below it, hence the 1e-9 µs allowance.
+    const V = this.avgVruntime() + ELIGIBLE_EPS;
     const curOk = cur >= 0 && this.vr[cur] <= V;
     if (curOk && protect && this.vr[cur] < this.vprot[cur]) return -1;
-    let best = -1;
-    for (let i = 0; i < this.queued; i++) {
-      const t = this.q[i];
-      if (this.vr[t] > V) continue;
-      if (best < 0 || this.d[t] < this.d[best] || (this.d[t] === this.d[best] && this.seqOf[t] < this.seqOf[best])) best = t;
-    }
+    let best = this.tree.pickEligible(V);
     if (best < 0) {
-      // None eligible (rounding): the earliest deadline.
+      // None eligible (rounding): the smallest vruntime.
       if (curOk || this.queued === 0) return -1;
-      for (let i = 0; i < this.queued; i++) {
-        const t = this.q[i];
-        if (best < 0 || this.vr[t] < this.vr[best]) best = t;
-      }
+      best = this.tree.leftmost();
       return cur >= 0 ? (this.vr[best] < this.vr[cur] ? best : -1) : best;
     }
     // entity_before is strict: on a tie the queued thread (the tree's pick) wins.
@@ -226,23 +226,19 @@ export class EevdfCpu extends LinuxCpu {
   protected enqueue(t: number): void {
     this.state[t] = QUEUED;
     this.seqOf[t] = this.seq++;
-    if (this.queued === this.q.length) this.q = growInt32(this.q, this.queued + 1);
-    this.qPos[t] = this.queued;
-    this.q[this.queued++] = t;
+    this.queued++;
+    this.tree.insert(t);
   }
 
   private dequeue(t: number): void {
-    const i = this.qPos[t];
-    const last = this.q[--this.queued];
-    this.q[i] = last;
-    this.qPos[last] = i;
-    this.qPos[t] = -1;
+    this.tree.remove(t);
+    this.queued--;
   }
 
   protected growThreads(need: number): void {
     this.d = growFloat64(this.d, need);
     this.vlag = growFloat64(this.vlag, need);
     this.vprot = growFloat64(this.vprot, need);
-    this.qPos = growInt32(this.qPos, need, -1);
+    this.tree.rebind(this.vr, this.d, this.seqOf, need);
   }
 }

@@ -96,6 +96,8 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
       this.rem[thread] = work;
       return;
     }
+    // One burst at a time: a second while queued would put the thread in the run queue twice.
+    if (this.state[thread] !== BLOCKED) throw new Error(`thread ${thread} asked for the CPU while already runnable`);
     this.advance();
     this.rem[thread] = work;
     this.place(thread);

@@ -139,10 +139,22 @@ describe('determinism', () => {
     const run = (kind: Kind) => {
       const h = harness(kind, { contextSwitch: 1.5 });
       for (let t = 0; t < 6; t++) h.spinner(t, t * 37, 50 + 13 * t);
-      for (let i = 0; i < 40; i++) h.burst(10 + (i % 5), 100 + i * 997, 20 + (i % 7) * 11);
+      for (let i = 0; i < 40; i++) h.burst(10 + i, 100 + i * 997, 20 + (i % 7) * 11);
       h.sim.run(60_000);
       return h.done;
     };
     for (const k of ['cfs', 'eevdf'] as const) expect(run(k)).toEqual(run(k));
+  });
+});
+
+describe('contract', () => {
+  it('refuses a second burst for a thread that is still runnable', () => {
+    for (const k of ['cfs', 'eevdf'] as const) {
+      const h = harness(k);
+      h.burst(0, 0, 100);
+      h.burst(1, 0, 100);
+      h.burst(1, 10, 100);
+      expect(() => h.sim.run(1000)).toThrow(/thread 1 asked for the CPU while already runnable/);
+    }
   });
 });
