@@ -63,7 +63,8 @@ export function runCommand(args: RunArgs): { result: RunResult; path: string } {
     progress.finish();
   }
   const json = resultJson(result);
-  const path = join(args.out, resultFileName(result));
+  // A name ending in .json is the result file itself; anything else is a directory for it.
+  const path = args.out.endsWith('.json') ? args.out : join(args.out, resultFileName(result));
   try {
     writeFileAtomic(path, json);
   } catch (e) {

@@ -100,7 +100,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('duration', { type: 'string', requiresArg: true, description: 'Simulated time, e.g. 30s (same as --set duration=D)' })
           .option('warmup', { type: 'string', requiresArg: true, description: 'Warm-up excluded from statistics (same as --set warmup=D)' })
           .option('json', { type: 'boolean', description: 'Print the result as one JSON object instead of the summary' })
-          .option('out', { type: 'string', default: 'results', requiresArg: true, description: 'Directory for the result file' })
+          .option('out', { type: 'string', default: 'results', requiresArg: true, description: 'Directory for the result file (named after the scenario), or the file itself if the name ends in .json' })
           .option('quiet', { type: 'boolean', description: 'Print nothing; only write the result file' })
           .option('plot', { type: 'boolean', description: 'Also write the standard charts beside the result (<name>.<kind>.png, <name>.html)' })
           .option('replications', { type: 'string', requiresArg: true, description: 'Independent replications: means with 95% t intervals (same as --set replications=N)' })

@@ -242,6 +242,16 @@ describe('sim run', () => {
     expect(readdirSync(out)).toEqual(['tiny.json']);
   });
 
+  it('--out naming a .json file writes the result there (its directory made), not into a directory of that name', () => {
+    const dir = tempDir();
+    const target = join(dir, 'sub', 'mine.json');
+    const r = sim(['run', TINY, '--out', target]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe(`result written to ${target}\n`);
+    expect(readdirSync(join(dir, 'sub'))).toEqual(['mine.json']);
+    expect((JSON.parse(readFileSync(target, 'utf8')) as RunResult).scenario.name).toBe('tiny');
+  });
+
   it('exits 1 when the result cannot be written', () => {
     const blocker = join(tempDir(), 'file');
     writeFileSync(blocker, 'not a directory');
