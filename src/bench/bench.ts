@@ -1,5 +1,5 @@
 /**
- * Engine benchmark: `npm run bench [-- scenario.json ...]`.
+ * Engine benchmark: `npm run bench [-- [--set path=value ...] scenario.json ...]`.
  * Times the bare-engine M/M/c model and each scenario (default scenarios/oltp.json): one warm-up
  * run so the JIT has settled, then the best of N timed runs (best, not mean: noise on a shared
  * machine only ever adds time). Every run of a case is the same seed, so the work is identical.
@@ -22,6 +22,8 @@ interface Args {
   files: string[];
   runs: number;
   profile: boolean;
+  /** Scenario overrides (as `sim run --set`), applied to every scenario file. */
+  sets: string[];
 }
 
 const DEFAULT_SCENARIO = 'scenarios/oltp.json';
@@ -29,16 +31,20 @@ const DEFAULT_SCENARIO = 'scenarios/oltp.json';
 const MMC = { lambda: 16 * 0.9, mu: 1, c: 16, customers: 1_500_000, warmupCustomers: 10_000, seed: 1 };
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { files: [], runs: 3, profile: false };
+  const args: Args = { files: [], runs: 3, profile: false, sets: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--profile') args.profile = true;
-    else if (a === '--runs' || a.startsWith('--runs=')) {
+    else if (a === '--set' || a.startsWith('--set=')) {
+      const v = a === '--set' ? argv[++i] : a.slice('--set='.length);
+      if (v === undefined || !v.includes('=')) throw new Error('--set needs path=value');
+      args.sets.push(v);
+    } else if (a === '--runs' || a.startsWith('--runs=')) {
       const v = Number(a === '--runs' ? argv[++i] : a.slice('--runs='.length));
       if (!Number.isInteger(v) || v < 1) throw new Error(`--runs needs a positive integer`);
       args.runs = v;
     } else if (a === '--help' || a === '-h') {
-      console.log('usage: node dist/bench/bench.js [--runs N] [--profile] [scenario.json ...]');
+      console.log('usage: node dist/bench/bench.js [--runs N] [--profile] [--set path=value ...] [scenario.json ...]');
       process.exit(0);
     } else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else args.files.push(a);
@@ -116,14 +122,15 @@ function main(): void {
   for (const file of args.files) {
     let scenario: ScenarioSpec;
     try {
-      scenario = resolveScenario(loadScenarioFile(file));
+      scenario = resolveScenario(loadScenarioFile(file, args.sets));
     } catch (e) {
       notes.push(`${file}: cannot load: ${errorText(e)}`);
       process.exitCode = 1;
       continue;
     }
     try {
-      rows.push(measure(`scenario ${file}`, args.runs, () => runScenario(scenario).engine.events));
+      const name = [`scenario ${file}`, ...args.sets].join(' ');
+      rows.push(measure(name, args.runs, () => runScenario(scenario).engine.events));
     } catch (e) {
       const text = errorText(e);
       if (/not implemented/i.test(text)) {
