@@ -252,6 +252,16 @@ describe('sim run', () => {
     expect((JSON.parse(readFileSync(target, 'utf8')) as RunResult).scenario.name).toBe('tiny');
   });
 
+  it('warns on stderr when the warm-up is short next to the mean latency, and not with --quiet', () => {
+    const out = tempDir();
+    const r = sim(['run', TINY, '--out', out, '--set', 'warmup=100us']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^result written to .*\nwarning: the warm-up \(100us\) is shorter than 5 mean transaction latencies \(5 x \d/);
+    const q = sim(['run', TINY, '--out', out, '--set', 'warmup=100us', '--quiet']);
+    expect(q.status, q.stderr).toBe(0);
+    expect(q.stderr).toBe('');
+  });
+
   it('exits 1 when the result cannot be written', () => {
     const blocker = join(tempDir(), 'file');
     writeFileSync(blocker, 'not a directory');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stream } from '../../src/engine/random.js';
 import { normalQuantile } from '../../src/stats/confidence.js';
-import { mser, mser5, mser5Weighted } from '../../src/run/warmup.js';
+import { mser, mser5, mser5Weighted, shortWarmupWarning, WARMUP_LATENCIES } from '../../src/run/warmup.js';
 
 /** Stationary N(0, 1) noise plus an initial transient 8 e^{-i/tau} over the first observations. */
 function series(n: number, tau: number, seed: number): Float64Array {
@@ -48,3 +48,31 @@ describe('MSER-5 warm-up detection', () => {
     expect(mser5Weighted(sums, counts).truncate).toBe(10);
   });
 });
+
+describe('a fixed warm-up short next to the mean latency', () => {
+  const result = (warmup: string, warmupSeconds: number, meanMs: number, count = 100) => ({
+    scenario: { warmup },
+    summary: { warmupSeconds },
+    latency: { all: { count, mean: meanMs } },
+  });
+
+  it('warns below WARMUP_LATENCIES mean latencies, with the warm-up that would do', () => {
+    expect(WARMUP_LATENCIES).toBe(5);
+    // read_write with the pool at 1,024 clients: 1 s of warm-up, 402 ms mean latency.
+    expect(shortWarmupWarning(result('1s', 1, 402))).toBe(
+      'the warm-up (1s) is shorter than 5 mean transaction latencies (5 x 402ms): the start-up transient may still be in the ' +
+        'figures, the tail first; use a warm-up of 2.01s or more, or "warmup": "auto"',
+    );
+    expect(shortWarmupWarning(result('2.01s', 2.01, 402))).toBeUndefined();
+    // The suggestion is rounded up, so that the figure printed is enough.
+    expect(shortWarmupWarning(result('1s', 1, 402.1))).toContain('use a warm-up of 2.02s or more');
+    expect(shortWarmupWarning(result('2.02s', 2.02, 402.1))).toBeUndefined();
+    expect(shortWarmupWarning(result('500ms', 0.5, 13))).toBeUndefined();
+  });
+
+  it('leaves "auto" and runs without transactions alone', () => {
+    expect(shortWarmupWarning(result('auto', 0.001, 402))).toBeUndefined();
+    expect(shortWarmupWarning(result('1ms', 0.001, 0, 0))).toBeUndefined();
+  });
+});
+
