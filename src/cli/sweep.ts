@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { fmtCount, fmtMs, fmtRate, table } from '../report/format.js';
+import { parseDuration } from '../engine/duration.js';
 import type { SweepFile, SweepSummary } from '../report/sweep-file.js';
+import { shortWarmupWarning } from '../run/warmup.js';
 import { type Axis, axisFrom, parseShard, parseVary } from '../sweep/grid.js';
 import { loadScenarioFile } from '../workload/load.js';
 import { mergeSweeps, runSweep, sweepFilesIn } from '../sweep/sweep.js';
@@ -59,15 +61,37 @@ export async function sweepCommand(a: SweepArgs): Promise<void> {
   } finally {
     progress.finish();
   }
-  if (a.json) {
-    process.stdout.write(`${JSON.stringify(run.sweep, null, 2)}\n`);
-    return;
+  const warning = a.quiet ? undefined : sweepWarmupWarning(run.sweep, loadScenarioFile(a.scenario, a.set).warmup);
+  if (a.json) process.stdout.write(`${JSON.stringify(run.sweep, null, 2)}\n`);
+  else if (!a.quiet) {
+    process.stdout.write(`${formatSweep(run.sweep, sort)}\n`);
+    process.stderr.write(
+      `${run.sweep.points.length} points (${run.ran} run, ${run.reused} reused) in ${run.wallSeconds.toFixed(1)} s on ${Math.min(workers, Math.max(1, run.ran))} workers; sweep written to ${run.path}\n`,
+    );
   }
-  if (a.quiet) return;
-  process.stdout.write(`${formatSweep(run.sweep, sort)}\n`);
-  process.stderr.write(
-    `${run.sweep.points.length} points (${run.ran} run, ${run.reused} reused) in ${run.wallSeconds.toFixed(1)} s on ${Math.min(workers, Math.max(1, run.ran))} workers; sweep written to ${run.path}\n`,
-  );
+  if (warning !== undefined) process.stderr.write(`warning: ${warning}\n`);
+}
+
+/** shortWarmupWarning for the points of a sweep (the warm-up may itself be varied): how many, and the worst. */
+export function sweepWarmupWarning(sweep: SweepFile, baseWarmup: string): string | undefined {
+  let worst: { at: string; text: string } | undefined;
+  let worstRatio = 0;
+  let count = 0;
+  for (const p of sweep.points) {
+    const warmup = String(p.values.warmup ?? baseWarmup);
+    const seconds = warmup === 'auto' ? 0 : parseDuration(warmup) / 1e6;
+    const text = shortWarmupWarning({ scenario: { warmup }, summary: { warmupSeconds: seconds }, latency: { all: { count: 1, mean: p.summary.mean } } });
+    if (text === undefined) continue;
+    count++;
+    const ratio = p.summary.mean / 1000 / Math.max(seconds, 1e-12);
+    if (ratio > worstRatio) {
+      worstRatio = ratio;
+      worst = { at: Object.entries(p.values).map(([k, v]) => `${k}=${String(v)}`).join(', '), text };
+    }
+  }
+  if (worst === undefined) return undefined;
+  const where = count === sweep.points.length ? 'every point' : `${count} of ${sweep.points.length} points`;
+  return `at ${where}; the worst, ${worst.at}: ${worst.text}`;
 }
 
 export function mergeCommand(a: { dirs: string[]; out: string; quiet: boolean }): void {
