@@ -3,6 +3,7 @@ import { type Comparison, type FailRule, compareResults, parseFailRule, ruleFail
 import { fmtMs, fmtPct, fmtRate, table } from '../report/format.js';
 import { aggregateReplications, runReplicationResults } from '../run/replications.js';
 import type { RunResult } from '../run/result.js';
+import { shortWarmupWarning } from '../run/warmup.js';
 import { resolveScenario } from '../run/run.js';
 import { loadScenarioFile } from '../workload/load.js';
 import { asRunFailure, UsageError } from './errors.js';
@@ -77,6 +78,10 @@ export function compareCommand(args: CompareArgs): void {
   } else {
     process.stdout.write(`${formatComparison(A.path, B.path, rows)}\n`);
     for (const r of failed) process.stderr.write(`sim: --fail-if "${r.text}" holds: ${describe(rows.find((x) => x.metric === r.metric) as Comparison)}\n`);
+  }
+  for (const side of sides) {
+    const w = shortWarmupWarning(side.result);
+    if (w !== undefined) process.stderr.write(`warning: ${side.path}: ${w}\n`);
   }
   if (failed.length > 0) process.exitCode = 1;
 }

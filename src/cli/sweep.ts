@@ -72,8 +72,11 @@ export async function sweepCommand(a: SweepArgs): Promise<void> {
   if (warning !== undefined) process.stderr.write(`warning: ${warning}\n`);
 }
 
-/** shortWarmupWarning for the points of a sweep (the warm-up may itself be varied): how many, and the worst. */
-export function sweepWarmupWarning(sweep: SweepFile, baseWarmup: string): string | undefined {
+/** shortWarmupWarning for the points of a sweep or tune (the warm-up may itself be varied): how many, and the worst. */
+export function sweepWarmupWarning(
+  sweep: { points: ReadonlyArray<{ values: Record<string, number | string | boolean>; summary: { mean: number } }> },
+  baseWarmup: string,
+): string | undefined {
   let worst: { at: string; text: string } | undefined;
   let worstRatio = 0;
   let count = 0;

@@ -2,9 +2,11 @@ import { availableParallelism } from 'node:os';
 import { fmtMs, fmtRate, table } from '../report/format.js';
 import type { MeanCi } from '../stats/confidence.js';
 import { parseVary } from '../sweep/grid.js';
+import { loadScenarioFile } from '../workload/load.js';
 import { type Objective, OBJECTIVES, type TuneResult, parseConstraint, tune } from '../tune/tune.js';
 import { asRunFailure, UsageError } from './errors.js';
 import { createProgress } from './progress.js';
+import { sweepWarmupWarning } from './sweep.js';
 
 export interface TuneArgs {
   scenario: string;
@@ -47,11 +49,10 @@ export async function tuneCommand(a: TuneArgs): Promise<void> {
   } finally {
     progress.finish();
   }
-  if (a.json) {
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    return;
-  }
-  process.stdout.write(`${formatTune(result)}\n`);
+  if (a.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else process.stdout.write(`${formatTune(result)}\n`);
+  const warning = sweepWarmupWarning({ points: result.evaluated }, loadScenarioFile(a.scenario, a.set).warmup);
+  if (warning !== undefined) process.stderr.write(`warning: ${warning}\n`);
 }
 
 const show = (v: Record<string, unknown>): string =>

@@ -1,7 +1,7 @@
 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, ensureBuilt, sim, tempDir } from '../cli/helpers.js';
+import { ROOT, TINY, ensureBuilt, sim, tempDir } from '../cli/helpers.js';
 
 const OLTP = join(ROOT, 'scenarios', 'oltp.json');
 const NO_POOL = join(ROOT, 'scenarios', 'oltp-no-pool.json');
@@ -27,6 +27,15 @@ describe('sim compare', () => {
     }
     expect(row(c, 'tps').diff).toBeGreaterThan(0);
     expect(row(c, 'p99').diff).toBeLessThan(0);
+  });
+
+  it('warns on stderr for each side whose warm-up is short next to its mean latency', () => {
+    const r = sim(['compare', TINY, TINY, '--set', 'warmup=100us', '--set-b', 'seed=8', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    for (const l of lines) expect(l).toMatch(/^warning: .*tiny\.json: the warm-up \(100us\) is shorter than 5 mean transaction latencies/);
+    expect(sim(['compare', TINY, TINY, '--set-b', 'seed=8', '--json']).stderr).toBe('');
   });
 
   it('does not flag a null difference (same scenario, another seed)', () => {
@@ -78,6 +87,14 @@ describe('sim tune', () => {
       expect(tuned.current['threadHandling.thread_pool_size']).toBe(2);
       expect(tuned.evaluated.length).toBe(sizes.length);
     }
+  });
+
+  it('warns on stderr when the warm-up is short next to the points\' mean latency', () => {
+    const args = ['tune', TINY, '--param', 'threadHandling.thread_pool_size=1,2', '--objective', 'p99', '--replications', '2', '--out', tempDir(), '--json'];
+    const t = sim([...args, '--set', 'warmup=100us']);
+    expect(t.status, t.stderr).toBe(0);
+    expect(t.stderr).toMatch(/^warning: at every point; the worst, threadHandling\.thread_pool_size=\d: the warm-up \(100us\) is shorter than 5/);
+    expect(sim(args).stderr).toBe('');
   });
 
   it('respects a constraint', () => {
