@@ -37,7 +37,7 @@ function parseArgs(argv: readonly string[]): Args {
     if (a === '--profile') args.profile = true;
     else if (a === '--set' || a.startsWith('--set=')) {
       const v = a === '--set' ? argv[++i] : a.slice('--set='.length);
-      if (v === undefined || !v.includes('=')) throw new Error('--set needs path=value');
+      if (v === undefined) throw new Error('--set needs path=value');
       args.sets.push(v);
     } else if (a === '--runs' || a.startsWith('--runs=')) {
       const v = Number(a === '--runs' ? argv[++i] : a.slice('--runs='.length));

@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { fmtCount, fmtMs, fmtRate, table } from '../report/format.js';
-import { parseDuration } from '../engine/duration.js';
 import type { SweepFile, SweepSummary } from '../report/sweep-file.js';
-import { shortWarmupWarning } from '../run/warmup.js';
+import { pointsWarmupWarning } from '../run/warmup.js';
 import { type Axis, axisFrom, parseShard, parseVary } from '../sweep/grid.js';
 import { loadScenarioFile } from '../workload/load.js';
 import { mergeSweeps, runSweep, sweepFilesIn } from '../sweep/sweep.js';
@@ -26,7 +25,8 @@ const SORT_KEYS: ReadonlyArray<keyof SweepSummary> = ['tps', 'mean', 'p50', 'p95
 
 export async function sweepCommand(a: SweepArgs): Promise<void> {
   // Axes of the scenario's own sweep block, then --vary (which replaces an axis of the same path).
-  const block = loadScenarioFile(a.scenario, a.set).sweep?.vary ?? {};
+  const base = loadScenarioFile(a.scenario, a.set);
+  const block = base.sweep?.vary ?? {};
   const axes: Axis[] = Object.entries(block).map(([path, spec]) => axisFrom(path, spec, `${a.scenario}: sweep.vary`));
   for (const v of a.vary) {
     const axis = parseVary(v);
@@ -61,7 +61,7 @@ export async function sweepCommand(a: SweepArgs): Promise<void> {
   } finally {
     progress.finish();
   }
-  const warning = a.quiet ? undefined : sweepWarmupWarning(run.sweep, loadScenarioFile(a.scenario, a.set).warmup);
+  const warning = a.quiet ? undefined : pointsWarmupWarning(run.sweep.points, base.warmup);
   if (a.json) process.stdout.write(`${JSON.stringify(run.sweep, null, 2)}\n`);
   else if (!a.quiet) {
     process.stdout.write(`${formatSweep(run.sweep, sort)}\n`);
@@ -70,31 +70,6 @@ export async function sweepCommand(a: SweepArgs): Promise<void> {
     );
   }
   if (warning !== undefined) process.stderr.write(`warning: ${warning}\n`);
-}
-
-/** shortWarmupWarning for the points of a sweep or tune (the warm-up may itself be varied): how many, and the worst. */
-export function sweepWarmupWarning(
-  sweep: { points: ReadonlyArray<{ values: Record<string, number | string | boolean>; summary: { mean: number } }> },
-  baseWarmup: string,
-): string | undefined {
-  let worst: { at: string; text: string } | undefined;
-  let worstRatio = 0;
-  let count = 0;
-  for (const p of sweep.points) {
-    const warmup = String(p.values.warmup ?? baseWarmup);
-    const seconds = warmup === 'auto' ? 0 : parseDuration(warmup) / 1e6;
-    const text = shortWarmupWarning({ scenario: { warmup }, summary: { warmupSeconds: seconds }, latency: { all: { count: 1, mean: p.summary.mean } } });
-    if (text === undefined) continue;
-    count++;
-    const ratio = p.summary.mean / 1000 / Math.max(seconds, 1e-12);
-    if (ratio > worstRatio) {
-      worstRatio = ratio;
-      worst = { at: Object.entries(p.values).map(([k, v]) => `${k}=${String(v)}`).join(', '), text };
-    }
-  }
-  if (worst === undefined) return undefined;
-  const where = count === sweep.points.length ? 'every point' : `${count} of ${sweep.points.length} points`;
-  return `at ${where}; the worst, ${worst.at}: ${worst.text}`;
 }
 
 export function mergeCommand(a: { dirs: string[]; out: string; quiet: boolean }): void {

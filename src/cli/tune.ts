@@ -1,12 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { fmtMs, fmtRate, table } from '../report/format.js';
 import type { MeanCi } from '../stats/confidence.js';
+import { pointsWarmupWarning } from '../run/warmup.js';
 import { parseVary } from '../sweep/grid.js';
 import { loadScenarioFile } from '../workload/load.js';
 import { type Objective, OBJECTIVES, type TuneResult, parseConstraint, tune } from '../tune/tune.js';
 import { asRunFailure, UsageError } from './errors.js';
 import { createProgress } from './progress.js';
-import { sweepWarmupWarning } from './sweep.js';
 
 export interface TuneArgs {
   scenario: string;
@@ -51,7 +51,7 @@ export async function tuneCommand(a: TuneArgs): Promise<void> {
   }
   if (a.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(`${formatTune(result)}\n`);
-  const warning = sweepWarmupWarning({ points: result.evaluated }, loadScenarioFile(a.scenario, a.set).warmup);
+  const warning = pointsWarmupWarning(result.evaluated, loadScenarioFile(a.scenario, a.set).warmup);
   if (warning !== undefined) process.stderr.write(`warning: ${warning}\n`);
 }
 

@@ -1,4 +1,4 @@
-import { formatDuration } from '../engine/duration.js';
+import { formatDuration, parseDuration } from '../engine/duration.js';
 
 /**
  * Warm-up (initial transient) detection by MSER-5 (White 1997; White, Cobb and Spratt 2000):
@@ -113,3 +113,27 @@ export function shortWarmupWarning(r: { scenario: { warmup: string }; summary: {
   );
 }
 
+/** shortWarmupWarning for the points of a sweep or tune (the warm-up may itself be varied): how many, and the worst. */
+export function pointsWarmupWarning(
+  points: ReadonlyArray<{ values: Record<string, number | string | boolean>; summary: { mean: number } }>,
+  baseWarmup: string,
+): string | undefined {
+  let worst: { at: string; text: string } | undefined;
+  let worstRatio = 0;
+  let count = 0;
+  for (const p of points) {
+    const warmup = String(p.values.warmup ?? baseWarmup);
+    const seconds = warmup === 'auto' ? 0 : parseDuration(warmup) / 1e6;
+    const text = shortWarmupWarning({ scenario: { warmup }, summary: { warmupSeconds: seconds }, latency: { all: { count: 1, mean: p.summary.mean } } });
+    if (text === undefined) continue;
+    count++;
+    const ratio = p.summary.mean / 1000 / Math.max(seconds, 1e-12);
+    if (ratio > worstRatio) {
+      worstRatio = ratio;
+      worst = { at: Object.entries(p.values).map(([k, v]) => `${k}=${String(v)}`).join(', '), text };
+    }
+  }
+  if (worst === undefined) return undefined;
+  const where = count === points.length ? 'every point' : `${count} of ${points.length} points`;
+  return `at ${where}; the worst, ${worst.at}: ${worst.text}`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sweepWarmupWarning } from '../../src/cli/sweep.js';
+import { pointsWarmupWarning } from '../../src/run/warmup.js';
 import type { SweepFile } from '../../src/report/sweep-file.js';
 
 /** A sweep whose points have the given values and mean latencies (ms). */
@@ -18,19 +18,19 @@ function sweep(points: Array<[Record<string, number | string>, number]>): SweepF
   };
 }
 
-describe('sim sweep: short warm-up warning', () => {
+describe('short warm-up over the points of a sweep or tune', () => {
   it('counts the points whose warm-up is under 5 mean latencies and names the worst', () => {
     const s = sweep([
       [{ 'workload.connections': 16 }, 13],
       [{ 'workload.connections': 256 }, 105],
       [{ 'workload.connections': 1024 }, 402],
     ]);
-    expect(sweepWarmupWarning(s, '500ms')).toBe(
+    expect(pointsWarmupWarning(s.points, '500ms')).toBe(
       'at 2 of 3 points; the worst, workload.connections=1024: the warm-up (500ms) is shorter than 5 mean transaction ' +
         'latencies (5 x 402ms): the start-up transient may still be in the figures, the tail first; use a warm-up of 2.01s or more, or "warmup": "auto"',
     );
-    expect(sweepWarmupWarning(s, '2.01s')).toBeUndefined();
-    expect(sweepWarmupWarning(s, 'auto')).toBeUndefined();
+    expect(pointsWarmupWarning(s.points, '2.01s')).toBeUndefined();
+    expect(pointsWarmupWarning(s.points, 'auto')).toBeUndefined();
   });
 
   it('takes a varied warm-up from each point', () => {
@@ -39,7 +39,7 @@ describe('sim sweep: short warm-up warning', () => {
       [{ warmup: '1s' }, 30],
       [{ warmup: 'auto' }, 30],
     ]);
-    expect(sweepWarmupWarning(s, '10s')).toMatch(/^at 1 of 3 points; the worst, warmup=100ms: the warm-up \(100ms\)/);
-    expect(sweepWarmupWarning(sweep([[{ warmup: '1ms' }, 30]]), '10s')).toMatch(/^at every point; the worst, warmup=1ms:/);
+    expect(pointsWarmupWarning(s.points, '10s')).toMatch(/^at 1 of 3 points; the worst, warmup=100ms: the warm-up \(100ms\)/);
+    expect(pointsWarmupWarning(sweep([[{ warmup: '1ms' }, 30]]).points, '10s')).toMatch(/^at every point; the worst, warmup=1ms:/);
   });
 });
