@@ -11,7 +11,7 @@ import { buildDistribution } from '../../src/workload/dist-spec.js';
 import type { DistSpec, ScenarioInput } from '../../src/workload/schema.js';
 import { ensureBuilt, sim } from '../cli/helpers.js';
 
-const RUNS = join(__dirname, '..', '..', '..', 'shared', 'oracle', 'runs.csv');
+const RUNS = join(__dirname, '..', 'fixtures', 'oracle', 'runs.csv');
 
 const BASE: ScenarioInput = {
   name: 'fit-synthetic',

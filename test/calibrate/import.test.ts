@@ -13,8 +13,8 @@ import { buildDistribution } from '../../src/workload/dist-spec.js';
 import { parseScenarioText } from '../../src/workload/load.js';
 import type { DistSpec, ScenarioSpec } from '../../src/workload/schema.js';
 
-const ORACLE = join(__dirname, '..', '..', '..', 'shared', 'oracle');
-const SLOWLOG = join(ORACLE, 'slowlog', 'slow-read_write-t4.log.gz');
+const ORACLE = join(__dirname, '..', 'fixtures', 'oracle');
+const SLOWLOG = join(ORACLE, 'slow-read_write-t4-30k.log.gz');
 const MARIADB = { mode: 'pool', flavor: 'mariadb', thread_pool_size: 1 } as const;
 
 describe('statement normalisation', () => {
@@ -106,7 +106,7 @@ function logFigures(text: string): Array<{ sql: string; us: number }> {
   return out;
 }
 
-describe('sim import of the oracle slow log (../shared/oracle/slowlog)', () => {
+describe('sim import of the oracle slow log (vendored in test/fixtures/oracle)', () => {
   it('matches the log: statement mix and mean service time per class, and the scenario runs', () => {
     // The first 30,000 entries of the oracle's log (the whole log takes a while to read twice).
     const full = gunzipSync(readFileSync(SLOWLOG)).toString('utf8');
@@ -168,7 +168,7 @@ describe('sim import of the oracle slow log (../shared/oracle/slowlog)', () => {
   });
 
   it('reads performance_schema history: sequences with BEGIN/COMMIT, and the client gap from start/end timers', () => {
-    const st = join(ORACLE, 'service-times');
+    const st = ORACLE;
     const t = importTraces({ psHistory: [join(st, 'history-read_write-t1-text.csv.gz')], psDigest: [join(st, 'digest-read_write-t1-text.csv')] });
     expect(t.gaps.method).toBe('exact');
     const { scenario } = writeScenario(t, { name: 'rw', cores: 1, threadHandling: MARIADB });

@@ -5,10 +5,12 @@ import { loadScenarioFile } from '../../src/workload/load.js';
 import type { ScenarioSpec } from '../../src/workload/schema.js';
 
 /**
- * The qualitative facts of the real MariaDB 10.11 server (../shared/oracle/runs.csv), checked on
+ * The qualitative facts of the real MariaDB 10.11 server (test/fixtures/oracle/runs.csv), checked on
  * the fitted scenarios of scenarios/oracle: short runs, same seed for pool and no pool.
  */
 const DIR = join(__dirname, '..', '..', 'scenarios', 'oracle');
+/** The training points, vendored (test/fixtures/oracle/README.md): the suite reads nothing outside the repository. */
+const RUNS = join(__dirname, '..', 'fixtures', 'oracle', 'runs.csv');
 
 function at(file: string, connections: number, duration = '600ms', edit?: (s: ScenarioSpec) => ScenarioSpec): PointFigures {
   const s = loadScenarioFile(join(DIR, file), [`workload.connections=${connections}`, `duration=${duration}`, 'warmup=150ms']);
@@ -63,12 +65,12 @@ describe('scenarios/oracle reproduce the real server', () => {
   });
 });
 
-describe('scenarios/oracle on the training points of ../shared/oracle/runs.csv', () => {
+describe('scenarios/oracle on the training points of the real server (test/fixtures/oracle/runs.csv)', () => {
   it('simulated TPS inside the replicate range or within 5% of the median, both workloads and thread handlings', async () => {
     const { groupRuns, readRuns } = await import('../../src/calibrate/runs.js');
     const misses: string[] = [];
     for (const w of ['point_select', 'read_write']) {
-      for (const p of groupRuns(readRuns(join(DIR, '..', '..', '..', 'shared', 'oracle', 'runs.csv')).filter((r) => r.workload === `oltp_${w}`))) {
+      for (const p of groupRuns(readRuns(RUNS).filter((r) => r.workload === `oltp_${w}`))) {
         const f = at(`${w}${p.handling === 'tpc' ? '-tpc' : ''}.json`, p.threads, w === 'read_write' ? '1.5s' : '400ms');
         const [lo, hi] = p.range.tps;
         const ok = (f.tps >= lo && f.tps <= hi) || Math.abs(f.tps / p.median.tps - 1) <= 0.05;
@@ -85,7 +87,7 @@ describe('scenarios/oracle on the training points of ../shared/oracle/runs.csv',
     const { groupRuns, readRuns } = await import('../../src/calibrate/runs.js');
     const misses: string[] = [];
     for (const w of ['point_select', 'read_write']) {
-      for (const p of groupRuns(readRuns(join(DIR, '..', '..', '..', 'shared', 'oracle', 'runs.csv')).filter((r) => r.workload === `oltp_${w}`))) {
+      for (const p of groupRuns(readRuns(RUNS).filter((r) => r.workload === `oltp_${w}`))) {
         const f = at(`${w}${p.handling === 'tpc' ? '-tpc' : ''}.json`, p.threads, w === 'read_write' ? '3s' : '400ms');
         const [lo, hi] = p.range.p95 as [number, number];
         const ok = Math.abs(f.p95 / (p.median.p95 as number) - 1) <= 0.2 || (f.p95 >= lo && f.p95 <= hi);
