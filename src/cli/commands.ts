@@ -5,6 +5,7 @@ import type { RunResult } from '../run/result.js';
 import { resolveScenario, runScenario } from '../run/run.js';
 import { runBatchMeans, runReplications } from '../run/replications.js';
 import { shortWarmupWarning } from '../run/warmup.js';
+import { clampWarning } from '../run/model-warnings.js';
 import { loadScenarioFile } from '../workload/load.js';
 import { scenarioJsonSchema, type ScenarioSpec } from '../workload/schema.js';
 import { asRunFailure, OutputFailed, UsageError } from './errors.js';
@@ -71,14 +72,14 @@ export function runCommand(args: RunArgs): { result: RunResult; path: string } {
   } catch (e) {
     throw new OutputFailed(path, e);
   }
-  const warning = args.quiet ? undefined : shortWarmupWarning(result);
+  const warnings = args.quiet ? [] : [shortWarmupWarning(result), clampWarning(result)].filter((w) => w !== undefined);
   if (args.json) process.stdout.write(json);
   else if (!args.quiet) {
     const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
     process.stdout.write(`${formatReport(result, { color })}\n`);
     process.stderr.write(`result written to ${path}\n`);
   }
-  if (warning !== undefined) process.stderr.write(`warning: ${warning}\n`);
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   return { result, path };
 }
 

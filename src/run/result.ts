@@ -63,7 +63,18 @@ export interface RunResult {
     peakMemoryMiB: number;
   };
   /** CPU: mean busy cores and utilisation of the modelled cores. */
-  cpu: { cores: number; busyCores: number; utilization: number; meanRunnable: number };
+  cpu: {
+    cores: number;
+    busyCores: number;
+    utilization: number;
+    meanRunnable: number;
+    /** Measured seconds during which the contention model's 1% floor set the rate (a clamp decided the result); absent: never. */
+    contentionFloorSeconds?: number;
+    /** Linux schedulers: a core taking another thread than its last one, per second. */
+    contextSwitchesPerSecond?: number;
+    /** server.linux.cacheRefill: switch-ins, their mean refill, the share that reloaded everything, and the cores' time spent on it. */
+    cacheRefill?: { switchInsPerSecond: number; meanRefillUs: number; coldShare: number; cpuShare: number };
+  };
   /** The server's own waits in the measured window (absent in older files). */
   server?: ServerResult;
   /** The pool's counters, summed over groups, named as the real server names them. */

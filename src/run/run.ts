@@ -3,9 +3,10 @@ import { parseDuration } from '../engine/duration.js';
 import type { EventHandler } from '../engine/simulator.js';
 import { Simulator } from '../engine/simulator.js';
 import { ConnectionTable } from '../server/connections.js';
-import { rateFunction } from '../server/contention.js';
+import { floorBinds, rateFunction } from '../server/contention.js';
 import { CfsCpu, cfsDefaults } from '../server/cfs-cpu.js';
 import { EevdfCpu, eevdfDefaults } from '../server/eevdf-cpu.js';
+import { LinuxCpu } from '../server/linux-cpu.js';
 import { Cpu, type CpuModel } from '../server/cpu.js';
 import { Executor, type InnodbParts } from '../server/executor.js';
 import { ThreadRegistry } from '../server/threads.js';
@@ -230,6 +231,8 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
       busyCores: round6(util.busyCores),
       utilization: round6(util.busyCores / cores),
       meanRunnable: round6(util.meanRunnable),
+      ...(util.floorSeconds > 0 ? { contentionFloorSeconds: round6(util.floorSeconds) } : {}),
+      ...switchFigures(cpu, seconds),
     },
     server: serverResult(executor, innodb, clients.retries),
     counters,
@@ -335,6 +338,22 @@ function runWithAutoWarmup(spec: ScenarioSpec, options: RunOptions): RunResult {
   return result;
 }
 
+/** Context switches and cache refills of the Linux schedulers, per measured second (absent for ps and fifo). */
+function switchFigures(cpu: CpuModel, seconds: number): Partial<RunResult['cpu']> {
+  if (!(cpu instanceof LinuxCpu) || seconds <= 0) return {};
+  const out: Partial<RunResult['cpu']> = { contextSwitchesPerSecond: round6(cpu.switchesSinceReset() / seconds) };
+  const c = cpu.cache;
+  if (c !== null) {
+    out.cacheRefill = {
+      switchInsPerSecond: round6(c.switchIns / seconds),
+      meanRefillUs: c.switchIns > 0 ? round6(c.refillUs / c.switchIns) : 0,
+      coldShare: c.switchIns > 0 ? round6(c.coldSwitchIns / c.switchIns) : 0,
+      cpuShare: round6(c.refillUs / 1e6 / seconds / cpu.cores),
+    };
+  }
+  return out;
+}
+
 /**
  * The CPU model of `server.scheduling`: processor sharing or FIFO (server/cpu.ts), or the Linux
  * scheduler, CFS (server/cfs-cpu.ts) or EEVDF (server/eevdf-cpu.ts).
@@ -343,14 +362,19 @@ function makeCpu(sim: Simulator, spec: ScenarioSpec, executor: Executor): CpuMod
   const cores = spec.server.cores;
   const rate = rateFunction(cores, spec.server.contention);
   const sched = spec.server.scheduling ?? 'ps';
-  if (sched === 'ps' || sched === 'fifo') return new Cpu(sim, cores, rate, executor, sched);
+  const binds = floorBinds(cores, spec.server.contention);
+  if (sched === 'ps' || sched === 'fifo') return new Cpu(sim, cores, rate, executor, sched, binds);
   const l = spec.server.linux ?? {};
   const dur = (v: string | undefined, d: number): number => (v !== undefined ? parseDuration(v) : d);
   const contextSwitch = dur(l.contextSwitch, 0);
+  const cr = l.cacheRefill;
+  const cacheRefill = cr === undefined ? undefined : { refillUs: parseDuration(cr.refill), capacity: cr.capacity, associativity: cr.associativity };
   if (sched === 'eevdf') {
     const d = eevdfDefaults(l.cpus ?? cores, l.hz ?? 250);
-    const params = { baseSlice: dur(l.sched_base_slice, d.baseSlice), tick: d.tick, contextSwitch };
-    return new EevdfCpu(sim, cores, rate, executor, params);
+    const params = { baseSlice: dur(l.sched_base_slice, d.baseSlice), tick: d.tick, contextSwitch, cacheRefill };
+    const cpu = new EevdfCpu(sim, cores, rate, executor, params);
+    cpu.floorBinds = binds;
+    return cpu;
   }
   const d = cfsDefaults(l.cpus ?? cores, l.hz ?? 250);
   const params = {
@@ -359,8 +383,11 @@ function makeCpu(sim: Simulator, spec: ScenarioSpec, executor: Executor): CpuMod
     wakeupGranularity: dur(l.sched_wakeup_granularity, d.wakeupGranularity),
     tick: d.tick,
     contextSwitch,
+    cacheRefill,
   };
-  return new CfsCpu(sim, cores, rate, executor, params);
+  const cpu = new CfsCpu(sim, cores, rate, executor, params);
+  cpu.floorBinds = binds;
+  return cpu;
 }
 
 /** Turns on the server's InnoDB model when the workload locks rows or InnoDB admission is limited. */

@@ -1,3 +1,4 @@
+import { CacheRefill, type CacheRefillParams } from './cache-refill.js';
 import type { Simulator } from '../engine/simulator.js';
 import { growFloat64, growInt32 } from '../engine/grow.js';
 import type { RateFunction } from './contention.js';
@@ -24,6 +25,8 @@ export interface CfsParams {
    * kernel tunable: a property of the machine and the workload; 0 by default.
    */
   contextSwitch: number;
+  /** The incoming thread's cache refill by reuse distance (server/cache-refill.ts); absent: none. */
+  cacheRefill?: CacheRefillParams;
 }
 
 /** The kernel's defaults on a machine with `cpus` online CPUs and CONFIG_HZ = `hz`. */
@@ -80,7 +83,7 @@ export class CfsCpu extends LinuxCpu {
   private minVr = 0;
 
   constructor(sim: Simulator, cores: number, rate: RateFunction, client: CpuClient, params: CfsParams = cfsDefaults(cores)) {
-    super(sim, cores, rate, client, params.tick, params.contextSwitch);
+    super(sim, cores, rate, client, params.tick, params.contextSwitch, params.cacheRefill ? new CacheRefill(cores, params.cacheRefill) : null);
     this.p = params;
     this.nrLatency = Math.floor(params.latency / params.minGranularity);
     this.sleeperCredit = params.latency / 2;

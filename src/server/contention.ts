@@ -34,3 +34,18 @@ export function rateFunction(cores: number, spec: ContentionSpec): RateFunction 
     }
   }
 }
+
+/**
+ * Whether the floor above decides the rate at n runnable threads: then the result is the clamp's,
+ * not the model's, and the run says so (RunResult cpu.contentionFloorSeconds).
+ */
+export function floorBinds(cores: number, spec: ContentionSpec): (n: number) => boolean {
+  switch (spec.model) {
+    case 'none':
+      return () => false;
+    case 'switch':
+      return (n) => n > cores && cores / n - spec.cost < (cores / n) * MIN_FRACTION_OF_FAIR_SHARE;
+    case 'usl':
+      return (n) => 1 / (1 + spec.sigma * (n - 1) + spec.kappa * n * (n - 1)) < MIN_FRACTION_OF_FAIR_SHARE;
+  }
+}

@@ -1,5 +1,5 @@
 import type { Simulator, TimedSource } from '../engine/simulator.js';
-import { growFloat64, growInt32 } from '../engine/grow.js';
+import { growFloat64, growInt32, growUint8 } from '../engine/grow.js';
 import { IntQueue } from '../engine/int-queue.js';
 import type { RateFunction } from './contention.js';
 
@@ -12,9 +12,16 @@ export interface CpuModel {
   readonly runnable: number;
   /** Makes `thread` runnable with `work` microseconds of CPU demand. */
   run(thread: number, work: number): void;
-  /** Mean number of runnable threads and mean busy cores since the last reset. */
-  utilization(): { meanRunnable: number; busyCores: number };
+  /** Since the last reset: mean runnable threads, mean busy cores, and the time the contention model's floor decided the rate. */
+  utilization(): CpuUtilization;
   resetStatistics(): void;
+}
+
+export interface CpuUtilization {
+  meanRunnable: number;
+  busyCores: number;
+  /** Simulated seconds during which the contention rate was the floor's (contention.ts), not the model's. */
+  floorSeconds: number;
 }
 
 /** Told when a thread's CPU burst has been fully served. */
@@ -48,6 +55,9 @@ export class Cpu implements TimedSource, CpuModel {
   private seq = 0;
 
   private rates = new Float64Array(0);
+  /** 1 where the contention floor decides the rate at that runnable count. */
+  private clamped = new Uint8Array(0);
+  private floorArea = 0;
   private doneBuf = new Int32Array(64);
 
   // FIFO: running threads in the same heap (tag = end time), waiting bursts in arrival order.
@@ -67,6 +77,7 @@ export class Cpu implements TimedSource, CpuModel {
     private readonly rate: RateFunction,
     private readonly client: CpuClient,
     scheduling: 'ps' | 'fifo' = 'ps',
+    private readonly floorBinds?: (n: number) => boolean,
   ) {
     this.fifo = scheduling === 'fifo';
     sim.attachSource(this);
@@ -119,12 +130,12 @@ export class Cpu implements TimedSource, CpuModel {
   }
 
   /** Mean number of runnable threads and mean busy cores since the last reset. */
-  utilization(): { meanRunnable: number; busyCores: number } {
+  utilization(): CpuUtilization {
     if (this.fifo) this.fifoAdvance();
     else this.advance();
     const span = this.sim.now - this.areaSince;
-    if (span <= 0) return { meanRunnable: 0, busyCores: 0 };
-    return { meanRunnable: this.runnableArea / span, busyCores: this.busyArea / span };
+    if (span <= 0) return { meanRunnable: 0, busyCores: 0, floorSeconds: 0 };
+    return { meanRunnable: this.runnableArea / span, busyCores: this.busyArea / span, floorSeconds: this.floorArea / 1e6 };
   }
 
   resetStatistics(): void {
@@ -132,6 +143,7 @@ export class Cpu implements TimedSource, CpuModel {
     else this.advance();
     this.runnableArea = 0;
     this.busyArea = 0;
+    this.floorArea = 0;
     this.areaSince = this.sim.now;
   }
 
@@ -189,7 +201,11 @@ export class Cpu implements TimedSource, CpuModel {
     if (n >= this.rates.length) {
       const old = this.rates.length;
       this.rates = growFloat64(this.rates, n + 1);
-      for (let i = old; i < this.rates.length; i++) this.rates[i] = i === 0 ? 1 : this.rate(i);
+      this.clamped = growUint8(this.clamped, n + 1);
+      for (let i = old; i < this.rates.length; i++) {
+        this.rates[i] = i === 0 ? 1 : this.rate(i);
+        this.clamped[i] = i > 0 && this.floorBinds !== undefined && this.floorBinds(i) ? 1 : 0;
+      }
     }
     return this.rates[n];
   }
@@ -201,6 +217,7 @@ export class Cpu implements TimedSource, CpuModel {
       const n = this.n;
       if (n > 0) {
         this.v += dt * this.rateFor(n);
+        if (this.clamped[n] === 1) this.floorArea += dt;
         this.runnableArea += dt * n;
         this.busyArea += dt * (n < this.cores ? n : this.cores);
       }

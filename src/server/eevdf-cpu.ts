@@ -1,3 +1,4 @@
+import { CacheRefill, type CacheRefillParams } from './cache-refill.js';
 import type { Simulator } from '../engine/simulator.js';
 import { growFloat64 } from '../engine/grow.js';
 import type { RateFunction } from './contention.js';
@@ -16,6 +17,8 @@ export interface EevdfParams {
   tick: number;
   /** CPU time lost per context switch, charged to the incoming thread (see CfsParams.contextSwitch). */
   contextSwitch: number;
+  /** The incoming thread's cache refill by reuse distance (server/cache-refill.ts); absent: none. */
+  cacheRefill?: CacheRefillParams;
 }
 
 /** The kernel's defaults on a machine with `cpus` online CPUs: 0.75 ms * (1 + log2(min(cpus, 8))), CONFIG_HZ `hz`. */
@@ -71,7 +74,7 @@ export class EevdfCpu extends LinuxCpu {
   private zeroV = 0;
 
   constructor(sim: Simulator, cores: number, rate: RateFunction, client: CpuClient, params: EevdfParams = eevdfDefaults(cores)) {
-    super(sim, cores, rate, client, params.tick, params.contextSwitch);
+    super(sim, cores, rate, client, params.tick, params.contextSwitch, params.cacheRefill ? new CacheRefill(cores, params.cacheRefill) : null);
     this.p = params;
     this.lagLimit = Math.max(2 * params.baseSlice, params.tick);
   }

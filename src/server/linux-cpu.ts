@@ -1,7 +1,8 @@
 import type { Simulator, TimedSource } from '../engine/simulator.js';
 import { growFloat64, growInt32, growUint8 } from '../engine/grow.js';
+import type { CacheRefill } from './cache-refill.js';
 import type { RateFunction } from './contention.js';
-import type { CpuClient, CpuModel } from './cpu.js';
+import type { CpuClient, CpuModel, CpuUtilization } from './cpu.js';
 
 // Thread states.
 export const BLOCKED = 0;
@@ -23,6 +24,7 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
   nextTime = Infinity;
   /** Context switches (a core taking a thread other than its last one). */
   switches = 0;
+  private switchesAtReset = 0;
 
   // Per thread.
   /** vruntime: CPU time received (equal weights). */
@@ -55,6 +57,11 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
   private woken = new Int32Array(16);
   private wokenCount = 0;
   private rates = new Float64Array(0);
+  /** 1 where the contention floor decides the rate at that runnable count. */
+  private clamped = new Uint8Array(0);
+  private floorArea = 0;
+  /** Set by the run when the contention model has a floor that can bind. */
+  floorBinds: ((n: number) => boolean) | undefined = undefined;
 
   private runnableArea = 0;
   private busyArea = 0;
@@ -69,6 +76,8 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
     protected readonly tickUs: number,
     /** CPU time a core loses when it switches to another thread, charged to the incoming one. */
     private readonly contextSwitchUs: number,
+    /** The incoming thread's cache refill, which grows with the threads taking turns (null: none). */
+    readonly cache: CacheRefill | null = null,
   ) {
     this.curr = new Int32Array(cores).fill(-1);
     this.finishAt = new Float64Array(cores).fill(Infinity);
@@ -141,18 +150,26 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
   }
 
   /** Mean number of runnable threads and mean busy cores since the last reset. */
-  utilization(): { meanRunnable: number; busyCores: number } {
+  utilization(): CpuUtilization {
     this.advance();
     const span = this.sim.now - this.areaSince;
-    if (span <= 0) return { meanRunnable: 0, busyCores: 0 };
-    return { meanRunnable: this.runnableArea / span, busyCores: this.busyArea / span };
+    if (span <= 0) return { meanRunnable: 0, busyCores: 0, floorSeconds: 0 };
+    return { meanRunnable: this.runnableArea / span, busyCores: this.busyArea / span, floorSeconds: this.floorArea / 1e6 };
   }
 
   resetStatistics(): void {
     this.advance();
     this.runnableArea = 0;
     this.busyArea = 0;
+    this.floorArea = 0;
     this.areaSince = this.sim.now;
+    this.switchesAtReset = this.switches;
+    this.cache?.resetStatistics();
+  }
+
+  /** Context switches since the last reset. */
+  switchesSinceReset(): number {
+    return this.switches - this.switchesAtReset;
   }
 
   // ---- the policy ----------------------------------------------------------------------------
@@ -182,7 +199,7 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
       this.lastRan[c] = t;
       this.switches++;
       // The switch's cost runs before the thread's own work, on its account.
-      this.rem[t] += this.contextSwitchUs;
+      this.rem[t] += this.cache === null ? this.contextSwitchUs : this.contextSwitchUs + this.cache.switchIn(c, t);
     }
   }
 
@@ -204,7 +221,11 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
     if (n >= this.rates.length) {
       const old = this.rates.length;
       this.rates = growFloat64(this.rates, n + 1);
-      for (let i = Math.max(1, old); i < this.rates.length; i++) this.rates[i] = (this.rate(i) * i) / Math.min(i, this.cores);
+      this.clamped = growUint8(this.clamped, n + 1);
+      for (let i = Math.max(1, old); i < this.rates.length; i++) {
+        this.rates[i] = (this.rate(i) * i) / Math.min(i, this.cores);
+        this.clamped[i] = this.floorBinds !== undefined && this.floorBinds(i) ? 1 : 0;
+      }
     }
     return this.rates[n];
   }
@@ -216,6 +237,7 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
     if (dt <= 0) return false;
     if (this.running > 0) {
       const sp = this.speed();
+      if (this.clamped[this.running + this.queued] === 1) this.floorArea += dt;
       for (let c = 0; c < this.cores; c++) {
         const t = this.curr[c];
         if (t < 0) continue;

@@ -69,6 +69,21 @@ export const Server = z.strictObject({
        * switch, cache and TLB refill), charged to the incoming thread; default 0.
        */
       contextSwitch: Duration.optional(),
+      /**
+       * The cache refill of a thread that gets a core back, by how many other threads ran there
+       * since its last turn (server/cache-refill.ts): the switch cost that grows with the number of
+       * threads taking turns. Absent: none.
+       */
+      cacheRefill: z
+        .strictObject({
+          /** Time to reload a thread's whole working set into the core's cache. */
+          refill: Duration,
+          /** How many threads' working sets the core's cache holds at once. */
+          capacity: z.number().positive().max(1e6),
+          /** Ways per cache set (LRU within a set); 8 as the L2 of current x86 cores. */
+          associativity: z.number().int().min(1).max(64).default(8),
+        })
+        .optional(),
     })
     .optional(),
   /** Row locks, redo log and InnoDB admission (see Innodb); absent: all defaults. */

@@ -1,0 +1,136 @@
+import seedrandom from 'seedrandom';
+import { describe, expect, it } from 'vitest';
+import { Simulator } from '../../src/engine/simulator.js';
+import { CacheRefill, poissonAtLeast } from '../../src/server/cache-refill.js';
+import { CfsCpu, cfsDefaults } from '../../src/server/cfs-cpu.js';
+import { rateFunction } from '../../src/server/contention.js';
+import { EevdfCpu, eevdfDefaults } from '../../src/server/eevdf-cpu.js';
+import { runScenario } from '../../src/run/run.js';
+import { parseScenarioText } from '../../src/workload/load.js';
+
+describe('cache refill: the evicted fraction', () => {
+  it('P(Poisson >= k) agrees with the upper tail summed term by term', () => {
+    for (const [lambda, k] of [
+      [0.5, 1],
+      [3.2, 8],
+      [8, 8],
+      [20, 8],
+      [1, 16],
+    ] as const) {
+      let upper = 0;
+      let term = Math.exp(-lambda);
+      for (let i = 0; i < 400; i++) {
+        if (i >= k) upper += term;
+        term *= lambda / (i + 1);
+      }
+      expect(poissonAtLeast(lambda, k)).toBeCloseTo(upper, 12);
+    }
+    expect(poissonAtLeast(0, 8)).toBe(0);
+  });
+
+  it('the reuse distance is the number of distinct threads that ran on the core since: against a brute-force count', () => {
+    const cores = 3;
+    const params = { refillUs: 7, capacity: 5, associativity: 4 };
+    const c = new CacheRefill(cores, params);
+    const rnd = seedrandom('reuse');
+    const history: Array<[core: number, thread: number]> = [];
+    const last = new Int32Array(cores).fill(-1);
+    let checked = 0;
+    for (let i = 0; i < 4000; i++) {
+      const core = Math.floor(rnd() * cores);
+      // Skewed thread choice so that distances short and long both occur (and some exceed the bound).
+      const t = Math.floor(rnd() ** 2 * 60);
+      if (last[core] === t) continue; // no switch: the CPU models call switchIn only on a switch
+      last[core] = t;
+      // Brute force: the thread's last turn on this core, and the distinct threads that ran there since.
+      let j = history.length - 1;
+      while (j >= 0 && !(history[j][1] === t && history[j][0] === core)) j--;
+      let expected: number;
+      if (j < 0) expected = params.refillUs;
+      else {
+        const others = new Set<number>();
+        for (let k = j + 1; k < history.length; k++) if (history[k][0] === core) others.add(history[k][1]);
+        expected = c.evictedFraction(others.size) * params.refillUs;
+        checked++;
+      }
+      history.push([core, t]);
+      expect(c.switchIn(core, t)).toBeCloseTo(expected, 12);
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
+  it('grows with the number of threads taking turns: none while they fit, all once they far exceed the cache', () => {
+    const c = new CacheRefill(1, { refillUs: 10, capacity: 24, associativity: 8 });
+    // Round robin among n threads: every switch-in after the first round has reuse distance n - 1.
+    const perSwitch = (n: number): number => {
+      const x = new CacheRefill(1, { refillUs: 10, capacity: 24, associativity: 8 });
+      let last = 0;
+      for (let round = 0; round < 3; round++) for (let t = 0; t < n; t++) last = x.switchIn(0, t);
+      return last;
+    };
+    expect(perSwitch(2)).toBeLessThan(1e-6);
+    expect(perSwitch(16)).toBeCloseTo(10 * poissonAtLeast((15 * 8) / 24, 8), 12);
+    expect(perSwitch(16)).toBeLessThan(1.5);
+    expect(perSwitch(64)).toBeGreaterThan(9.9);
+    expect(c.evictedFraction(1e6)).toBe(1);
+  });
+});
+
+describe('cache refill in the Linux schedulers: exact times', () => {
+  for (const kind of ['cfs', 'eevdf'] as const) {
+    it(`${kind}: each switch-in costs its refill before the thread's work, by reuse distance`, () => {
+      const sim = new Simulator();
+      const done: Array<[number, number]> = [];
+      const client = { onCpuDone: (th: number) => done.push([th, sim.now]) };
+      const rate = rateFunction(1, { model: 'none' });
+      // Associativity 1, capacity 2: evicted fraction 1 - exp(-d / 2).
+      const cacheRefill = { refillUs: 10, capacity: 2, associativity: 1 };
+      const cpu =
+        kind === 'cfs'
+          ? new CfsCpu(sim, 1, rate, client, { ...cfsDefaults(2), contextSwitch: 1, cacheRefill })
+          : new EevdfCpu(sim, 1, rate, client, { ...eevdfDefaults(2), contextSwitch: 1, cacheRefill });
+      const id = sim.register({ handleEvent: (_k, thread, work) => cpu.run(thread, work) });
+      // One burst of 100 µs at a time, each starting on an idle core: A B A C B A, then A again.
+      const order = [0, 1, 0, 2, 1, 0, 0];
+      order.forEach((th, i) => sim.scheduleAt(i * 1000, id, 0, th, 100));
+      sim.run(10_000);
+      const f = (d: number): number => 10 * (1 - Math.exp(-d / 2));
+      // Refill per burst: cold, cold, d=1, cold, d=2 (C, A), d=2 (B, C), and none for A after A (no switch).
+      const refill = [10, 10, f(1), 10, f(2), f(2), 0];
+      const switchCost = [1, 1, 1, 1, 1, 1, 0];
+      expect(done.map(([th]) => th)).toEqual(order);
+      done.forEach(([, t], i) => expect(t).toBeCloseTo(i * 1000 + 100 + switchCost[i] + refill[i], 9));
+      expect(cpu.cache?.switchIns).toBe(6);
+      expect(cpu.cache?.coldSwitchIns).toBe(3);
+    });
+  }
+});
+
+describe('cache refill in a scenario', () => {
+  const scenario = (cacheRefill: string, connections: number): string => `{
+    "name": "refill", "seed": 5, "duration": "400ms", "warmup": "100ms",
+    "server": { "cores": 1, "scheduling": "cfs", "contention": { "model": "none" },
+                "linux": { "contextSwitch": "1us" ${cacheRefill} } },
+    "threadHandling": { "mode": "one-thread-per-connection" },
+    "workload": { "connections": ${connections}, "network": { "rtt": "20us" },
+      "transactions": [ { "name": "q", "type": "autocommit", "statements": [ { "name": "q", "cpu": "10us" } ] } ] }
+  }`;
+  it('off (absent) leaves every figure as it was; on, it costs one thread per connection more at 64 clients than at 4', () => {
+    const off = runScenario(parseScenarioText(scenario('', 64), 'off.json'));
+    expect(off.cpu.cacheRefill).toBeUndefined();
+    const zero = runScenario(parseScenarioText(scenario(', "cacheRefill": { "refill": "0us", "capacity": 24 }', 64), 'zero.json'));
+    expect(zero.summary).toEqual(off.summary);
+    expect(zero.latency.all).toEqual(off.latency.all);
+    const on = (n: number) => runScenario(parseScenarioText(scenario(', "cacheRefill": { "refill": "8us", "capacity": 24 }', n), 'on.json'));
+    const at4 = on(4);
+    const at64 = on(64);
+    // 4 threads fit in the cache: refills only on the threads' first turns (before the window).
+    expect(at4.cpu.cacheRefill?.meanRefillUs).toBeLessThan(0.01);
+    // 64 threads in round robin: each switch-in reloads almost everything.
+    expect(at64.cpu.cacheRefill?.meanRefillUs).toBeGreaterThan(7.5);
+    // The core is saturated at 64 clients: throughput is 1 / (10 + 1 + refill) per µs.
+    const perTx = 1e6 / at64.summary.tps;
+    expect(perTx).toBeCloseTo(11 + (at64.cpu.cacheRefill?.meanRefillUs ?? 0), 0);
+    expect(at64.summary.tps).toBeLessThan(0.62 * off.summary.tps);
+  });
+});
