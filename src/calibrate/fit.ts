@@ -16,8 +16,8 @@ import type { SimPool } from './sim-pool.js';
  * s^2 (J^T J)^-1 at the optimum, J by forward differences, s^2 = RSS / (m - p).
  */
 
-export type ParamName = 'scale' | 'rtt' | 'sigma' | 'kappa' | 'switch' | 'ctxswitch';
-export const PARAM_NAMES: readonly ParamName[] = ['scale', 'rtt', 'sigma', 'kappa', 'switch', 'ctxswitch'];
+export type ParamName = 'scale' | 'rtt' | 'sigma' | 'kappa' | 'switch' | 'ctxswitch' | 'refill' | 'capacity';
+export const PARAM_NAMES: readonly ParamName[] = ['scale', 'rtt', 'sigma', 'kappa', 'switch', 'ctxswitch', 'refill', 'capacity'];
 
 export const PARAM_HELP: Record<ParamName, string> = {
   scale: 'multiplier of every statement CPU demand (BEGIN and COMMIT included)',
@@ -26,6 +26,8 @@ export const PARAM_HELP: Record<ParamName, string> = {
   kappa: 'USL coherency kappa (server.contention)',
   switch: 'switch-cost contention: rate lost per runnable thread beyond the cores',
   ctxswitch: 'CPU time per context switch, µs (server.linux.contextSwitch; needs server.scheduling "cfs" or "eevdf")',
+  refill: "time to reload a thread's whole working set into the core's cache, µs (server.linux.cacheRefill.refill; cfs or eevdf)",
+  capacity: "working sets the core's cache holds (server.linux.cacheRefill.capacity; cfs or eevdf)",
 };
 
 const BOUNDS: Record<ParamName, [number, number]> = {
@@ -35,6 +37,8 @@ const BOUNDS: Record<ParamName, [number, number]> = {
   kappa: [1e-8, 0.1],
   switch: [1e-6, 0.5],
   ctxswitch: [0.01, 100],
+  refill: [0.01, 1000],
+  capacity: [1, 10000],
 };
 
 export interface FitOptions {
@@ -86,6 +90,12 @@ export function currentValues(base: ScenarioInput, params: readonly ParamName[])
         const cs = spec.server.linux?.contextSwitch;
         return cs !== undefined && parseDuration(cs) > 0 ? parseDuration(cs) : 1;
       }
+      case 'refill': {
+        const r = spec.server.linux?.cacheRefill?.refill;
+        return r !== undefined && parseDuration(r) > 0 ? parseDuration(r) : 5;
+      }
+      case 'capacity':
+        return spec.server.linux?.cacheRefill?.capacity ?? 24;
     }
   });
 }
@@ -116,6 +126,11 @@ export function applyParams(base: ScenarioInput, params: readonly ParamName[], v
     } else if (p === 'ctxswitch') {
       if (server.scheduling !== 'cfs' && server.scheduling !== 'eevdf') throw new Error('parameter ctxswitch needs server.scheduling "cfs" or "eevdf" in the scenario');
       server.linux = { ...server.linux, contextSwitch: us(v) };
+    } else if (p === 'refill' || p === 'capacity') {
+      if (server.scheduling !== 'cfs' && server.scheduling !== 'eevdf') throw new Error(`parameter ${p} needs server.scheduling "cfs" or "eevdf" in the scenario`);
+      const cur = server.linux?.cacheRefill ?? { refill: '5us', capacity: 24 };
+      const next = p === 'refill' ? { ...cur, refill: us(v) } : { ...cur, capacity: +v.toPrecision(4) };
+      server.linux = { ...server.linux, cacheRefill: next };
     } else {
       server.contention = { model: 'switch', cost: +v.toPrecision(4) };
     }

@@ -22,6 +22,25 @@ export interface TimedSource {
 
 const IDLE_SOURCE: TimedSource = { nextTime: Infinity, fire() {} };
 
+/** Two timed sources as one: the earlier fires (the first at equal times). */
+class SourcePair implements TimedSource {
+  constructor(
+    private readonly a: TimedSource,
+    private readonly b: TimedSource,
+  ) {}
+
+  get nextTime(): number {
+    const ta = this.a.nextTime;
+    const tb = this.b.nextTime;
+    return ta <= tb ? ta : tb;
+  }
+
+  fire(): void {
+    if (this.a.nextTime <= this.b.nextTime) this.a.fire();
+    else this.b.fire();
+  }
+}
+
 /** Simulated time is a float64 number of microseconds. */
 export class Simulator {
   now = 0;
@@ -35,10 +54,13 @@ export class Simulator {
   private stopped = false;
   private source: TimedSource = IDLE_SOURCE;
 
-  /** Attaches the one timed source (see TimedSource). */
+  /**
+   * Attaches a timed source (see TimedSource). A model has one, whose nextTime the loop reads
+   * directly; a second one (a client machine's CPU beside the server's) is combined with it.
+   */
   attachSource(source: TimedSource): void {
-    if (this.source !== IDLE_SOURCE) throw new Error('a timed source is already attached');
-    this.source = source;
+    if (source === this.source) throw new Error('this timed source is already attached');
+    this.source = this.source === IDLE_SOURCE ? source : new SourcePair(this.source, source);
   }
 
   /** Registers a component; the returned id is passed to schedule(). */

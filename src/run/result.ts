@@ -75,6 +75,8 @@ export interface RunResult {
     /** server.linux.cacheRefill: switch-ins, their mean refill, the share that reloaded everything, and the cores' time spent on it. */
     cacheRefill?: { switchInsPerSecond: number; meanRefillUs: number; coldShare: number; cpuShare: number };
   };
+  /** The client machine's CPU (workload.client.machine), in the measured window; absent without one. */
+  clientCpu?: { cores: number; busyCores: number; utilization: number; meanRunnable: number };
   /** The server's own waits in the measured window (absent in older files). */
   server?: ServerResult;
   /** The pool's counters, summed over groups, named as the real server names them. */

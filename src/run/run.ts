@@ -145,7 +145,8 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   const innodb = attachInnodb(executor, spec, workload.hasLocks);
   const client = spec.workload.client;
   const open = client.model === 'open' ? new OpenLoopClients(sim, workload, conns, m, spec.seed, client) : null;
-  const clients = open ?? new ClosedLoopClients(sim, workload, conns, m, spec.seed);
+  const closed = open === null ? new ClosedLoopClients(sim, workload, conns, m, spec.seed, spec.workload.client.model === 'closed' ? spec.workload.client.machine : undefined) : null;
+  const clients = open ?? (closed as ClosedLoopClients);
   const handling: ThreadHandling = createThreadHandling(spec.threadHandling, {
     sim,
     conns,
@@ -166,6 +167,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   const serverReset = (): void => {
     executor.stats.reset();
     innodb?.redo?.resetStatistics();
+    closed?.clientCpu?.resetStatistics();
     clients.retries = 0;
   };
   sim.schedule(warmupUs, sim.register({ handleEvent: serverReset }), 0, 0, 0);
@@ -244,6 +246,11 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
       eventsPerSecond: Math.round(sim.events / wallSeconds),
     },
   };
+  const clientCpu = closed?.clientCpu;
+  if (clientCpu != null) {
+    const u = clientCpu.utilization();
+    result.clientCpu = { cores: clientCpu.cores, busyCores: round6(u.busyCores), utilization: round6(u.busyCores / clientCpu.cores), meanRunnable: round6(u.meanRunnable) };
+  }
   if (open !== null) {
     result.stability = stabilityOf(open, clock.backlogSeries.slice(0, Math.ceil(seconds)), spec, workload, endUs);
     result.timeline.backlog = clock.backlogSeries.slice(0, Math.ceil(seconds));

@@ -96,6 +96,11 @@ export abstract class TransactionClients implements EventHandler, StatementSink 
     const half = drawStatementWork(this.w, tx, this.step[conn], this.rngs[conn], this.conns, conn);
     if (this.openTrxRegistered && tx.explicit) this.conns.trxRegistered[conn] = 1;
     this.rttHalf[conn] = half;
+    this.dispatch(conn, sendAt, half);
+  }
+
+  /** The statement leaves the client at `sendAt` and reaches the server `half` later. */
+  protected dispatch(conn: number, sendAt: number, half: number): void {
     this.sim.scheduleAt(sendAt + half, this.id, ARRIVE, conn, 0);
   }
 }

@@ -66,6 +66,19 @@ export const ClosedClient = z.strictObject({
   think: Dist.default('0us'),
   /** Client-side time between statements of one transaction (application work). */
   gap: Dist.default('0us'),
+  /**
+   * The client's own CPU, a resource shared by all connections: each statement needs `cpu` of it
+   * before it is sent, on `cores` cores shared as processor sharing. A benchmark's client that runs
+   * hundreds of threads on a core or two is then a bottleneck, as in real measurements. Absent: the
+   * client costs nothing beyond `gap` and the network round trip.
+   */
+  machine: z
+    .strictObject({
+      cores: z.number().int().min(1).max(4096),
+      /** Client CPU per statement (preparing it and reading the reply). */
+      cpu: Dist,
+    })
+    .optional(),
 });
 
 /** How open-loop transactions arrive: a rate per second (Poisson or evenly spaced) or any interarrival law. */
