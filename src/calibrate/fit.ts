@@ -239,6 +239,17 @@ export async function startingPoint(
 
 const clampLog = (p: ParamName, x: number): number => Math.min(Math.log(BOUNDS[p][1]), Math.max(Math.log(BOUNDS[p][0]), x));
 
+/**
+ * Whether the data leaves a fitted parameter undetermined: its 95% interval (log space, where the
+ * search runs) spans its whole search range, or is wider than a factor of e^1.96 ≈ 7 either way
+ * (sd of the log at least 1), which says nothing a user could act on.
+ */
+export function isUnidentified(p: { name: ParamName; value: number; relSd: number }): boolean {
+  if (!Number.isFinite(p.relSd) || p.relSd >= 1) return true;
+  const [lo, hi] = BOUNDS[p.name];
+  return p.value * Math.exp(-1.96 * p.relSd) <= lo && p.value * Math.exp(1.96 * p.relSd) >= hi;
+}
+
 export async function fitScenario(base: ScenarioInput, points: readonly MeasuredPoint[], pool: SimPool, o: FitOptions): Promise<FitResult> {
   if (points.length === 0) throw new Error('no measured points to fit');
   const params = o.params;

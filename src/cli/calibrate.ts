@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
-import { type FitResult, PARAM_NAMES, type ParamName, fitScenario } from '../calibrate/fit.js';
+import { type FitResult, PARAM_NAMES, type ParamName, applyParams, fitScenario, isUnidentified } from '../calibrate/fit.js';
 import { importTraces } from '../calibrate/import.js';
 import { prettyJson } from '../calibrate/json.js';
 import { formatFit } from '../calibrate/report.js';
@@ -148,7 +148,35 @@ export async function fitCommand(a: FitArgs): Promise<FitResult> {
   } finally {
     await pool.close();
   }
+  // A parameter the data cannot pin down keeps its starting value; the others are fitted again without it.
+  const firstPass = fit.params;
+  const unidentified = firstPass.filter(isUnidentified).map((p) => p.name);
+  const identified = fit.params.filter((p) => !unidentified.includes(p.name));
+  if (unidentified.length > 0 && identified.length > 0) {
+    if (!a.quiet && !a.json) process.stderr.write(`unidentified (kept at their starting values): ${unidentified.join(', ')}; fitting ${identified.map((p) => p.name).join(', ')} again\n`);
+    const refitPool = new SimPool(workers);
+    try {
+      fit = await fitScenario(applyParams(base, identified.map((p) => p.name), identified.map((p) => p.value)), points, refitPool, {
+        params: identified.map((p) => p.name),
+        weights: { tps: 1, p95: a.p95Weight, p99: a.p99Weight },
+        statementsPerPoint: a.statements,
+        maxEvaluations: a.maxEvals,
+        seed: a.seed,
+      });
+    } catch (e) {
+      throw asRunFailure(e);
+    } finally {
+      await refitPool.close();
+    }
+  }
   const fitted = fit.scenario;
+  const threads = points.map((p) => p.threads);
+  fitted.calibration = {
+    runs: basename(a.runs),
+    ...(a.workload !== undefined ? { workload: a.workload } : {}),
+    connections: { min: Math.min(...threads), max: Math.max(...threads) },
+    ...(unidentified.length > 0 ? { unidentified } : {}),
+  };
   const note =
     ` FITTED by sim fit to ${basename(a.runs)}${a.workload !== undefined ? ` (${a.workload})` : ''}: ` +
     fit.params.map((p) => `${p.name} ${p.value.toPrecision(4)} ± ${p.sd.toPrecision(2)}`).join(', ') +
@@ -169,6 +197,8 @@ export async function fitCommand(a: FitArgs): Promise<FitResult> {
     runs: a.runs,
     workload: a.workload ?? workloads[0],
     params: fit.params,
+    /** Parameters the data left undetermined, as the first fit found them (kept at their starting values). */
+    unidentified: firstPass.filter(isUnidentified),
     correlation: fit.correlation,
     rss: fit.rss,
     dof: fit.dof,
@@ -188,6 +218,9 @@ export async function fitCommand(a: FitArgs): Promise<FitResult> {
   if (a.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else if (!a.quiet) {
     process.stdout.write(`${formatFit(fit)}\n`);
+    for (const p of firstPass.filter(isUnidentified)) {
+      process.stdout.write(`unidentified: ${p.name} ${p.value.toPrecision(4)} ± ${p.sd.toPrecision(2)} (${(100 * p.relSd).toFixed(0)}%): the data cannot pin it down; kept at its starting value\n`);
+    }
     process.stderr.write(`written: ${outputs.join(', ')}\n`);
   }
   return fit;

@@ -5,7 +5,7 @@ import type { RunResult } from '../run/result.js';
 import { resolveScenario, runScenario } from '../run/run.js';
 import { runBatchMeans, runReplications } from '../run/replications.js';
 import { shortWarmupWarning } from '../run/warmup.js';
-import { clampWarning } from '../run/model-warnings.js';
+import { clampWarning, extrapolationWarning } from '../run/model-warnings.js';
 import { loadScenarioFile } from '../workload/load.js';
 import { scenarioJsonSchema, type ScenarioSpec } from '../workload/schema.js';
 import { asRunFailure, OutputFailed, UsageError } from './errors.js';
@@ -72,7 +72,7 @@ export function runCommand(args: RunArgs): { result: RunResult; path: string } {
   } catch (e) {
     throw new OutputFailed(path, e);
   }
-  const warnings = args.quiet ? [] : [shortWarmupWarning(result), clampWarning(result)].filter((w) => w !== undefined);
+  const warnings = args.quiet ? [] : [shortWarmupWarning(result), clampWarning(result), extrapolationWarning(result.scenario.calibration, [result.summary.connections])].filter((w) => w !== undefined);
   if (args.json) process.stdout.write(json);
   else if (!args.quiet) {
     const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;

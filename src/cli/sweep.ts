@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { fmtCount, fmtMs, fmtRate, table } from '../report/format.js';
 import type { SweepFile, SweepSummary } from '../report/sweep-file.js';
 import { pointsWarmupWarning } from '../run/warmup.js';
+import { extrapolationWarning } from '../run/model-warnings.js';
 import { type Axis, axisFrom, parseShard, parseVary } from '../sweep/grid.js';
 import { loadScenarioFile } from '../workload/load.js';
 import { mergeSweeps, runSweep, sweepFilesIn } from '../sweep/sweep.js';
@@ -61,7 +62,8 @@ export async function sweepCommand(a: SweepArgs): Promise<void> {
   } finally {
     progress.finish();
   }
-  const warning = a.quiet ? undefined : pointsWarmupWarning(run.sweep.points, base.warmup);
+  const connections = run.sweep.points.map((p) => Number(p.values['workload.connections'] ?? base.workload.connections));
+  const warnings = a.quiet ? [] : [pointsWarmupWarning(run.sweep.points, base.warmup), extrapolationWarning(base.calibration, connections)].filter((w) => w !== undefined);
   if (a.json) process.stdout.write(`${JSON.stringify(run.sweep, null, 2)}\n`);
   else if (!a.quiet) {
     process.stdout.write(`${formatSweep(run.sweep, sort)}\n`);
@@ -69,7 +71,7 @@ export async function sweepCommand(a: SweepArgs): Promise<void> {
       `${run.sweep.points.length} points (${run.ran} run, ${run.reused} reused) in ${run.wallSeconds.toFixed(1)} s on ${Math.min(workers, Math.max(1, run.ran))} workers; sweep written to ${run.path}\n`,
     );
   }
-  if (warning !== undefined) process.stderr.write(`warning: ${warning}\n`);
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
 }
 
 export function mergeCommand(a: { dirs: string[]; out: string; quiet: boolean }): void {

@@ -44,6 +44,20 @@ export const Scenario = z.strictObject({
   server: Server.default({ cores: 16, contention: { model: 'none' }, threadCreate: '50us', threadMemoryKiB: 1024 }),
   threadHandling: ThreadHandling,
   workload: Workload,
+  /**
+   * Where a fitted scenario's parameters come from (written by `sim fit`): the measured runs and
+   * the client counts they covered. `sim run` and `sim sweep` warn when asked for many more
+   * connections than the fit saw.
+   */
+  calibration: z
+    .strictObject({
+      runs: z.string(),
+      workload: z.string().optional(),
+      connections: z.strictObject({ min: z.number().int().min(1), max: z.number().int().min(1) }),
+      /** Parameters the data could not pin down (kept at their starting values). */
+      unidentified: z.array(z.string()).optional(),
+    })
+    .optional(),
   /** Independent replications (derived seeds); statistics become means with 95% t intervals. */
   replications: z.number().int().min(1).max(10_000).optional(),
   /** Values the results should reproduce (exact theory, earlier measurements); see `sim check`. */

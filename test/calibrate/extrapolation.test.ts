@@ -1,0 +1,49 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isUnidentified } from '../../src/calibrate/fit.js';
+import { EXTRAPOLATION_FACTOR, extrapolationWarning } from '../../src/run/model-warnings.js';
+import { ensureBuilt, sim } from '../cli/helpers.js';
+
+describe('fitting that knows what it does not know', () => {
+  it('a parameter is unidentified when its interval is wider than a factor of ~7 either way, not finite, or spans its whole range', () => {
+    expect(isUnidentified({ name: 'capacity', value: 29, relSd: 0.54 })).toBe(false);
+    expect(isUnidentified({ name: 'capacity', value: 29, relSd: 1.0 })).toBe(true);
+    expect(isUnidentified({ name: 'sigma', value: 0.01, relSd: Number.NaN })).toBe(true);
+    expect(isUnidentified({ name: 'sigma', value: 0.01, relSd: Number.POSITIVE_INFINITY })).toBe(true);
+    // sigma's range is 1e-6 .. 1: an interval of 0.9 in the log around 1e-3 spans 1.7e-4 .. 5.8e-3, not the range.
+    expect(isUnidentified({ name: 'sigma', value: 1e-3, relSd: 0.9 })).toBe(false);
+  });
+
+  it(`warns beyond ${EXTRAPOLATION_FACTOR}x the most connections fitted on, not within`, () => {
+    const cal = { runs: 'runs.csv', connections: { min: 1, max: 64 } };
+    expect(extrapolationWarning(cal, [16, 256])).toBeUndefined();
+    expect(extrapolationWarning(cal, [16, 257, 1024])).toMatch(/fitted on 1-64 client connections \(runs\.csv\) and is run at 1024, 16x/);
+    expect(extrapolationWarning(undefined, [100_000])).toBeUndefined();
+  });
+
+  it('sim run says so on stderr for a fitted scenario asked for 16x its connections', () => {
+    ensureBuilt();
+    const dir = mkdtempSync(join(tmpdir(), 'tpsim-extrap-'));
+    const file = join(dir, 'in.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'fitted',
+        duration: '60ms',
+        warmup: '20ms',
+        calibration: { runs: 'runs.csv', connections: { min: 1, max: 16 } },
+        server: { cores: 1 },
+        threadHandling: { mode: 'one-thread-per-connection' },
+        workload: { connections: 16, transactions: [{ name: 'q', type: 'autocommit', statements: [{ name: 'q', cpu: '20us' }] }] },
+      }),
+    );
+    const within = sim(['run', file, '--out', dir]);
+    expect(within.status).toBe(0);
+    expect(within.stderr).not.toMatch(/fitted on/);
+    const beyond = sim(['run', file, '--set', 'workload.connections=256', '--out', join(dir, 'b.json')]);
+    expect(beyond.status).toBe(0);
+    expect(beyond.stderr).toMatch(/warning: this scenario was fitted on 1-16 client connections \(runs\.csv\) and is run at 256, 16x/);
+  });
+});
