@@ -35,7 +35,10 @@ export class ConnectionTable {
    * only S2..COMMIT arrive with it set, while trxActive is set from S1 on.
    */
   readonly trxRegistered: Uint8Array;
-  /** 1 if a transaction is still open after the statement ends (a later one will follow). */
+  /**
+   * 1 if a transaction is still open after the statement ends (a later one will follow): the
+   * client's view. The server's view after the statement is trxEngineActiveAfter below.
+   */
   readonly trxOpenAfter: Uint8Array;
   /** Time the current request reached the server. */
   readonly arrival: Float64Array;
@@ -74,4 +77,19 @@ export class ConnectionTable {
     this.entersInnodb = new Uint8Array(count);
     this.error = new Uint8Array(count);
   }
+}
+
+/**
+ * thd_is_transaction_active once the statement has ended (MySQL's Transaction_ctx::is_active
+ * (SESSION)): an engine is registered in a transaction that is still open. BEGIN registers none;
+ * the first statement after it that enters InnoDB does; COMMIT / ROLLBACK, an autocommit
+ * statement and a failed statement (its transaction rolled back) leave none. Read it before the
+ * client is told the statement is done: the client then draws its next statement into the table.
+ */
+export function trxEngineActiveAfter(conns: ConnectionTable, conn: number): boolean {
+  return (
+    conns.error[conn] === STATEMENT_OK &&
+    conns.endsTrx[conn] === 0 &&
+    (conns.trxRegistered[conn] === 1 || conns.entersInnodb[conn] === 1)
+  );
 }

@@ -23,9 +23,17 @@ const v97 = (o: Partial<MysqlPoolConfig> = {}): Partial<MysqlPoolConfig> => ({
   thread_pool_max_transactions_limit: 0,
   ...o,
 });
-const BEGIN = { cpu: 100, trxOpenAfter: true };
+/** BEGIN registers no engine (entersInnodb false): the transaction is not active after it. */
+const BEGIN = { cpu: 100, trxOpenAfter: true, entersInnodb: false };
+/** The first statement after BEGIN: arrives unregistered (low priority, M5), registers InnoDB. */
+const S1 = { cpu: 100, trxActive: true, trxRegistered: false, trxOpenAfter: true };
 const STMT = { cpu: 100, trxActive: true, trxOpenAfter: true };
-const COMMIT = { cpu: 100, trxActive: true };
+const COMMIT = { cpu: 100, trxActive: true, entersInnodb: false };
+/** BEGIN at `at`, its first statement 150 µs later: the thread binds once that one ends. */
+const open = (h: H, conn: number, at: number): void => {
+  h.send({ conn, at, ...BEGIN });
+  h.send({ conn, at: at + 150, ...S1 });
+};
 
 describe('M13 max transactions limit: per-group limit and defaults', () => {
   it('txnlim = max(1, ceil(MTL / size)) per normal group, 0 in the admin group', () => {
@@ -45,44 +53,85 @@ describe('M13 max transactions limit: per-group limit and defaults', () => {
   });
 });
 
-describe('M7d/M13 a thread bound to the open transaction', () => {
+describe('M7d/M13 a thread bound to the open transaction (change note 1)', () => {
+  // BEGIN; S1; S2; COMMIT, then the next transaction's BEGIN after 6 ms of think time. The
+  // harness draws each statement into the connection table when the previous one ends, as the
+  // clients do, so a pool that looked at the table after telling the client would see the next
+  // statement's state.
   const run = (mtl: number): H => {
     const h = mysqlHarness(v97({ thread_pool_max_transactions_limit: mtl }), { cores: 4 });
     h.send({ conn: 0, at: 1000, ...BEGIN });
-    h.send({ conn: 0, at: 2000, ...STMT });
-    h.send({ conn: 0, at: 3000, ...COMMIT });
+    h.send({ conn: 0, at: 2000, ...S1 });
+    h.send({ conn: 0, at: 3000, ...STMT });
+    h.send({ conn: 0, at: 4000, ...COMMIT });
+    h.send({ conn: 0, at: 10_000, ...BEGIN });
     return h;
   };
 
-  it('serves the next statement itself: no poll, no queue, same attach', () => {
+  it('BEGIN does not bind: no engine is registered after it', () => {
     const h = run(1);
     h.sim.run(1500);
+    expect(gauge(h, 'threads_bound_to_transaction')).toBe(0);
+    expect(gauge(h, 'active_thread_count')).toBe(0);
+  });
+
+  it('binds from the first statement after BEGIN to COMMIT, which the bound thread reads itself', () => {
+    const h = run(1);
+    h.sim.run(2500);
     expect(gauge(h, 'threads_bound_to_transaction')).toBe(1);
     expect(gauge(h, 'active_thread_count')).toBe(1); // [inferred] still active while reading
     const bound = h.handling.groups[0].attached[0];
     expect(h.handling.threadState(bound)).toBe(ThreadState.Bound);
+    h.sim.run(3500);
+    expect(h.handling.threadState(bound)).toBe(ThreadState.Bound);
     h.sim.run(20_000);
-    expect(h.done.map((d) => d.start)).toEqual([1000, 2000, 3000]);
-    expect(counter(h, 'queries_executed')).toBe(3);
-    expect(counter(h, 'queries_queued')).toBe(1); // only BEGIN went through epoll and a queue
+    expect(h.done.map((d) => d.start)).toEqual([1000, 2000, 3000, 4000, 10_000]);
+    expect(counter(h, 'queries_executed')).toBe(5);
+    // BEGIN, S1 and the next BEGIN went through epoll and a queue; S2 and COMMIT did not.
+    expect(counter(h, 'queries_queued')).toBe(3);
+  });
+
+  it('the binding ends with COMMIT: not bound through the think time after it', () => {
+    const h = run(1);
+    h.sim.run(5000);
     expect(gauge(h, 'threads_bound_to_transaction')).toBe(0);
-    expect(h.handling.threadState(bound)).not.toBe(ThreadState.Bound);
+    expect(gauge(h, 'active_thread_count')).toBe(0);
   });
 
   it('without MTL every statement is polled and queued again', () => {
     const h = run(0);
     h.sim.run(20_000);
-    expect(counter(h, 'queries_queued')).toBe(3);
+    expect(counter(h, 'queries_queued')).toBe(5);
     expect(gauge(h, 'threads_bound_to_transaction')).toBe(0);
+  });
+
+  it('the first statement after BEGIN comes through epoll and needs credit like any other', () => {
+    // MTL 1 (credit while trxn_threads <= 1): conn 2's BEGIN runs at 900 and binds nothing; conns
+    // 0 and 1 bind both query threads (their S1 at 1150 and 1350). Conn 2's S1 at 2000 has no
+    // thread of its own and nobody polls, until conn 0's COMMIT (read by its bound thread at
+    // 3000) ends at 3100: that thread becomes the waiting thread, queues S1 (queued_trans: not
+    // registered yet) and, with credit back, runs it.
+    const h = mysqlHarness(v97({ thread_pool_max_transactions_limit: 1 }), { cores: 4 });
+    h.send({ conn: 2, at: 900, ...BEGIN });
+    open(h, 0, 1000);
+    open(h, 1, 1200);
+    h.send({ conn: 2, at: 2000, ...S1 });
+    h.send({ conn: 0, at: 3000, ...COMMIT });
+    h.sim.run(2500);
+    expect(gauge(h, 'threads_bound_to_transaction')).toBe(2);
+    h.sim.run(20_000);
+    expect(h.done.filter((d) => d.conn === 2).map((d) => d.start)).toEqual([900, 3100]);
+    expect(h.done.filter((d) => d.conn === 0).map((d) => d.start)).toEqual([1000, 1150, 3000]);
   });
 });
 
 describe('M6.1/M13 credit counts transactions', () => {
-  // Two transactions open at 1000 and 1200 and each bind a thread; a third BEGIN arrives at 1400.
+  // Two transactions open at 1000 and 1200 and each bind a thread once their first statement
+  // ends (1250, 1450); an autocommit statement arrives at 1400.
   const run = (cfg: Partial<MysqlPoolConfig>, horizon = 50_000): H => {
     const h = mysqlHarness(v97(cfg), { cores: 4 });
-    h.send({ conn: 0, at: 1000, ...BEGIN });
-    h.send({ conn: 1, at: 1200, ...BEGIN });
+    open(h, 0, 1000);
+    open(h, 1, 1200);
     h.send({ conn: 2, at: 1400, cpu: 100 });
     h.send({ conn: 0, at: 2000, ...STMT });
     h.send({ conn: 0, at: 3000, ...COMMIT });
@@ -123,8 +172,8 @@ describe('M13 long-running transactions suspend MTL', () => {
     const h = mysqlHarness(v97({ thread_pool_max_transactions_limit: 1, thread_pool_longrun_trx_limit: longrun }), {
       cores: 4,
     });
-    h.send({ conn: 0, at: 1000, ...BEGIN });
-    h.send({ conn: 1, at: 1200, ...BEGIN });
+    open(h, 0, 1000);
+    open(h, 1, 1200);
     h.send({ conn: 2, at: 1400, cpu: 100 });
     h.sim.run(horizon);
     return h;
@@ -175,7 +224,7 @@ describe('M13 long-running transactions suspend MTL', () => {
     const h = mysqlHarness(v97({ thread_pool_max_transactions_limit: 1, thread_pool_longrun_trx_limit: 10 }), {
       cores: 4,
     });
-    h.send({ conn: 0, at: 1000, ...BEGIN });
+    open(h, 0, 1000);
     h.sim.run(19_999);
     expect(h.handling.groups[0].mtlSuspended).toBe(false);
     h.sim.run(20_000);
@@ -195,8 +244,8 @@ describe('M13 long-running transactions suspend MTL', () => {
       }),
       { cores: 4 },
     );
-    h.send({ conn: 0, at: 1000, ...BEGIN });
-    h.send({ conn: 1, at: 1200, ...BEGIN });
+    open(h, 0, 1000);
+    open(h, 1, 1200);
     h.send({ conn: 2, at: 1400, cpu: 100 });
     h.sim.run(19_999);
     expect(h.handling.groups[0].consumers.size).toBe(1);
@@ -274,14 +323,21 @@ describe('M15 admin group', () => {
     expect(h.handling.groupCount).toBe(2);
     expect(h.threads.live).toBe(4); // 2 query threads in the normal group, 2 in the admin group
     expect(h.handling.groupOf(3)).toBe(1);
+    // BEGINs are delayed 5 ms (M14, no transaction active yet); the first statements after them
+    // are not, and bind both normal query threads (conn 0 at 7000, conn 1 at 7200). Conn 2's
+    // BEGIN at 7400 then finds no thread and no credit.
     h.send({ conn: 0, at: 1000, ...BEGIN });
     h.send({ conn: 1, at: 1200, ...BEGIN });
-    h.send({ conn: 2, at: 1400, ...BEGIN });
-    h.send({ conn: 3, at: 1500, cpu: 100 });
+    h.send({ conn: 0, at: 7000, ...S1 });
+    h.send({ conn: 1, at: 7200, ...S1 });
+    h.send({ conn: 2, at: 7400, ...BEGIN });
+    h.send({ conn: 3, at: 7500, cpu: 100 });
     h.sim.run(30_000);
-    // Normal BEGINs are delayed 5 ms (M14); the admin statement is neither delayed nor limited.
-    expect(h.doneOf(0).start).toBe(6000);
-    expect(h.doneOf(3)).toMatchObject({ start: 1500, end: 1600 });
+    expect(h.done.filter((d) => d.conn === 0).map((d) => d.start)).toEqual([6000, 7000]);
+    expect(h.done.filter((d) => d.conn === 1).map((d) => d.start)).toEqual([6200, 7200]);
+    expect(gauge(h, 'threads_bound_to_transaction')).toBe(2);
+    // The admin statement is neither delayed nor limited.
+    expect(h.doneOf(3)).toMatchObject({ start: 7500, end: 7600 });
     expect(h.done.some((d) => d.conn === 2)).toBe(false);
     expect(counter(h, 'queries_executed', 1)).toBe(1);
     expect(counter(h, 'connections_started', 1)).toBe(1);

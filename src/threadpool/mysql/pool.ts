@@ -1,7 +1,7 @@
 import type { EventHandler, Simulator } from '../../engine/simulator.js';
 import { growFloat64, growInt32, growUint8 } from '../../engine/grow.js';
 import { IntQueue, IntStack } from '../../engine/int-queue.js';
-import type { ConnectionTable } from '../../server/connections.js';
+import { type ConnectionTable, trxEngineActiveAfter } from '../../server/connections.js';
 import type { Executor } from '../../server/executor.js';
 import type { ThreadRegistry } from '../../server/threads.js';
 import type { StatementSink, ThreadHandling } from '../types.js';
@@ -555,12 +555,16 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
   }
 
   statementDone(t: number, conn: number): void {
+    // M7d/M13 (change note 1): tp_process_event keeps the thread while thd_is_transaction_active,
+    // decided on the server's state after this statement, so read before the client is told: it
+    // draws its next statement into the connection table at once.
+    const bind = this.mtlOn && trxEngineActiveAfter(this.conns, conn);
     this.sink.onStatementDone(conn);
-    if (this.mtlOn && this.conns.trxOpenAfter[conn] === 1) {
-      // M7d/M13 tp_bind_to_current_worker_thread: with MTL the thread stays in tp_process_event
-      // and blocks reading the next statement of the open transaction. [inferred] It stays in
-      // threads_active and trxn_threads meanwhile: MySQL reports no network wait (no NET wait
-      // type), so no wait_begin happens; time_of_attach keeps the transaction's start.
+    if (bind) {
+      // tp_bind_to_current_worker_thread: the thread blocks reading the next statement of the
+      // open transaction. [inferred] It stays in threads_active and trxn_threads meanwhile: MySQL
+      // reports no network wait (no NET wait type), so no wait_begin happens; time_of_attach
+      // keeps the attach of the statement that bound it.
       this.tState[t] = ThreadState.Bound;
       this.connBound[conn] = t;
       return;
