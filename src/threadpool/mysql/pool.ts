@@ -195,7 +195,8 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
   private tAttachPos = new Int32Array(64);
   /** Pool-wide total_query_threads (thread creation control). */
   totalQueryThreads = 0;
-  private lastTenMs = 0;
+  /** M10 time_of_completed_check: the previous iteration of the stall checker. */
+  private lastCheck = -Infinity;
 
   constructor(
     private readonly sim: Simulator,
@@ -301,7 +302,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
       }
     }
     // M9: one stall-check thread for all groups [inferred: its first iteration after one tick].
-    this.lastTenMs = 0;
+    this.lastCheck = -Infinity;
     this.nextLongrunCheck = 0;
     this.sim.schedule(STALL_TICK, this.id, CHECK, 0, 0);
   }
@@ -689,8 +690,10 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
 
   private stallCheck(): void {
     const now = this.sim.now;
-    const new10ms = now - this.lastTenMs >= STALL_TICK;
-    if (new10ms) this.lastTenMs = now;
+    // M10 (change note 2): time_of_completed_check is set on every iteration, so new_10ms means
+    // 10 ms since the previous iteration: none after an iteration that acted (1 ms sleep, M9).
+    const new10ms = now - this.lastCheck >= STALL_TICK;
+    this.lastCheck = now;
     // M13: long-running check when MTL > 0, every longrun_trx_limit/2 ms.
     const longrun = this.mtlOn && this.longrunIntervalUs > 0 && now > this.nextLongrunCheck;
     if (longrun) this.nextLongrunCheck = now + this.longrunIntervalUs;
@@ -721,7 +724,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
         G.waitingThread = -1;
         wakeThread = true;
       }
-      // M10: at most one kick-up per group per 10 ms.
+      // M10: on a new_10ms iteration, at most one kick-up per group.
       if (new10ms && G.low.size > 0 && now - this.eventArrival[G.low.peek()] > this.kickupUs) {
         G.high.push(G.low.shift());
         G.counters[C_PRIO_KICKUPS]++;
