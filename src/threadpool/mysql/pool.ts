@@ -5,7 +5,7 @@ import { type ConnectionTable, trxEngineActiveAfter } from '../../server/connect
 import type { Executor } from '../../server/executor.js';
 import type { ThreadRegistry } from '../../server/threads.js';
 import type { StatementSink, ThreadHandling } from '../types.js';
-import type { MysqlPoolConfig } from './profile.js';
+import { effectiveQueryThreadsPerGroup, type MysqlPoolConfig, transactionLimitPerGroup } from './profile.js';
 
 /** performance_schema.tp_thread_group_stats columns (lower case), spec section 5. */
 export const MYSQL_COUNTERS = [
@@ -169,6 +169,8 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
   private readonly id: number;
   private readonly size: number;
   private readonly highlyConcurrent: boolean;
+  /** thread_pool_query_threads_per_group as the plugin runs it (M13 may reduce it). */
+  readonly queryThreadsPerGroup: number;
   private readonly stallLimitUs: number;
   private readonly kickupUs: number;
   private readonly vcpus: number;
@@ -214,14 +216,16 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     const mtl = config.thread_pool_max_transactions_limit;
     this.mtlOn = mtl > 0;
     // M13: txnlim = max(1, ceil(MTL / size)) per normal group; the admin group is exempt (M15).
-    const txnlim = this.mtlOn ? Math.max(1, Math.ceil(mtl / this.size)) : 0;
+    const txnlim = transactionLimitPerGroup(mtl, this.size);
+    // M13 update_config_defaults (resolveMysqlPool did it already for a scenario; idempotent).
+    this.queryThreadsPerGroup = effectiveQueryThreadsPerGroup(config);
     this.groups = [];
     for (let g = 0; g <= this.size; g++) {
       const admin = g === this.size;
-      this.groups.push(new MysqlGroup(g, config.thread_pool_query_threads_per_group, admin ? 0 : txnlim, admin));
+      this.groups.push(new MysqlGroup(g, this.queryThreadsPerGroup, admin ? 0 : txnlim, admin));
     }
     // M4: "highly concurrent mode" disables direct execution by the waiting thread.
-    this.highlyConcurrent = config.thread_pool_algorithm === 1 && config.thread_pool_query_threads_per_group > 1;
+    this.highlyConcurrent = config.thread_pool_algorithm === 1 && this.queryThreadsPerGroup > 1;
     this.stallLimitUs = config.thread_pool_stall_limit * 10_000;
     this.kickupUs = config.thread_pool_prio_kickup_timer * 1000;
     this.dedicatedListeners = config.thread_pool_dedicated_listeners === 1 && this.mtlOn;
@@ -295,7 +299,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
         this.tState[l] = ThreadState.Woken;
         this.sim.schedule(0, this.id, RUN, l, 0);
       }
-      for (let i = 0; i < this.config.thread_pool_query_threads_per_group; i++) {
+      for (let i = 0; i < this.queryThreadsPerGroup; i++) {
         const t = this.newThread(g, true);
         this.tState[t] = ThreadState.Woken;
         this.sim.schedule(0, this.id, RUN, t, 0);
