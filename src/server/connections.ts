@@ -36,6 +36,13 @@ export class ConnectionTable {
    */
   readonly trxRegistered: Uint8Array;
   /**
+   * 1 if the session holds server-level locks when the statement arrives (table locks of LOCK
+   * TABLES, MDL outside a transaction, the global read lock, user-level locks), taken by earlier
+   * statements and not yet released: what Percona's connection_is_high_prio reads besides the
+   * transaction (P2).
+   */
+  readonly sessionLocks: Uint8Array;
+  /**
    * 1 if a transaction is still open after the statement ends (a later one will follow): the
    * client's view. The server's view after the statement is trxEngineActiveAfter below.
    */
@@ -67,6 +74,7 @@ export class ConnectionTable {
     this.trxActive = new Uint8Array(count);
     this.trxRegistered = new Uint8Array(count);
     this.trxOpenAfter = new Uint8Array(count);
+    this.sessionLocks = new Uint8Array(count);
     this.arrival = new Float64Array(count);
     this.start = new Float64Array(count);
     this.lockCount = new Int32Array(count);

@@ -29,6 +29,8 @@ export interface ScriptedRequest {
   waits?: number[];
   /** Unreported waits (ConnectionTable.waitReported 0) instead: off-CPU time the pool does not see. */
   unreported?: boolean;
+  /** The session holds table / metadata / user-level locks when it arrives (ConnectionTable.sessionLocks). */
+  sessionLocks?: boolean;
 }
 
 export interface Done {
@@ -71,6 +73,7 @@ class Script implements EventHandler, StatementSink {
     this.conns.trxOpenAfter[c] = r.trxOpenAfter === true ? 1 : 0;
     this.conns.endsTrx[c] = r.trxOpenAfter === true ? 0 : 1;
     this.conns.entersInnodb[c] = r.entersInnodb === false ? 0 : 1;
+    this.conns.sessionLocks[c] = r.sessionLocks === true ? 1 : 0;
     const waits = r.waits ?? [];
     this.conns.waitCount[c] = waits.length;
     waits.forEach((w, i) => {

@@ -133,13 +133,18 @@ export class PerconaThreadPool extends UnixThreadPool {
   // ---- priority (P2) -----------------------------------------------------------------------
 
   /**
-   * P2 connection_is_high_prio. "Holds locks" is modelled as "transaction active": table locks,
-   * LOCK TABLES, MDL held outside a transaction, global read / backup / user-level /
-   * locking-service locks and admin connections are not modelled.
+   * P2 connection_is_high_prio (sql/threadpool_unix.cc): in transactions mode, with tickets left,
+   * a transaction active (thd_is_transaction_active) or any lock the session holds: OPTION_TABLE_LOCK
+   * / locked_tables_mode (LOCK TABLES), mdl_context.has_locks(), the global read lock, user-level
+   * and locking-service locks (ConnectionTable.sessionLocks). Admin connections are not modelled.
    */
   isHighPriority(conn: number): boolean {
     if (this.mode === MODE_STATEMENTS) return true;
-    return this.mode === MODE_TRANSACTIONS && this.tickets[conn] > 0 && this.conns.trxRegistered[conn] === 1;
+    return (
+      this.mode === MODE_TRANSACTIONS &&
+      this.tickets[conn] > 0 &&
+      (this.conns.trxRegistered[conn] === 1 || this.conns.sessionLocks[conn] === 1)
+    );
   }
 
   /** Queues an event: high -> tickets--, normal -> tickets refilled; the enter time is exact. */
