@@ -249,6 +249,20 @@ describe('M13 long-running transactions suspend MTL', () => {
     expect(gauge(h, 'mtl_suspended_groups')).toBe(0);
   });
 
+  it('the check runs every longrun_trx_limit / 2 ms (100 ms limit: 50 ms apart)', () => {
+    const h = run(100, 111_999);
+    const G = h.handling.groups[0];
+    // Checks at 10 ms, then the first iteration past 60 ms (61), then past 111 ms: the three bound
+    // threads stall together at 71 ms (M9: the checker acts, next iteration 72 ms), so the
+    // iterations run 72, 82 ... 112 ms, when all three transactions are 100 ms old.
+    expect(G.mtlSuspended).toBe(false);
+    h.sim.run(112_000);
+    expect(G.lastLongrunCheck).toBe(112_000);
+    h.sim.run(200_000);
+    expect(h.doneOf(3).start).toBe(112_050);
+    expect(G.lastLongrunCheck).toBe(163_000); // renewed by the next check, past 162 ms
+  });
+
   it('one long transaction is not enough with txnlim 2 (count >= txnlim)', () => {
     const h = mysqlHarness(v97({ thread_pool_max_transactions_limit: 2, thread_pool_longrun_trx_limit: 10 }), {
       cores: 4,
