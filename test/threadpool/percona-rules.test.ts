@@ -102,6 +102,24 @@ describe('P2 held locks count as a transaction (connection_is_high_prio)', () =>
   });
 });
 
+describe('P1/P2 admin_port connections', () => {
+  it('an admin connection is high priority whatever the mode and tickets', () => {
+    // As above, with the statement on conn 7, the last of 8 connections, on admin_port.
+    const run = (cfg: object) => {
+      const h = perconaHarness({ admin_connections: 1, ...cfg });
+      h.send({ conn: 1, at: 1000, cpu: 1000 });
+      h.send({ conn: 2, at: 1000, cpu: 1000 });
+      h.send({ conn: 7, at: 1000, cpu: 100 });
+      h.sim.run(10_000);
+      return h.doneOf(7).start;
+    };
+    expect(run({})).toBe(2000);
+    expect(run({ thread_pool_high_prio_tickets: 0 })).toBe(2000);
+    expect(run({ thread_pool_high_prio_mode: 'none' })).toBe(2000);
+    expect(run({ admin_connections: 0, thread_pool_high_prio_mode: 'none' })).toBe(3000);
+  });
+});
+
 describe('P3 listener', () => {
   // conn 0 (in a transaction) and conn 1 (autocommit) reach the idle listener in one batch.
   it('takes ev[0] itself, with no queue and no ticket: conn 0 first, conn 1 queued', () => {
