@@ -35,7 +35,17 @@ export class ConnectionTable {
    * only S2..COMMIT arrive with it set, while trxActive is set from S1 on.
    */
   readonly trxRegistered: Uint8Array;
-  /** 1 if a transaction is still open after the statement ends (a later one will follow). */
+  /**
+   * 1 if the session holds server-level locks when the statement arrives (table locks of LOCK
+   * TABLES, MDL outside a transaction, the global read lock, user-level locks), taken by earlier
+   * statements and not yet released: what Percona's connection_is_high_prio reads besides the
+   * transaction (P2).
+   */
+  readonly sessionLocks: Uint8Array;
+  /**
+   * 1 if a transaction is still open after the statement ends (a later one will follow): the
+   * client's view. The server's view after the statement is trxEngineActiveAfter below.
+   */
   readonly trxOpenAfter: Uint8Array;
   /** Time the current request reached the server. */
   readonly arrival: Float64Array;
@@ -64,6 +74,7 @@ export class ConnectionTable {
     this.trxActive = new Uint8Array(count);
     this.trxRegistered = new Uint8Array(count);
     this.trxOpenAfter = new Uint8Array(count);
+    this.sessionLocks = new Uint8Array(count);
     this.arrival = new Float64Array(count);
     this.start = new Float64Array(count);
     this.lockCount = new Int32Array(count);
@@ -74,4 +85,19 @@ export class ConnectionTable {
     this.entersInnodb = new Uint8Array(count);
     this.error = new Uint8Array(count);
   }
+}
+
+/**
+ * thd_is_transaction_active once the statement has ended (MySQL's Transaction_ctx::is_active
+ * (SESSION)): an engine is registered in a transaction that is still open. BEGIN registers none;
+ * the first statement after it that enters InnoDB does; COMMIT / ROLLBACK, an autocommit
+ * statement and a failed statement (its transaction rolled back) leave none. Read it before the
+ * client is told the statement is done: the client then draws its next statement into the table.
+ */
+export function trxEngineActiveAfter(conns: ConnectionTable, conn: number): boolean {
+  return (
+    conns.error[conn] === STATEMENT_OK &&
+    conns.endsTrx[conn] === 0 &&
+    (conns.trxRegistered[conn] === 1 || conns.entersInnodb[conn] === 1)
+  );
 }

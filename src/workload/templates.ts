@@ -20,7 +20,13 @@ export interface CompiledStatement {
   locks: CompiledLocks | null;
   /** Enters InnoDB (innodb_thread_concurrency): every statement but BEGIN and COMMIT. */
   entersInnodb: boolean;
+  /** Server-level session locks: SESSION_LOCK_* (StatementSpec.sessionLock). */
+  sessionLock: number;
 }
+
+export const SESSION_LOCK_NONE = 0;
+export const SESSION_LOCK_ACQUIRE = 1;
+export const SESSION_LOCK_RELEASE = 2;
 
 export interface CompiledLocks {
   rows: number;
@@ -93,8 +99,15 @@ export function compileWorkload(spec: WorkloadSpec): CompiledWorkload {
     if (sp === undefined) throw new Error(`locks: no key space for table ${l.table ?? '(workload.keySpace)'}`);
     return { rows: l.rows, exclusive: l.mode === 'exclusive', keys: sp.keys, base: sp.base };
   };
-  const add = (name: string, cpu: Distribution, ws: CompiledWait[], locks: CompiledLocks | null = null, boundary = false): number => {
-    statements.push({ name, classIndex: classOf(name), cpu, waits: ws, locks, entersInnodb: !boundary });
+  const add = (
+    name: string,
+    cpu: Distribution,
+    ws: CompiledWait[],
+    locks: CompiledLocks | null = null,
+    boundary = false,
+    sessionLock = SESSION_LOCK_NONE,
+  ): number => {
+    statements.push({ name, classIndex: classOf(name), cpu, waits: ws, locks, entersInnodb: !boundary, sessionLock });
     return statements.length - 1;
   };
 
@@ -103,7 +116,8 @@ export function compileWorkload(spec: WorkloadSpec): CompiledWorkload {
     const explicit = t.type === 'explicit';
     if (explicit) steps.push(add('BEGIN', buildDistribution(t.begin.cpu), waits(t.begin.waits), null, true));
     for (const s of t.statements) {
-      const idx = add(s.name, buildDistribution(s.cpu), waits(s.waits), lockSet(s.locks));
+      const op = s.sessionLock === 'acquire' ? SESSION_LOCK_ACQUIRE : s.sessionLock === 'release' ? SESSION_LOCK_RELEASE : SESSION_LOCK_NONE;
+      const idx = add(s.name, buildDistribution(s.cpu), waits(s.waits), lockSet(s.locks), false, op);
       for (let k = 0; k < s.count; k++) steps.push(idx);
     }
     if (explicit) steps.push(add('COMMIT', buildDistribution(t.commit.cpu), waits(t.commit.waits), null, true));

@@ -4,7 +4,7 @@ import type { ConnectionTable } from '../server/connections.js';
 import type { Measurements } from '../stats/measurements.js';
 import type { StatementSink, ThreadHandling } from '../threadpool/types.js';
 import { drawStatementWork, recordStatement, statementFailed } from './statement-work.js';
-import type { CompiledWorkload } from './templates.js';
+import { type CompiledWorkload, SESSION_LOCK_ACQUIRE, SESSION_LOCK_RELEASE } from './templates.js';
 
 /** Event kind shared by all client models: a statement reaches the server. */
 export const ARRIVE = 0;
@@ -22,6 +22,8 @@ export abstract class TransactionClients implements EventHandler, StatementSink 
   protected readonly step: Int32Array;
   protected readonly txnStart: Float64Array;
   protected readonly rttHalf: Float64Array;
+  /** Per connection: 1 while the session holds server-level locks (StatementSpec.sessionLock). */
+  protected readonly sessionLocks: Uint8Array;
   handling: ThreadHandling | null = null;
   /** Transactions restarted after the server rolled them back, in the measured window. */
   retries = 0;
@@ -46,6 +48,7 @@ export abstract class TransactionClients implements EventHandler, StatementSink 
     this.step = new Int32Array(n);
     this.txnStart = new Float64Array(n);
     this.rttHalf = new Float64Array(n);
+    this.sessionLocks = new Uint8Array(n);
   }
 
   abstract handleEvent(kind: number, target: number, arg: number): void;
@@ -95,6 +98,12 @@ export abstract class TransactionClients implements EventHandler, StatementSink 
     const tx = this.w.transactions[this.txn[conn]];
     const half = drawStatementWork(this.w, tx, this.step[conn], this.rngs[conn], this.conns, conn);
     if (this.openTrxRegistered && tx.explicit) this.conns.trxRegistered[conn] = 1;
+    // The state the statement arrives with is what earlier statements left; LOCK TABLES itself
+    // arrives without table locks.
+    this.conns.sessionLocks[conn] = this.sessionLocks[conn];
+    const op = this.w.statements[tx.steps[this.step[conn]]].sessionLock;
+    if (op === SESSION_LOCK_ACQUIRE) this.sessionLocks[conn] = 1;
+    else if (op === SESSION_LOCK_RELEASE) this.sessionLocks[conn] = 0;
     this.rttHalf[conn] = half;
     this.dispatch(conn, sendAt, half);
   }

@@ -21,10 +21,16 @@ export interface ScriptedRequest {
   trxActive?: boolean;
   /** InnoDB is registered in the transaction (ConnectionTable.trxRegistered); default: as trxActive. */
   trxRegistered?: boolean;
-  /** A transaction is still open after the statement (ConnectionTable.trxOpenAfter). */
+  /** A transaction is still open after the statement (ConnectionTable.trxOpenAfter; endsTrx is its negation). */
   trxOpenAfter?: boolean;
+  /** The statement enters InnoDB (ConnectionTable.entersInnodb); default true, false for BEGIN / COMMIT. */
+  entersInnodb?: boolean;
   /** Reported waits after an even split of the CPU demand. */
   waits?: number[];
+  /** Unreported waits (ConnectionTable.waitReported 0) instead: off-CPU time the pool does not see. */
+  unreported?: boolean;
+  /** The session holds table / metadata / user-level locks when it arrives (ConnectionTable.sessionLocks). */
+  sessionLocks?: boolean;
 }
 
 export interface Done {
@@ -43,6 +49,7 @@ class Script implements EventHandler, StatementSink {
   readonly done: Done[] = [];
   handling: ThreadHandling | null = null;
   private readonly pending: ScriptedRequest[] = [];
+  private readonly arrived: boolean[] = [];
 
   constructor(
     private readonly sim: Simulator,
@@ -53,29 +60,48 @@ class Script implements EventHandler, StatementSink {
 
   add(r: ScriptedRequest): void {
     this.pending.push(r);
+    this.arrived.push(false);
     this.sim.scheduleAt(r.at, this.id, 0, this.pending.length - 1, 0);
   }
 
-  handleEvent(_kind: number, index: number): void {
-    const r = this.pending[index];
+  /** Writes a request's work into the connection table, as a client does when it sends it. */
+  private draw(r: ScriptedRequest): void {
     const c = r.conn;
     this.conns.cpu[c] = r.cpu;
     this.conns.trxActive[c] = r.trxActive === true ? 1 : 0;
     this.conns.trxRegistered[c] = (r.trxRegistered ?? r.trxActive) === true ? 1 : 0;
     this.conns.trxOpenAfter[c] = r.trxOpenAfter === true ? 1 : 0;
+    this.conns.endsTrx[c] = r.trxOpenAfter === true ? 0 : 1;
+    this.conns.entersInnodb[c] = r.entersInnodb === false ? 0 : 1;
+    this.conns.sessionLocks[c] = r.sessionLocks === true ? 1 : 0;
     const waits = r.waits ?? [];
     this.conns.waitCount[c] = waits.length;
     waits.forEach((w, i) => {
       this.conns.waitLatency[c * MAX_WAITS_PER_STATEMENT + i] = w;
       this.conns.waitType[c * MAX_WAITS_PER_STATEMENT + i] = 0;
-      this.conns.waitReported[c * MAX_WAITS_PER_STATEMENT + i] = 1;
+      this.conns.waitReported[c * MAX_WAITS_PER_STATEMENT + i] = r.unreported === true ? 0 : 1;
     });
-    this.conns.arrival[c] = this.sim.now;
-    (this.handling as ThreadHandling).onRequest(c);
+  }
+
+  handleEvent(_kind: number, index: number): void {
+    const r = this.pending[index];
+    this.arrived[index] = true;
+    this.draw(r);
+    this.conns.arrival[r.conn] = this.sim.now;
+    (this.handling as ThreadHandling).onRequest(r.conn);
   }
 
   onStatementDone(conn: number): void {
     this.done.push({ conn, arrival: this.conns.arrival[conn], start: this.conns.start[conn], end: this.sim.now });
+    // A client draws its next statement when the reply comes (drawStatementWork in
+    // TransactionClients.send), before the server has finished with this one: so do we, so that
+    // a thread handling that reads the table after telling the client sees what a real run shows.
+    for (let i = 0; i < this.pending.length; i++) {
+      if (!this.arrived[i] && this.pending[i].conn === conn) {
+        this.draw(this.pending[i]);
+        return;
+      }
+    }
   }
 }
 

@@ -372,3 +372,39 @@ describe('A12 pool-blocked message', () => {
     expect(h.handling.errorLog).toHaveLength(2);
   });
 });
+
+describe('extra_port: one thread per connection outside the pool', () => {
+  // thread_pool_max_threads 2 on one group: conns 0 and 1 block the group's two threads in
+  // 100 ms reported waits (conn 1's wait_begin cannot create a third: A10, A12), so nobody polls
+  // conn 2's statement until conn 0's thread comes back at 101.002 ms. Conn 3, the last of four
+  // connections, came in on extra_port.
+  const run = (extra: number) => {
+    const h = mariadbHarness({ thread_pool_max_threads: 2, extra_port_connections: extra }, { connections: 4 });
+    h.send({ conn: 0, at: 1000, cpu: 2, waits: [100_000] });
+    h.send({ conn: 1, at: 2000, cpu: 2, waits: [100_000] });
+    h.send({ conn: 2, at: 3000, cpu: 100 });
+    h.send({ conn: 3, at: 4000, cpu: 100 });
+    h.sim.run(300_000);
+    return h;
+  };
+
+  it('serves an extra_port statement at once while the pool is blocked at thread_pool_max_threads', () => {
+    const h = run(1);
+    expect(h.handling.groupOf(3)).toBe(-1);
+    expect(h.handling.extraPortThreads).toBe(1);
+    expect(h.doneOf(3)).toMatchObject({ start: 4000, end: 4100 });
+    expect(h.doneOf(2).start).toBe(101_002);
+    // The extra_port thread is no pool thread: two worker threads, one creation refused.
+    expect(h.handling.numWorkerThreads).toBe(2);
+    expect(h.threads.live).toBe(3);
+    expect(h.handling.errorLog.length).toBe(0); // A12 logs only after 30 s
+  });
+
+  it('the same connection on the normal port waits behind the blocked group', () => {
+    const h = run(0);
+    expect(h.handling.groupOf(3)).toBe(0);
+    // Conn 0's thread, back at 101.002 ms, listens, queues conns 2 and 3 and takes conn 2 (A4);
+    // it dequeues conn 3 when conn 2 ends, 100 µs later (conn 1's thread is back only at 102 ms).
+    expect(h.doneOf(3).start).toBe(101_102);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type MysqlPoolConfig, mysqlDefaults } from '../../src/threadpool/mysql/profile.js';
+import { type MysqlPoolConfig, mysqlDefaults, resolveMysqlPool } from '../../src/threadpool/mysql/profile.js';
 import { ThreadState } from '../../src/threadpool/mysql/pool.js';
 import { mysqlHarness } from '../helpers/pool-harness.js';
 
@@ -23,9 +23,17 @@ const v97 = (o: Partial<MysqlPoolConfig> = {}): Partial<MysqlPoolConfig> => ({
   thread_pool_max_transactions_limit: 0,
   ...o,
 });
-const BEGIN = { cpu: 100, trxOpenAfter: true };
+/** BEGIN registers no engine (entersInnodb false): the transaction is not active after it. */
+const BEGIN = { cpu: 100, trxOpenAfter: true, entersInnodb: false };
+/** The first statement after BEGIN: arrives unregistered (low priority, M5), registers InnoDB. */
+const S1 = { cpu: 100, trxActive: true, trxRegistered: false, trxOpenAfter: true };
 const STMT = { cpu: 100, trxActive: true, trxOpenAfter: true };
-const COMMIT = { cpu: 100, trxActive: true };
+const COMMIT = { cpu: 100, trxActive: true, entersInnodb: false };
+/** BEGIN at `at`, its first statement 150 µs later: the thread binds once that one ends. */
+const open = (h: H, conn: number, at: number): void => {
+  h.send({ conn, at, ...BEGIN });
+  h.send({ conn, at: at + 150, ...S1 });
+};
 
 describe('M13 max transactions limit: per-group limit and defaults', () => {
   it('txnlim = max(1, ceil(MTL / size)) per normal group, 0 in the admin group', () => {
@@ -45,63 +53,116 @@ describe('M13 max transactions limit: per-group limit and defaults', () => {
   });
 });
 
-describe('M7d/M13 a thread bound to the open transaction', () => {
+describe('M7d/M13 a thread bound to the open transaction (change note 1)', () => {
+  // BEGIN; S1; S2; COMMIT, then the next transaction's BEGIN after 6 ms of think time. The
+  // harness draws each statement into the connection table when the previous one ends, as the
+  // clients do, so a pool that looked at the table after telling the client would see the next
+  // statement's state.
   const run = (mtl: number): H => {
     const h = mysqlHarness(v97({ thread_pool_max_transactions_limit: mtl }), { cores: 4 });
     h.send({ conn: 0, at: 1000, ...BEGIN });
-    h.send({ conn: 0, at: 2000, ...STMT });
-    h.send({ conn: 0, at: 3000, ...COMMIT });
+    h.send({ conn: 0, at: 2000, ...S1 });
+    h.send({ conn: 0, at: 3000, ...STMT });
+    h.send({ conn: 0, at: 4000, ...COMMIT });
+    h.send({ conn: 0, at: 10_000, ...BEGIN });
     return h;
   };
 
-  it('serves the next statement itself: no poll, no queue, same attach', () => {
-    const h = run(1);
+  it('BEGIN does not bind: no engine is registered after it', () => {
+    const h = run(2);
     h.sim.run(1500);
+    expect(gauge(h, 'threads_bound_to_transaction')).toBe(0);
+    expect(gauge(h, 'active_thread_count')).toBe(0);
+  });
+
+  it('binds from the first statement after BEGIN to COMMIT, which the bound thread reads itself', () => {
+    const h = run(2);
+    h.sim.run(2500);
     expect(gauge(h, 'threads_bound_to_transaction')).toBe(1);
     expect(gauge(h, 'active_thread_count')).toBe(1); // [inferred] still active while reading
     const bound = h.handling.groups[0].attached[0];
     expect(h.handling.threadState(bound)).toBe(ThreadState.Bound);
+    h.sim.run(3500);
+    expect(h.handling.threadState(bound)).toBe(ThreadState.Bound);
     h.sim.run(20_000);
-    expect(h.done.map((d) => d.start)).toEqual([1000, 2000, 3000]);
-    expect(counter(h, 'queries_executed')).toBe(3);
-    expect(counter(h, 'queries_queued')).toBe(1); // only BEGIN went through epoll and a queue
+    expect(h.done.map((d) => d.start)).toEqual([1000, 2000, 3000, 4000, 10_000]);
+    expect(counter(h, 'queries_executed')).toBe(5);
+    // BEGIN, S1 and the next BEGIN went through epoll and a queue; S2 and COMMIT did not.
+    expect(counter(h, 'queries_queued')).toBe(3);
+  });
+
+  it('the binding ends with COMMIT: not bound through the think time after it', () => {
+    const h = run(2);
+    h.sim.run(5000);
     expect(gauge(h, 'threads_bound_to_transaction')).toBe(0);
-    expect(h.handling.threadState(bound)).not.toBe(ThreadState.Bound);
+    expect(gauge(h, 'active_thread_count')).toBe(0);
   });
 
   it('without MTL every statement is polled and queued again', () => {
     const h = run(0);
     h.sim.run(20_000);
-    expect(counter(h, 'queries_queued')).toBe(3);
+    expect(counter(h, 'queries_queued')).toBe(5);
     expect(gauge(h, 'threads_bound_to_transaction')).toBe(0);
+  });
+
+  it('the first statement after BEGIN has no thread of its own: it waits for one to poll', () => {
+    // MTL 2: conn 2's BEGIN runs at 900 and binds nothing; conns 0 and 1 bind both query threads
+    // (their S1 at 1150 and 1350). Conn 2's S1 at 2000 waits in epoll, nobody polling, until
+    // conn 0's COMMIT (read by its bound thread at 3000) ends at 3100: that thread becomes the
+    // waiting thread, queues S1 (in queued_trans: not registered yet) and runs it.
+    const h = mysqlHarness(v97({ thread_pool_max_transactions_limit: 2 }), { cores: 4 });
+    h.send({ conn: 2, at: 900, ...BEGIN });
+    open(h, 0, 1000);
+    open(h, 1, 1200);
+    h.send({ conn: 2, at: 2000, ...S1 });
+    h.send({ conn: 0, at: 3000, ...COMMIT });
+    h.sim.run(2500);
+    expect(gauge(h, 'threads_bound_to_transaction')).toBe(2);
+    h.sim.run(20_000);
+    expect(h.done.filter((d) => d.conn === 2).map((d) => d.start)).toEqual([900, 3100]);
+    expect(h.done.filter((d) => d.conn === 0).map((d) => d.start)).toEqual([1000, 1150, 3000]);
   });
 });
 
+/**
+ * MTL 2 on one group: txnlim 2, credit while trxn_threads <= 2, i.e. three transactions, on the
+ * two query threads (update_config_defaults keeps query_threads_per_group <= txnlim). Conns 0
+ * and 1 bind both threads (their first statements end at 1250 and 1450). Conn 2's BEGIN at 1600
+ * finds nobody polling until the stall checker's first iteration (10 ms: credit, no waiting
+ * thread, algorithm 1) creates a thread, which runs it at 10.05 ms; conn 2's first statement at
+ * 10.3 ms binds it. Conn 3's autocommit statement at 10.5 ms then has neither thread nor credit.
+ */
+const saturate = (h: H): void => {
+  open(h, 0, 1000);
+  open(h, 1, 1200);
+  h.send({ conn: 2, at: 1600, ...BEGIN });
+  h.send({ conn: 2, at: 10_300, ...S1 });
+  h.send({ conn: 3, at: 10_500, cpu: 100 });
+};
+
 describe('M6.1/M13 credit counts transactions', () => {
-  // Two transactions open at 1000 and 1200 and each bind a thread; a third BEGIN arrives at 1400.
   const run = (cfg: Partial<MysqlPoolConfig>, horizon = 50_000): H => {
     const h = mysqlHarness(v97(cfg), { cores: 4 });
-    h.send({ conn: 0, at: 1000, ...BEGIN });
-    h.send({ conn: 1, at: 1200, ...BEGIN });
-    h.send({ conn: 2, at: 1400, cpu: 100 });
-    h.send({ conn: 0, at: 2000, ...STMT });
-    h.send({ conn: 0, at: 3000, ...COMMIT });
+    saturate(h);
+    h.send({ conn: 0, at: 12_000, ...COMMIT });
     h.sim.run(horizon);
     return h;
   };
 
-  it('with MTL 1 (txnlim 1, credit trxn_threads <= txnlim) a third transaction waits for a commit', () => {
+  it('with MTL 2 (txnlim 2, credit trxn_threads <= txnlim) a fourth transaction waits for a commit', () => {
     // [inferred, as M6.3] `<=` on a count excluding the caller admits txnlim + 1 transactions.
-    const h = run({ thread_pool_max_transactions_limit: 1 });
-    expect(h.doneOf(1).start).toBe(1200);
-    // Nobody polls (both threads are bound, no credit for the stall checker to act on) until
-    // conn 0's COMMIT ends at 3100 and its thread becomes the waiting thread.
-    expect(h.done.find((d) => d.conn === 2)?.start).toBe(3100);
+    const h = run({ thread_pool_max_transactions_limit: 2 });
+    expect(h.done.filter((d) => d.conn === 2).map((d) => d.start)).toEqual([10_050, 10_300]);
+    expect(counter(h, 'threads_started')).toBe(1);
+    // Nobody polls (three threads bound, no credit for the stall checker to act on) until
+    // conn 0's COMMIT ends at 12.1 ms and its thread becomes the waiting thread.
+    expect(h.doneOf(3).start).toBe(12_100);
   });
 
-  it('without MTL the third statement starts on arrival', () => {
+  it('without MTL nothing binds and every statement starts on arrival', () => {
     const h = run({});
-    expect(h.doneOf(2).start).toBe(1400);
+    expect(h.done.filter((d) => d.conn === 2).map((d) => d.start)).toEqual([1600, 10_300]);
+    expect(h.doneOf(3).start).toBe(10_500);
   });
 
   it('thread creation is refused above txnlim + 1 query threads unless MTL is suspended', () => {
@@ -118,99 +179,109 @@ describe('M6.1/M13 credit counts transactions', () => {
   });
 });
 
+describe('M13 update_config_defaults: query threads per group <= txnlim (change note 3)', () => {
+  it('reduces query_threads_per_group above 1 to the per-group limit when MTL is on', () => {
+    const spec = { mode: 'pool', flavor: 'mysql', profile: '9.7', thread_pool_size: 4 } as const;
+    // MTL 4 on 4 groups: txnlim 1, so the 9.7 default of 2 becomes 1.
+    expect(resolveMysqlPool({ ...spec, thread_pool_max_transactions_limit: 4 }, 8).thread_pool_query_threads_per_group).toBe(1);
+    // MTL 12: txnlim 3; a set 8 becomes 3, a set 2 stays.
+    expect(
+      resolveMysqlPool({ ...spec, thread_pool_max_transactions_limit: 12, thread_pool_query_threads_per_group: 8 }, 8)
+        .thread_pool_query_threads_per_group,
+    ).toBe(3);
+    expect(resolveMysqlPool({ ...spec, thread_pool_max_transactions_limit: 12 }, 8).thread_pool_query_threads_per_group).toBe(2);
+    // MTL off: untouched.
+    expect(
+      resolveMysqlPool({ ...spec, thread_pool_max_transactions_limit: 0, thread_pool_query_threads_per_group: 8 }, 8)
+        .thread_pool_query_threads_per_group,
+    ).toBe(8);
+  });
+
+  it('the pool starts txnlim threads per group, admin group included, and leaves highly concurrent mode', () => {
+    // 9.7 loop with 2 query threads asked for, MTL 1 on one group: one thread per group.
+    const h = mysqlHarness(v97({ thread_pool_max_transactions_limit: 1 }), { cores: 4 });
+    expect(h.handling.queryThreadsPerGroup).toBe(1);
+    expect(h.threads.live).toBe(2);
+    expect(h.handling.groups.map((g) => g.threadsUserRequest)).toEqual([1, 1]);
+    // Algorithm 1 with one query thread is not highly concurrent: a lone event runs directly.
+    h.send({ conn: 0, at: 1000, cpu: 100 });
+    h.sim.run(5000);
+    expect(counter(h, 'queries_queued')).toBe(0);
+    expect(h.doneOf(0).start).toBe(1000);
+  });
+});
+
 describe('M13 long-running transactions suspend MTL', () => {
+  // The saturated group above (MTL 2); the checker's iterations: 10 ms (creates a thread), 11,
+  // 21, 31 ... ms. The long-running check runs at 10 ms, then every longrun_trx_limit/2 ms.
   const run = (longrun: number, horizon: number): H => {
-    const h = mysqlHarness(v97({ thread_pool_max_transactions_limit: 1, thread_pool_longrun_trx_limit: longrun }), {
+    const h = mysqlHarness(v97({ thread_pool_max_transactions_limit: 2, thread_pool_longrun_trx_limit: longrun }), {
       cores: 4,
     });
-    h.send({ conn: 0, at: 1000, ...BEGIN });
-    h.send({ conn: 1, at: 1200, ...BEGIN });
-    h.send({ conn: 2, at: 1400, cpu: 100 });
+    saturate(h);
     h.sim.run(horizon);
     return h;
   };
 
-  it('longrun 10 ms: suspended at the 20 ms check, the waiting statement starts on a new thread', () => {
+  it('longrun 10 ms: suspended at the 21 ms check, the waiting statement starts on a new thread', () => {
     const h = run(10, 30_000);
-    // Checks every 5 ms, i.e. at every stall-checker tick. At 10 ms nothing is 10 ms old yet;
-    // at 20 ms both bound threads are (>= txnlim 1): MTL suspended, credit unlimited, the
-    // stall checker creates a waiting thread (50 µs) that polls and runs conn 2.
-    expect(h.handling.groups[0].lastLongrunCheck).toBe(20_000);
+    // Checks every 5 ms: at 10 ms nothing is 10 ms old; at 21 ms the threads bound at 1.25 and
+    // 1.45 ms are (2 >= txnlim 2): MTL suspended, credit unlimited, the stall checker creates a
+    // waiting thread (50 µs) that polls and runs conn 3.
+    expect(h.handling.groups[0].lastLongrunCheck).toBe(21_000);
     expect(gauge(h, 'mtl_suspended_groups')).toBe(1);
-    expect(h.doneOf(2).start).toBe(20_050);
+    expect(h.doneOf(3).start).toBe(21_050);
   });
 
   it('MTL comes back once long transactions stayed <= txnlim/2 for the grace period (5 s)', () => {
     const h = run(10, 30_000);
-    h.send({ conn: 0, at: 40_000, ...COMMIT });
-    h.send({ conn: 1, at: 40_000, ...COMMIT });
+    for (const conn of [0, 1, 2]) h.send({ conn, at: 40_000, ...COMMIT });
     h.sim.run(100_000);
-    // Ticks 20 (suspends, wakes), 21, 31, 41 ... ms. The 31 ms check still sees the two bound
-    // threads (> txnlim/2 = 0) and renews the time point; both commit at 40.1 ms.
+    // Iterations 21 (suspends, wakes), 22, 32, 42 ... ms. The 32 ms check still sees three bound
+    // threads (> txnlim/2 = 1) and renews the time point; all commit at 40.1 ms.
     const G = h.handling.groups[0];
-    expect(G.lastLongrunCheck).toBe(31_000);
-    // Re-enabled at the first check with time point < now - 5 s (strictly): 5.041 s, not 5.031 s.
-    h.sim.run(5_031_000);
+    expect(G.lastLongrunCheck).toBe(32_000);
+    // Re-enabled at the first check with time point < now - 5 s (strictly): 5.042 s, not 5.032 s.
+    h.sim.run(5_032_000);
     expect(G.mtlSuspended).toBe(true);
-    h.sim.run(5_041_000);
+    h.sim.run(5_042_000);
     expect(G.mtlSuspended).toBe(false);
     expect(gauge(h, 'mtl_suspended_groups')).toBe(0);
   });
 
   it('the check runs every longrun_trx_limit / 2 ms (100 ms limit: 50 ms apart)', () => {
-    const h = run(100, 120_999);
+    const h = run(100, 111_999);
     const G = h.handling.groups[0];
-    // Checks at 10 ms, then the first tick past 60 ms (70 ms; the bound threads also stall there
-    // and the checker wakes, so ticks move to 71, 81 ... ms), then past 120 ms: 121 ms, when
-    // both are 100 ms old.
+    // Checks at 10 ms, then the first iteration past 60 ms (61), then past 111 ms: the three bound
+    // threads stall together at 71 ms (M9: the checker acts, next iteration 72 ms), so the
+    // iterations run 72, 82 ... 112 ms, when all three transactions are 100 ms old.
     expect(G.mtlSuspended).toBe(false);
-    h.sim.run(121_000);
-    expect(G.lastLongrunCheck).toBe(121_000);
+    h.sim.run(112_000);
+    expect(G.lastLongrunCheck).toBe(112_000);
     h.sim.run(200_000);
-    expect(h.doneOf(2).start).toBe(121_050);
-    expect(G.lastLongrunCheck).toBe(172_000); // renewed by the next check, past 171 ms
+    expect(h.doneOf(3).start).toBe(112_050);
+    expect(G.lastLongrunCheck).toBe(163_000); // renewed by the next check, past 162 ms
   });
 
-  it('one long transaction is enough with txnlim 1 (count >= txnlim)', () => {
-    const h = mysqlHarness(v97({ thread_pool_max_transactions_limit: 1, thread_pool_longrun_trx_limit: 10 }), {
+  it('one long transaction is not enough with txnlim 2 (count >= txnlim)', () => {
+    const h = mysqlHarness(v97({ thread_pool_max_transactions_limit: 2, thread_pool_longrun_trx_limit: 10 }), {
       cores: 4,
     });
-    h.send({ conn: 0, at: 1000, ...BEGIN });
-    h.sim.run(19_999);
+    open(h, 0, 1000);
+    h.sim.run(40_000);
     expect(h.handling.groups[0].mtlSuspended).toBe(false);
-    h.sim.run(20_000);
-    expect(h.handling.groups[0].lastLongrunCheck).toBe(20_000);
+    open(h, 1, 41_000);
+    h.sim.run(70_000);
+    // Conn 1 binds the second thread at 41.25 ms, so at 50 ms the checker creates a waiting
+    // thread (credit, nobody polls) and its iterations move to 51, 61 ms: at 61 ms both
+    // transactions are 10 ms old.
+    expect(h.handling.groups[0].lastLongrunCheck).toBe(61_000);
   });
 
-  it('when the limit lifts with a waiting thread and a sleeping consumer, the MTL rule of M9.6 wakes the consumer', () => {
-    // 4 query threads: T0 and T2 end up bound (conns 0, 1), T1 polls and queues conn 2 (no
-    // credit) and stays the waiting thread, T3 sleeps as a consumer. At the 20 ms check MTL is
-    // suspended; neither "no consumer" nor "no waiting thread" holds, only "MTL > 0 and a query
-    // is ready": the consumer is woken and runs conn 2 at once (no creation delay).
-    const h = mysqlHarness(
-      v97({
-        thread_pool_max_transactions_limit: 1,
-        thread_pool_longrun_trx_limit: 10,
-        thread_pool_query_threads_per_group: 4,
-      }),
-      { cores: 4 },
-    );
-    h.send({ conn: 0, at: 1000, ...BEGIN });
-    h.send({ conn: 1, at: 1200, ...BEGIN });
-    h.send({ conn: 2, at: 1400, cpu: 100 });
-    h.sim.run(19_999);
-    expect(h.handling.groups[0].consumers.size).toBe(1);
-    expect(h.handling.groups[0].waitingThread).toBeGreaterThanOrEqual(0);
-    expect(h.handling.groups[0].low.size).toBe(1);
-    h.sim.run(30_000);
-    expect(h.doneOf(2).start).toBe(20_000);
-    expect(counter(h, 'threads_started')).toBe(0);
-  });
-
-  it('with a 2 s limit nothing is suspended and the third transaction still waits', () => {
+  it('with a 2 s limit nothing is suspended and the fourth transaction still waits', () => {
     const h = run(2000, 200_000);
     expect(h.handling.groups[0].mtlSuspended).toBe(false);
-    expect(h.done.some((d) => d.conn === 2)).toBe(false);
+    expect(h.done.some((d) => d.conn === 3)).toBe(false);
   });
 });
 
@@ -266,23 +337,32 @@ describe('M7c dedicated listeners', () => {
 });
 
 describe('M15 admin group', () => {
-  it('serves an admin connection while the normal group is saturated by MTL', () => {
+  it('serves an admin connection at once while the normal group has no thread to poll', () => {
     const h = mysqlHarness(
-      v97({ thread_pool_max_transactions_limit: 1, admin_connections: 1, thread_pool_transaction_delay: 5 }),
+      v97({ thread_pool_max_transactions_limit: 2, admin_connections: 1, thread_pool_transaction_delay: 5 }),
       { cores: 4, connections: 4 },
     );
     expect(h.handling.groupCount).toBe(2);
     expect(h.threads.live).toBe(4); // 2 query threads in the normal group, 2 in the admin group
     expect(h.handling.groupOf(3)).toBe(1);
+    // BEGINs are delayed 5 ms (M14, no transaction active yet); the first statements after them
+    // are not, and bind both normal query threads (conn 0 at 7000, conn 1 at 7200). Conn 2's
+    // BEGIN at 7400 then finds no thread to poll it until the stall checker creates one.
     h.send({ conn: 0, at: 1000, ...BEGIN });
     h.send({ conn: 1, at: 1200, ...BEGIN });
-    h.send({ conn: 2, at: 1400, ...BEGIN });
-    h.send({ conn: 3, at: 1500, cpu: 100 });
+    h.send({ conn: 0, at: 7000, ...S1 });
+    h.send({ conn: 1, at: 7200, ...S1 });
+    h.send({ conn: 2, at: 7400, ...BEGIN });
+    h.send({ conn: 3, at: 7500, cpu: 100 });
     h.sim.run(30_000);
-    // Normal BEGINs are delayed 5 ms (M14); the admin statement is neither delayed nor limited.
-    expect(h.doneOf(0).start).toBe(6000);
-    expect(h.doneOf(3)).toMatchObject({ start: 1500, end: 1600 });
-    expect(h.done.some((d) => d.conn === 2)).toBe(false);
+    expect(h.done.filter((d) => d.conn === 0).map((d) => d.start)).toEqual([6000, 7000]);
+    expect(h.done.filter((d) => d.conn === 1).map((d) => d.start)).toEqual([6200, 7200]);
+    expect(gauge(h, 'threads_bound_to_transaction')).toBe(2);
+    // The admin statement is neither delayed nor limited.
+    expect(h.doneOf(3)).toMatchObject({ start: 7500, end: 7600 });
+    // The 10 ms iteration creates it (credit, no waiting thread); it polls at 10.05 ms and
+    // sleeps the delay: the normal group's BEGIN starts at 15.05 ms.
+    expect(h.doneOf(2).start).toBe(15_050);
     expect(counter(h, 'queries_executed', 1)).toBe(1);
     expect(counter(h, 'connections_started', 1)).toBe(1);
   });

@@ -138,7 +138,7 @@ describe('M10 priority kick-up', () => {
     h.send({ conn: 4, at: 5000, cpu: 100, trxActive: true });
     // At 70 ms conn 0 is stalled and a new thread polls the four events (queued at 70.05 ms):
     // conns 1-3 low, conn 4 high. Ticks: 70 (woke), 71, 81, 91, 101, 111, 121 ...; kick-ups
-    // need age > 25 ms at a tick >= 10 ms after the previous kick-up check: 101, 111, 121.
+    // need age > 25 ms at an iteration >= 10 ms after the previous one: 101, 111, 121.
     const kickupsAt = (t: number): number => {
       h.sim.run(t);
       return counter(h, 'prio_kickups');
@@ -154,6 +154,37 @@ describe('M10 priority kick-up', () => {
     const order = h.done.filter((d) => d.conn !== 0).map((d) => d.conn);
     expect(order).toEqual([4, 1, 2, 3]);
     expect(h.doneOf(4).start).toBe(301_000);
+  });
+});
+
+describe('M10 kick-up only on an iteration 10 ms after the previous one (change note 2)', () => {
+  it('while the stall checker acts on consecutive 1 ms iterations, no kick-up happens', () => {
+    // MTL 16 on one group (credit while trxn_threads <= 16), stall limit 40 ms, kick-up 30 ms.
+    // Conn 0 attaches at 10.5 ms, conns 1-16 at 20.5, 21.5 ... 35.5 ms, each into a 200 ms
+    // reported wait (they stay attached). The waiting thread executes each directly and is
+    // replaced (M8); conn 17's autocommit statement at 36 ms finds 17 threads attached, no
+    // credit, and waits in queued_trans. Stall checks: 10, 20 ... 60 ms (conn 0 stalls: act),
+    // then 61 ... 76 ms, one attach stalling at each (act), 77 ms (nothing), 87 ms. The head is
+    // old enough (> 30 ms) from 66 ms on, but new_10ms holds again only at 87 ms (10 ms after
+    // 77 ms), not at 70 ms.
+    const h = mysqlHarness(
+      { thread_pool_max_transactions_limit: 16, thread_pool_stall_limit: 4, thread_pool_prio_kickup_timer: 30 },
+      { connections: 20 },
+    );
+    h.send({ conn: 0, at: 10_500, cpu: 2, waits: [200_000] });
+    for (let k = 0; k < 16; k++) h.send({ conn: 1 + k, at: 20_500 + k * 1000, cpu: 2, waits: [200_000] });
+    h.send({ conn: 17, at: 36_000, cpu: 100 });
+    const G = h.handling.groups[0];
+    h.sim.run(36_500);
+    expect(G.attached.length).toBe(17);
+    expect(G.low.size).toBe(1);
+    h.sim.run(86_999);
+    expect(counter(h, 'wake_thread_stall_checker')).toBe(17); // 60, 61 ... 76 ms
+    expect(counter(h, 'prio_kickups')).toBe(0);
+    expect(G.low.size).toBe(1);
+    h.sim.run(87_000);
+    expect(counter(h, 'prio_kickups')).toBe(1);
+    expect(G.high.size).toBe(1);
   });
 });
 

@@ -77,6 +77,49 @@ describe('P2 transaction active = InnoDB registered (thd_is_transaction_active)'
   });
 });
 
+describe('P2 held locks count as a transaction (connection_is_high_prio)', () => {
+  // As above: the listener runs conn 1 itself (P3) and queues conns 2 and 0; conn 0 sends an
+  // autocommit statement while its session holds a table lock (LOCK TABLES), an MDL outside a
+  // transaction, the global read lock or a user-level lock.
+  const run = (locks: boolean, cfg = {}) => {
+    const h = perconaHarness(cfg);
+    h.send({ conn: 1, at: 1000, cpu: 1000 });
+    h.send({ conn: 2, at: 1000, cpu: 1000 });
+    h.send({ conn: 0, at: 1000, cpu: 100, sessionLocks: locks });
+    h.sim.run(10_000);
+    return { start: h.doneOf(0).start, hp: counter(h, 'Threadpool_hp_queue_wait_cnt'), tickets: h.handling.tickets[0] };
+  };
+
+  it('a session holding locks goes to the high-priority queue with no transaction open', () => {
+    // hp: high-priority queue-wait samples (P7); a high enqueue takes a ticket, a normal one refills.
+    expect(run(true, { thread_pool_high_prio_tickets: 5 })).toEqual({ start: 2000, hp: 1, tickets: 4 });
+    expect(run(false, { thread_pool_high_prio_tickets: 5 })).toEqual({ start: 3000, hp: 0, tickets: 5 });
+  });
+
+  it('still needs a ticket, and mode none ignores it', () => {
+    expect(run(true, { thread_pool_high_prio_tickets: 0 }).start).toBe(3000);
+    expect(run(true, { thread_pool_high_prio_mode: 'none' }).start).toBe(3000);
+  });
+});
+
+describe('P1/P2 admin_port connections', () => {
+  it('an admin connection is high priority whatever the mode and tickets', () => {
+    // As above, with the statement on conn 7, the last of 8 connections, on admin_port.
+    const run = (cfg: object) => {
+      const h = perconaHarness({ admin_connections: 1, ...cfg });
+      h.send({ conn: 1, at: 1000, cpu: 1000 });
+      h.send({ conn: 2, at: 1000, cpu: 1000 });
+      h.send({ conn: 7, at: 1000, cpu: 100 });
+      h.sim.run(10_000);
+      return h.doneOf(7).start;
+    };
+    expect(run({})).toBe(2000);
+    expect(run({ thread_pool_high_prio_tickets: 0 })).toBe(2000);
+    expect(run({ thread_pool_high_prio_mode: 'none' })).toBe(2000);
+    expect(run({ admin_connections: 0, thread_pool_high_prio_mode: 'none' })).toBe(3000);
+  });
+});
+
 describe('P3 listener', () => {
   // conn 0 (in a transaction) and conn 1 (autocommit) reach the idle listener in one batch.
   it('takes ev[0] itself, with no queue and no ticket: conn 0 first, conn 1 queued', () => {

@@ -28,6 +28,7 @@ export function mariadbDefaults(cores: number): MariadbPoolConfig {
     thread_pool_priority: 'auto',
     thread_pool_dedicated_listener: false,
     thread_pool_exact_stats: false,
+    extra_port_connections: 0,
   };
 }
 

@@ -1,11 +1,11 @@
 import type { EventHandler, Simulator } from '../../engine/simulator.js';
 import { growFloat64, growInt32, growUint8 } from '../../engine/grow.js';
 import { IntQueue, IntStack } from '../../engine/int-queue.js';
-import type { ConnectionTable } from '../../server/connections.js';
+import { type ConnectionTable, trxEngineActiveAfter } from '../../server/connections.js';
 import type { Executor } from '../../server/executor.js';
 import type { ThreadRegistry } from '../../server/threads.js';
 import type { StatementSink, ThreadHandling } from '../types.js';
-import type { MysqlPoolConfig } from './profile.js';
+import { effectiveQueryThreadsPerGroup, type MysqlPoolConfig, transactionLimitPerGroup } from './profile.js';
 
 /** performance_schema.tp_thread_group_stats columns (lower case), spec section 5. */
 export const MYSQL_COUNTERS = [
@@ -169,6 +169,8 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
   private readonly id: number;
   private readonly size: number;
   private readonly highlyConcurrent: boolean;
+  /** thread_pool_query_threads_per_group as the plugin runs it (M13 may reduce it). */
+  readonly queryThreadsPerGroup: number;
   private readonly stallLimitUs: number;
   private readonly kickupUs: number;
   private readonly vcpus: number;
@@ -195,7 +197,8 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
   private tAttachPos = new Int32Array(64);
   /** Pool-wide total_query_threads (thread creation control). */
   totalQueryThreads = 0;
-  private lastTenMs = 0;
+  /** M10 time_of_completed_check: the previous iteration of the stall checker. */
+  private lastCheck = -Infinity;
 
   constructor(
     private readonly sim: Simulator,
@@ -213,14 +216,16 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     const mtl = config.thread_pool_max_transactions_limit;
     this.mtlOn = mtl > 0;
     // M13: txnlim = max(1, ceil(MTL / size)) per normal group; the admin group is exempt (M15).
-    const txnlim = this.mtlOn ? Math.max(1, Math.ceil(mtl / this.size)) : 0;
+    const txnlim = transactionLimitPerGroup(mtl, this.size);
+    // M13 update_config_defaults (resolveMysqlPool did it already for a scenario; idempotent).
+    this.queryThreadsPerGroup = effectiveQueryThreadsPerGroup(config);
     this.groups = [];
     for (let g = 0; g <= this.size; g++) {
       const admin = g === this.size;
-      this.groups.push(new MysqlGroup(g, config.thread_pool_query_threads_per_group, admin ? 0 : txnlim, admin));
+      this.groups.push(new MysqlGroup(g, this.queryThreadsPerGroup, admin ? 0 : txnlim, admin));
     }
     // M4: "highly concurrent mode" disables direct execution by the waiting thread.
-    this.highlyConcurrent = config.thread_pool_algorithm === 1 && config.thread_pool_query_threads_per_group > 1;
+    this.highlyConcurrent = config.thread_pool_algorithm === 1 && this.queryThreadsPerGroup > 1;
     this.stallLimitUs = config.thread_pool_stall_limit * 10_000;
     this.kickupUs = config.thread_pool_prio_kickup_timer * 1000;
     this.dedicatedListeners = config.thread_pool_dedicated_listeners === 1 && this.mtlOn;
@@ -294,14 +299,14 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
         this.tState[l] = ThreadState.Woken;
         this.sim.schedule(0, this.id, RUN, l, 0);
       }
-      for (let i = 0; i < this.config.thread_pool_query_threads_per_group; i++) {
+      for (let i = 0; i < this.queryThreadsPerGroup; i++) {
         const t = this.newThread(g, true);
         this.tState[t] = ThreadState.Woken;
         this.sim.schedule(0, this.id, RUN, t, 0);
       }
     }
     // M9: one stall-check thread for all groups [inferred: its first iteration after one tick].
-    this.lastTenMs = 0;
+    this.lastCheck = -Infinity;
     this.nextLongrunCheck = 0;
     this.sim.schedule(STALL_TICK, this.id, CHECK, 0, 0);
   }
@@ -555,12 +560,16 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
   }
 
   statementDone(t: number, conn: number): void {
+    // M7d/M13 (change note 1): tp_process_event keeps the thread while thd_is_transaction_active,
+    // decided on the server's state after this statement, so read before the client is told: it
+    // draws its next statement into the connection table at once.
+    const bind = this.mtlOn && trxEngineActiveAfter(this.conns, conn);
     this.sink.onStatementDone(conn);
-    if (this.mtlOn && this.conns.trxOpenAfter[conn] === 1) {
-      // M7d/M13 tp_bind_to_current_worker_thread: with MTL the thread stays in tp_process_event
-      // and blocks reading the next statement of the open transaction. [inferred] It stays in
-      // threads_active and trxn_threads meanwhile: MySQL reports no network wait (no NET wait
-      // type), so no wait_begin happens; time_of_attach keeps the transaction's start.
+    if (bind) {
+      // tp_bind_to_current_worker_thread: the thread blocks reading the next statement of the
+      // open transaction. [inferred] It stays in threads_active and trxn_threads meanwhile: MySQL
+      // reports no network wait (no NET wait type), so no wait_begin happens; time_of_attach
+      // keeps the attach of the statement that bound it.
       this.tState[t] = ThreadState.Bound;
       this.connBound[conn] = t;
       return;
@@ -685,8 +694,10 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
 
   private stallCheck(): void {
     const now = this.sim.now;
-    const new10ms = now - this.lastTenMs >= STALL_TICK;
-    if (new10ms) this.lastTenMs = now;
+    // M10 (change note 2): time_of_completed_check is set on every iteration, so new_10ms means
+    // 10 ms since the previous iteration: none after an iteration that acted (1 ms sleep, M9).
+    const new10ms = now - this.lastCheck >= STALL_TICK;
+    this.lastCheck = now;
     // M13: long-running check when MTL > 0, every longrun_trx_limit/2 ms.
     const longrun = this.mtlOn && this.longrunIntervalUs > 0 && now > this.nextLongrunCheck;
     if (longrun) this.nextLongrunCheck = now + this.longrunIntervalUs;
@@ -717,7 +728,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
         G.waitingThread = -1;
         wakeThread = true;
       }
-      // M10: at most one kick-up per group per 10 ms.
+      // M10: on a new_10ms iteration, at most one kick-up per group.
       if (new10ms && G.low.size > 0 && now - this.eventArrival[G.low.peek()] > this.kickupUs) {
         G.high.push(G.low.shift());
         G.counters[C_PRIO_KICKUPS]++;

@@ -70,12 +70,32 @@ export function mysqlDefaults(profile: '8.4' | '9.7', cores: number): MysqlPoolC
   };
 }
 
-/** The scenario's pool settings with the profile's defaults filled in. */
+/** M13 per-group transaction limit max(1, ceil(MTL / size)); 0 when MTL is off. */
+export function transactionLimitPerGroup(mtl: number, size: number): number {
+  return mtl > 0 ? Math.max(1, Math.ceil(mtl / size)) : 0;
+}
+
+/**
+ * M13 (change note 3), update_config_defaults: with MTL on, thread_pool_query_threads_per_group
+ * above 1 (MIN_QUERY_THREADS_PER_GROUP) and above the per-group limit is reduced to that limit,
+ * with a warning in the error log. Applies to every group, the admin group too (thd_pool_init).
+ */
+export function effectiveQueryThreadsPerGroup(
+  c: Pick<MysqlPoolConfig, 'thread_pool_size' | 'thread_pool_max_transactions_limit' | 'thread_pool_query_threads_per_group'>,
+): number {
+  const txnlim = transactionLimitPerGroup(c.thread_pool_max_transactions_limit, c.thread_pool_size);
+  const q = c.thread_pool_query_threads_per_group;
+  return txnlim !== 0 && q > 1 && q > txnlim ? txnlim : q;
+}
+
+/** The scenario's pool settings with the profile's defaults filled in, as the plugin runs them. */
 export function resolveMysqlPool(spec: MysqlPoolSpec, cores: number): MysqlPoolSpec & MysqlPoolConfig {
   const d = mysqlDefaults(spec.profile, cores);
   // 9.7: derived from the resolved size, so a set thread_pool_size moves the default too.
   if (spec.profile === '9.7') {
     d.thread_pool_max_transactions_limit = defaultMaxTransactionsLimit(spec.thread_pool_size ?? d.thread_pool_size);
   }
-  return withDefaults(spec, d);
+  const out = withDefaults(spec, d);
+  out.thread_pool_query_threads_per_group = effectiveQueryThreadsPerGroup(out);
+  return out;
 }

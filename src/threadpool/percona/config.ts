@@ -6,6 +6,8 @@ import type { UnixPoolSettings } from '../unix-pool/pool.js';
 export interface PerconaPoolConfig extends UnixPoolSettings {
   thread_pool_high_prio_mode: 'transactions' | 'statements' | 'none';
   thread_pool_high_prio_tickets: number;
+  /** tpsim: the last N connections are admin_port connections (P1, P2). */
+  admin_connections: number;
 }
 
 /** The server's defaults; thread_pool_size defaults to sysconf(_SC_NPROCESSORS_ONLN). */
@@ -18,6 +20,7 @@ export function perconaDefaults(cores: number): PerconaPoolConfig {
     thread_pool_idle_timeout: 60,
     thread_pool_high_prio_mode: 'transactions',
     thread_pool_high_prio_tickets: 4294967295,
+    admin_connections: 0,
   };
 }
 

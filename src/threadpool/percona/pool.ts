@@ -84,6 +84,8 @@ export class PerconaThreadPool extends UnixThreadPool {
   ];
   /** Per connection: high-priority tickets left (uint, wraps like the server's). */
   tickets = new Uint32Array(0);
+  /** Per connection: 1 if it came in on admin_port (THD::is_admin_connection). */
+  private admin = new Uint8Array(0);
   /** queue_enter_time per connection (exact clock); 0 once recorded, as in record_queue_wait. */
   private queueEnter = new Float64Array(0);
   private readonly mode: number;
@@ -108,6 +110,10 @@ export class PerconaThreadPool extends UnixThreadPool {
     // P1: tickets = thread_pool_high_prio_tickets when the connection is added.
     this.tickets = new Uint32Array(connections).fill(this.config.thread_pool_high_prio_tickets);
     this.queueEnter = new Float64Array(connections);
+    // The last admin_connections connections came in on admin_port; they keep their group
+    // (thread_id % size, P1). [login not modelled: P1's forced thread for an admin login.]
+    this.admin = new Uint8Array(connections);
+    for (let c = Math.max(0, connections - this.config.admin_connections); c < connections; c++) this.admin[c] = 1;
     super.start(connections);
   }
 
@@ -133,13 +139,19 @@ export class PerconaThreadPool extends UnixThreadPool {
   // ---- priority (P2) -----------------------------------------------------------------------
 
   /**
-   * P2 connection_is_high_prio. "Holds locks" is modelled as "transaction active": table locks,
-   * LOCK TABLES, MDL held outside a transaction, global read / backup / user-level /
-   * locking-service locks and admin connections are not modelled.
+   * P2 connection_is_high_prio (sql/threadpool_unix.cc): in transactions mode, with tickets left,
+   * a transaction active (thd_is_transaction_active) or any lock the session holds: OPTION_TABLE_LOCK
+   * / locked_tables_mode (LOCK TABLES), mdl_context.has_locks(), the global read and backup locks, user-level
+   * and locking-service locks (ConnectionTable.sessionLocks). An admin_port connection is always
+   * high priority, whatever the mode and tickets.
    */
   isHighPriority(conn: number): boolean {
-    if (this.mode === MODE_STATEMENTS) return true;
-    return this.mode === MODE_TRANSACTIONS && this.tickets[conn] > 0 && this.conns.trxRegistered[conn] === 1;
+    if (this.admin[conn] === 1 || this.mode === MODE_STATEMENTS) return true;
+    return (
+      this.mode === MODE_TRANSACTIONS &&
+      this.tickets[conn] > 0 &&
+      (this.conns.trxRegistered[conn] === 1 || this.conns.sessionLocks[conn] === 1)
+    );
   }
 
   /** Queues an event: high -> tickets--, normal -> tickets refilled; the enter time is exact. */

@@ -26,6 +26,11 @@ export interface UnixPoolSettings {
   thread_pool_idle_timeout: number;
   /** tpsim: the pool starts with the threads of a login burst (one per connection + the listener). */
   login_burst?: boolean;
+  /**
+   * tpsim (MariaDB): the last N connections come in on `extra_port`, served by the server's
+   * one-thread-per-connection handler outside the pool. Percona removed extra_port in 8.0.14.
+   */
+  extra_port_connections?: number;
 }
 
 // Counter indices shared by the flavours (the names are the flavour's own; MariaDB's are the
@@ -139,8 +144,13 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
   protected readonly idleTimeoutUs: number;
   protected readonly maxThreads: number;
   protected readonly loginBurst: boolean;
-  /** Group of each connection. */
+  private readonly extraPortConnections: number;
+  /** Group of each connection; -1 for an extra_port connection. */
   protected connGroup = new Int32Array(0);
+  /** Per connection: its own thread if it came in on extra_port, else -1. */
+  private connExtraThread = new Int32Array(0);
+  /** Threads of extra_port connections (outside the pool: no group, no pool accounting). */
+  private extraThreads = 0;
   protected tGroup = new Int32Array(64);
   protected tConn = new Int32Array(64).fill(-1);
   protected tState = new Uint8Array(64);
@@ -168,6 +178,7 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
     this.idleTimeoutUs = settings.thread_pool_idle_timeout * 1e6;
     this.maxThreads = settings.thread_pool_max_threads;
     this.loginBurst = settings.login_burst === true;
+    this.extraPortConnections = settings.extra_port_connections ?? 0;
     this.groups = [];
     for (let g = 0; g < settings.thread_pool_size; g++) this.groups.push(new UnixGroup(g, counterCount));
   }
@@ -219,10 +230,29 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
     return out;
   }
 
+  /** Threads serving extra_port connections, outside the pool. */
+  get extraPortThreads(): number {
+    return this.extraThreads;
+  }
+
   start(connections: number): void {
     this.connGroup = new Int32Array(connections);
+    this.connExtraThread = new Int32Array(connections).fill(-1);
+    const extra = Math.min(this.extraPortConnections, connections);
     // A1 / P1: group = thread_id % group_count, with the connection index as thread id.
     for (let c = 0; c < connections; c++) {
+      if (c >= connections - extra) {
+        // extra_port (D-MA "Fixing a Blocked Thread Pool"; sql/mysqld.cc extra_thread_scheduler):
+        // one-thread-per-connection, so the connection has its own thread, created at its login,
+        // outside the groups and thread_pool_max_threads. Being last, they do not shift the others.
+        const t = this.threads.create();
+        if (t >= this.tGroup.length) this.growThreads(t + 1);
+        this.tGroup[t] = -1;
+        this.connGroup[c] = -1;
+        this.connExtraThread[c] = t;
+        this.extraThreads++;
+        continue;
+      }
       const g = c % this.groups.length;
       this.connGroup[c] = g;
       this.groups[g].connectionCount++;
@@ -272,6 +302,12 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
   // ---- request arrival and the listener (A3, A4) --------------------------------------------
 
   onRequest(conn: number): void {
+    const own = this.connExtraThread[conn];
+    if (own >= 0) {
+      // extra_port: its thread was blocked reading the socket and runs the statement at once.
+      this.executor.start(own, conn);
+      return;
+    }
     const G = this.groups[this.connGroup[conn]];
     G.ready.push(conn);
     if (G.listener >= 0 && G.listenerBlocked) {
@@ -397,6 +433,7 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
   /** A3 + A6: the reply is sent, the socket re-armed, and the worker calls get_event again. */
   statementDone(t: number, conn: number): void {
     this.sink.onStatementDone(conn);
+    if (this.tGroup[t] < 0) return; // an extra_port thread goes back to reading its socket
     this.tConn[t] = -1;
     this.enterGetEvent(t);
   }
@@ -404,6 +441,7 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
   // ---- blocking (A7) -----------------------------------------------------------------------
 
   waitBegin(t: number, _conn: number, waitType: number): void {
+    if (this.tGroup[t] < 0) return; // extra_port: not a pool thread
     const G = this.groups[this.tGroup[t]];
     G.activeThreadCount--;
     G.waitingThreadCount++;
@@ -413,6 +451,7 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
   }
 
   waitEnd(t: number): void {
+    if (this.tGroup[t] < 0) return;
     // No admission check: the thread continues at once.
     const G = this.groups[this.tGroup[t]];
     G.activeThreadCount++;
@@ -458,14 +497,7 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
   /** A new worker: thread_count++, active++ (threads start active), creation counters. */
   private addThread(G: UnixGroup, dueToStall: boolean): number {
     const t = this.threads.create();
-    if (t >= this.tGroup.length) {
-      const need = t + 1;
-      this.tGroup = growInt32(this.tGroup, need);
-      this.tConn = growInt32(this.tConn, need, -1);
-      this.tState = growUint8(this.tState, need);
-      this.tDeadline = growFloat64(this.tDeadline, need);
-      this.tIdlePending = growUint8(this.tIdlePending, need);
-    }
+    if (t >= this.tGroup.length) this.growThreads(t + 1);
     this.tGroup[t] = G.index;
     this.tConn[t] = -1;
     this.tState[t] = UnixThreadState.Creating;
@@ -477,6 +509,14 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
     G.counters[C_THREAD_CREATIONS]++;
     if (dueToStall) G.counters[C_THREAD_CREATIONS_DUE_TO_STALL]++;
     return t;
+  }
+
+  private growThreads(need: number): void {
+    this.tGroup = growInt32(this.tGroup, need);
+    this.tConn = growInt32(this.tConn, need, -1);
+    this.tState = growUint8(this.tState, need);
+    this.tDeadline = growFloat64(this.tDeadline, need);
+    this.tIdlePending = growUint8(this.tIdlePending, need);
   }
 
   /** One error-log line (A12/P8). */

@@ -36,6 +36,12 @@ export const MariadbPool = z.strictObject({
    * starts with one thread per group.
    */
   login_burst: z.boolean().optional(),
+  /**
+   * tpsim setting: the last N connections come in on `extra_port` and are served by the
+   * one-thread-per-connection handler, outside the pool's groups and `thread_pool_max_threads`
+   * (emergency access to a blocked pool). Default 0.
+   */
+  extra_port_connections: z.number().int().min(0).optional(),
 });
 
 export type MariadbPoolSpec = z.output<typeof MariadbPool>;

@@ -32,6 +32,11 @@ export const PerconaPool = z.strictObject({
    * starts with one thread per group.
    */
   login_burst: z.boolean().optional(),
+  /**
+   * tpsim setting: the last N connections come in on `admin_port` (8.0.14+): their statements go
+   * to the high-priority queue whatever the mode and tickets (P2). Default 0.
+   */
+  admin_connections: z.number().int().min(0).optional(),
 });
 
 export type PerconaPoolSpec = z.output<typeof PerconaPool>;

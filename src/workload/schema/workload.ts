@@ -46,6 +46,13 @@ export const StatementSpec = z.strictObject({
   cpu: Dist,
   waits: z.array(WaitSpec).max(8).default([]),
   locks: LockSpec.optional(),
+  /**
+   * Server-level locks the session keeps across statements and transactions until released:
+   * LOCK TABLES, FLUSH TABLES WITH READ LOCK, GET_LOCK() acquire (table lock, MDL, global read
+   * lock, user-level lock); UNLOCK TABLES, RELEASE_LOCK() release. Only the thread pools read
+   * them (Percona's connection_is_high_prio, P2): other sessions are not blocked by them here.
+   */
+  sessionLock: z.enum(['acquire', 'release']).optional(),
 });
 
 export const BoundarySpec = z.strictObject({ cpu: Dist, waits: z.array(WaitSpec).max(8).default([]) });
