@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { PARAM_NAMES } from '../calibrate/fit.js';
 import { fitCommand, importCommand, measureCommand } from './calibrate.js';
+import { predictCommand } from './predict.js';
 
 type Args = ArgumentsCamelCase<Record<string, unknown>>;
 type Wrap = (fn: (a: Args) => Promise<void>) => (a: Args) => Promise<void>;
@@ -85,6 +86,41 @@ export function calibrateCommands(wrap: Wrap): CommandModule<object, Record<stri
           p95Weight: Number(a.p95Weight),
           p99Weight: Number(a.p99Weight),
           seed: num(a.seed),
+          json: a.json === true,
+          quiet: a.quiet === true,
+        });
+      }),
+    },
+    {
+      command: 'predict <scenario>',
+      describe: 'Predict a fitted scenario at other client counts, with 95% intervals that carry the fit\'s parameter uncertainty',
+      builder: (y: Argv) =>
+        y
+          .positional('scenario', { type: 'string', describe: 'A scenario written by sim fit (or its -tpc twin)' })
+          .option('connections', { type: 'string', demandOption: true, requiresArg: true, description: 'Client counts, comma-separated' })
+          .option('fit', { type: 'string', requiresArg: true, description: 'The fit report (default: the .fit.json beside the scenario)' })
+          .option('draws', { type: 'number', default: 20, requiresArg: true, description: 'Parameter sets drawn from the fit covariance, each simulated with its own seed' })
+          .option('duration', { type: 'string', requiresArg: true, description: 'Simulated time per run (default: the scenario\'s)' })
+          .option('warmup', { type: 'string', requiresArg: true, description: 'Warm-up per run (default: the scenario\'s)' })
+          .option('set', { type: 'string', requiresArg: true, description: 'Override a scenario value: path=value; repeatable' })
+          .option('workers', { type: 'number', requiresArg: true, description: 'Worker threads (default: the cores)' })
+          .option('seed', { type: 'number', default: 1, requiresArg: true, description: 'Seed of the fitted run; draw i uses seed + i' })
+          .option('out', { type: 'string', requiresArg: true, description: 'Write the predictions as JSON to this file' })
+          .option('json', { type: 'boolean', description: 'Print the predictions as JSON' })
+          .option('quiet', { type: 'boolean', description: 'Print nothing' })
+          .example('$0 predict scenarios/oracle/point_select-tpc.json --connections 256,1024 --draws 20 --duration 2s', 'predict'),
+      handler: wrap(async (a) => {
+        await predictCommand({
+          scenario: String(a.scenario),
+          fit: str(a.fit),
+          connections: String(a.connections),
+          draws: Number(a.draws),
+          duration: str(a.duration),
+          warmup: str(a.warmup),
+          set: list(a.set),
+          workers: num(a.workers),
+          seed: Number(a.seed),
+          out: str(a.out),
           json: a.json === true,
           quiet: a.quiet === true,
         });

@@ -71,7 +71,7 @@ const setOption = {
   coerce: strings,
 } as const;
 
-const COMMANDS = ['run', 'validate', 'schema', 'sweep', 'merge', 'compare', 'tune', 'plot', 'check', 'import', 'fit', 'measure'];
+const COMMANDS = ['run', 'validate', 'schema', 'sweep', 'merge', 'compare', 'tune', 'plot', 'check', 'import', 'fit', 'predict', 'measure'];
 
 function usageMessage(msg: string, argv: readonly string[]): string {
   let text = /[.?!]$/.test(msg) ? msg : `${msg}.`;
