@@ -329,6 +329,17 @@ describe('sim plot and sim run --plot', () => {
     expect(bad.stderr).toMatch(/needs a sweep file/);
   });
 
+  it('the result of sim run --replications plots (it used to say "written by an older tpsim")', () => {
+    const dir = tempDir();
+    const r = sim(['run', TINY, '--replications', '3', '--out', dir, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const p = sim(['plot', join(dir, 'tiny.json'), '--out', join(dir, 'cdf.svg'), '--quiet']);
+    expect(p.status, p.stderr).toBe(0);
+    const svg = readFileSync(join(dir, 'cdf.svg'), 'utf8');
+    expect(svg).toContain('tiny (3 replications, pooled)');
+    expect(countRole(svg, 'line mark')).toBe(1);
+  });
+
   it('sim run --plot writes the standard set beside the result', () => {
     const dir = tempDir();
     const r = sim(['run', TINY, '--out', dir, '--plot', '--quiet']);
