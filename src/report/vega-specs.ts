@@ -55,7 +55,11 @@ export function logTicks(lo: number, hi: number): number[] {
     }
   }
   // A short range may hold no round value at all: its ends label the axis.
-  if (out.length < 2) return [round2(lo, Math.ceil), round2(hi, Math.floor)].filter((v, i, all) => all.indexOf(v) === i);
+  if (out.length < 2) {
+    const ends = [round2(lo, Math.ceil), round2(hi, Math.floor)];
+    // So narrow that the rounded ends cross (or meet): one label, the value itself.
+    return ends[0] < ends[1] ? ends : [lo];
+  }
   // Ends within a factor 1.4 of a tick would crowd its label.
   const far = (v: number): boolean => out.every((t) => Math.max(t / v, v / t) >= 1.4);
   const first = round2(lo, Math.ceil);
@@ -437,7 +441,11 @@ export function heatmapSpec(
           type: 'quantitative',
           title: metricTitle(metric),
           scale: { type: log ? 'log' : 'linear', scheme: higherIsBetter ? 'greens' : 'orangered' },
-          legend: { format: higherIsBetter ? ',.0f' : '.3~g', ...(log ? { values: logTicks(lo, hi) } : {}), gradientLength: Math.max(120, cellH * axes.yOrder.length) },
+          // One value has no gradient to read: its cell label says it all.
+          legend:
+            lo === hi
+              ? null
+              : { format: higherIsBetter ? ',.0f' : '.3~g', ...(log ? { values: logTicks(lo, hi) } : {}), gradientLength: Math.max(120, cellH * axes.yOrder.length) },
         },
         tooltip: [
           { field: 'xs', title: axes.x },

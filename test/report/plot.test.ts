@@ -138,6 +138,7 @@ describe('chart data', () => {
     expect(logTicks(0.5, 400)).toEqual([0.5, 1, 10, 100, 400]);
     expect(logTicks(0.01, 1000)).toEqual([0.01, 0.1, 1, 10, 100, 1000]);
     expect(logTicks(11, 13)).toEqual([11, 13]);
+    expect(logTicks(0.589, 0.5891)).toEqual([0.589]); // rounded ends would cross: one label
     // A 2..16 range used to stop at 10, leaving the top unlabelled.
     expect(logTicks(2, 16)).toEqual([2, 5, 10, 16]);
     // Ends are rounded inwards (always inside the axis) and left out next to a round tick.

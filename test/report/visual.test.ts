@@ -214,6 +214,10 @@ describe('sweep and heatmap', () => {
     expect(texts(svg, 'title-subtitle')).toEqual(['tiny; 1 point']);
     expect(texts(svg).filter((t) => t === '4')).toHaveLength(2); // the x value, in both panels
     expect(texts(svg)).toContain(String(+p.p99.toPrecision(3)));
-    expect(svgOf('one-point heatmap')).toContain("X-axis titled 'connections' for a discrete scale with 1 value: 4");
+    const heat = svgOf('one-point heatmap');
+    expect(heat).toContain("X-axis titled 'connections' for a discrete scale with 1 value: 4");
+    // One cell: no colour gradient (its labels used to print over each other), the value in the cell.
+    expect(heat).not.toContain('role-legend');
+    expect(texts(heat, 'mark')).toEqual([String(+p.p99.toPrecision(3))]);
   });
 });
