@@ -1,6 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
 import type { EncodedHistogramGroup, LatencyGroup, RunResult } from '../run/result.js';
 import { SUMMARY_FIELDS, type SummaryField, type SweepFile, type SweepValue } from './sweep-file.js';
+import { chartedRates } from './timeline.js';
 
 /**
  * Tidy rows for the charts, computed from result and sweep files. Kept apart from the vega-lite
@@ -162,16 +163,21 @@ export interface TimelineRow {
   value: number;
 }
 
-/** Per-second throughput, pool queue lengths and thread counts from each result's timeline. */
+/**
+ * Per-second throughput, pool queue lengths and thread counts from each result's timeline.
+ * Throughput is each interval's count over its own length (see chartedRates: a partial last
+ * interval counted as a whole one would draw a false drop); gauges are samples at each
+ * interval's start.
+ */
 export function timelineRows(results: readonly LabelledResult[]): TimelineRow[] {
   const rows: TimelineRow[] = [];
   for (const { label, result } of results) {
     const tl = result.timeline;
     const dt = tl.intervalSeconds;
-    const push = (panel: TimelineRow['panel'], series: string, values: readonly number[] | undefined, scale = 1): void => {
-      values?.forEach((v, i) => rows.push({ result: label, t: i * dt, panel, series, value: round6(v * scale) }));
+    const push = (panel: TimelineRow['panel'], series: string, values: readonly number[] | undefined): void => {
+      values?.forEach((v, i) => rows.push({ result: label, t: i * dt, panel, series, value: round6(v) }));
     };
-    push('throughput (tps)', 'tps', tl.tps, 1 / dt);
+    for (const x of chartedRates(result)) rows.push({ result: label, t: x.t, panel: 'throughput (tps)', series: 'tps', value: round6(x.tps) });
     push('queued (connections)', 'queued queries', tl.gauges.queued_queries);
     push('queued (connections)', 'queued transactions', tl.gauges.queued_transactions);
     push('threads', 'threads', tl.threads);
@@ -196,17 +202,55 @@ export interface SweepRow {
   value: number;
   lo?: number;
   hi?: number;
+  /** No transaction completed at this point: its latencies are undefined (stored as 0), not fast. */
+  collapsed: boolean;
 }
 
-/** One row per point and metric, with the CI when the point has one for that metric. */
-export function sweepRows(sweep: SweepFile, metrics: readonly SummaryField[], x = sweep.parameters[0]): SweepRow[] {
+/**
+ * A point collapsed when no transaction completed in its measured window (throughput 0): the
+ * result then holds 0 for every latency percentile, which must never read as the best latency.
+ */
+export function isCollapsed(summary: SweepFile['points'][number]['summary']): boolean {
+  return summary.tps === 0;
+}
+
+/** The values each parameter takes over the sweep's points. */
+function valuesOf(sweep: SweepFile, param: string): SweepValue[] {
+  return sweep.points.map((p) => p.values[param]);
+}
+
+/**
+ * The default x parameter: the first numeric one that varies (a numeric x axis reads as a trend,
+ * and categories such as pool / no pool make good series), else the first.
+ */
+export function defaultSweepX(sweep: SweepFile): string {
+  const numeric = sweep.parameters.filter((p) => valuesOf(sweep, p).every((v) => typeof v === 'number'));
+  return numeric.find((p) => new Set(valuesOf(sweep, p)).size > 1) ?? numeric[0] ?? sweep.parameters[0];
+}
+
+/**
+ * One row per point and metric, with the CI when the point has one for that metric. Rows come
+ * in series order, then x order (sortedValues: numbers numerically, so connections=16 precedes
+ * connections=256), which the chart keeps for its legend.
+ */
+export function sweepRows(sweep: SweepFile, metrics: readonly SummaryField[], x = defaultSweepX(sweep)): SweepRow[] {
   const others = sweep.parameters.filter((p) => p !== x);
+  const rank = new Map(sweep.parameters.map((p) => [p, sortedValues(valuesOf(sweep, p)).map(valueKey)]));
+  const pos = (param: string, v: SweepValue): number => rank.get(param)?.indexOf(valueKey(v)) ?? 0;
+  const points = [...sweep.points].sort((a, b) => {
+    for (const o of [...others, x]) {
+      const d = pos(o, a.values[o]) - pos(o, b.values[o]);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
   const rows: SweepRow[] = [];
-  for (const p of sweep.points) {
+  for (const p of points) {
     const series = others.length ? others.map((o) => `${shortName(o)}=${String(p.values[o])}`).join(', ') : 'all';
+    const collapsed = isCollapsed(p.summary);
     for (const metric of metrics) {
       const ci = p.summary.ci95?.[metric];
-      rows.push({ x: p.values[x], series, metric, value: p.summary[metric], ...(ci ? { lo: ci[0], hi: ci[1] } : {}) });
+      rows.push({ x: p.values[x], series, metric, value: p.summary[metric], ...(ci ? { lo: ci[0], hi: ci[1] } : {}), collapsed });
     }
   }
   return rows;
@@ -216,20 +260,28 @@ export interface HeatRow {
   x: SweepValue;
   y: SweepValue;
   value: number;
+  collapsed: boolean;
 }
 
 export function heatRows(sweep: SweepFile, metric: SummaryField, x: string, y: string): HeatRow[] {
-  return sweep.points.map((p) => ({ x: p.values[x], y: p.values[y], value: p.summary[metric] }));
+  return sweep.points.map((p) => ({ x: p.values[x], y: p.values[y], value: p.summary[metric], collapsed: isCollapsed(p.summary) }));
 }
 
 export function isSummaryField(s: string): s is SummaryField {
   return (SUMMARY_FIELDS as readonly string[]).includes(s);
 }
 
-/** Sort order of a parameter's values: numbers numerically, others as text. */
+function valueKey(v: SweepValue): string {
+  return `${typeof v}:${String(v)}`;
+}
+
+/**
+ * Display order of a parameter's values: numbers numerically (never as text: 16 before 1024);
+ * anything else in the order the sweep gives them (its axis order, e.g. pool then no pool).
+ */
 export function sortedValues(values: readonly SweepValue[]): SweepValue[] {
-  const uniq = [...new Map(values.map((v) => [`${typeof v}:${String(v)}`, v])).values()];
-  return uniq.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b))));
+  const uniq = [...new Map(values.map((v) => [valueKey(v), v])).values()];
+  return uniq.every((v) => typeof v === 'number') ? (uniq as number[]).sort((a, b) => a - b) : uniq;
 }
 
 function round6(x: number): number {

@@ -5,6 +5,7 @@ import type { LatencyStats, RunResult } from '../run/result.js';
 import { fmtCount, fmtMs, fmtNum, fmtRate, table } from './format.js';
 import {
   cdfRows,
+  defaultSweepX,
   heatRows,
   isSummaryField,
   ladderRows,
@@ -19,7 +20,7 @@ import {
 } from './plot-data.js';
 import { svgToPng, toHtml, toSvg } from './render.js';
 import { isSweepDocument, parseSweep, type SummaryField, type SweepFile } from './sweep-file.js';
-import { cdfSpec, heatmapSpec, ladderSpec, metricTitle, splitSpec, sweepSpec, timelineSpec } from './vega-specs.js';
+import { COLLAPSED_NOTE, cdfSpec, heatmapSpec, ladderSpec, metricTitle, splitSpec, sweepSpec, timelineSpec } from './vega-specs.js';
 
 /** Charts of result files (cdf, ladder, split, timeline) and of sweep files (sweep, heatmap). */
 export const PLOT_KINDS = ['cdf', 'ladder', 'split', 'sweep', 'heatmap', 'timeline'] as const;
@@ -118,16 +119,21 @@ export function makeChart(kind: PlotKind, sources: readonly PlotSource[], option
   if (isResultKind && results.length === 0) throw new Error(`--kind ${kind} needs result files (a sweep gives: sweep, heatmap)`);
   if (!isResultKind && sweeps.length === 0) throw new Error(`--kind ${kind} needs a sweep file (a result gives: ${RESULT_KINDS.join(', ')})`);
   const runs = runsText(results.map((r) => r.label));
+  // A replicated result's distribution is every replication's samples together: say so.
+  const pooled = (text: string): string => {
+    const n = results.map((r) => r.result.replications?.count ?? 1);
+    return n.some((k) => k > 1) ? `${text} (${results.length === 1 ? `${n[0]} replications` : 'replicated runs'}, pooled)` : text;
+  };
   const group = options.group ?? 'latency';
   switch (kind) {
     case 'cdf': {
       const title = options.title ?? `Latency CDF: ${GROUP_TITLES[group]}`;
-      const subtitle = options.title === undefined ? runs : `${GROUP_TITLES[group]}: CDF`;
+      const subtitle = pooled(options.title === undefined ? runs : `${GROUP_TITLES[group]}: CDF`);
       return { kind, title, spec: cdfSpec(cdfRows(results, group), { title, subtitle }), table: percentileTable(results, group) };
     }
     case 'ladder': {
       const title = options.title ?? `Percentile ladder: ${GROUP_TITLES[group]}`;
-      const subtitle = options.title === undefined ? runs : `${GROUP_TITLES[group]} by percentile`;
+      const subtitle = pooled(options.title === undefined ? runs : `${GROUP_TITLES[group]} by percentile`);
       return { kind, title, spec: ladderSpec(ladderRows(results, group), { title, subtitle }), table: percentileTable(results, group) };
     }
     case 'split': {
@@ -151,7 +157,7 @@ export function makeChart(kind: PlotKind, sources: readonly PlotSource[], option
     }
     case 'sweep': {
       const metrics = options.metrics ?? (options.metric ? ['tps', options.metric] : ['tps', 'p99']);
-      const x = options.x ?? sweeps[0].sweep.parameters[0];
+      const x = options.x ?? defaultSweepX(sweeps[0].sweep);
       const rows: SweepRow[] = sweeps.flatMap((s) => {
         if (!s.sweep.parameters.includes(x)) throw new Error(`sweep "${s.label}" does not vary ${x}`);
         const r = sweepRows(s.sweep, metrics, x);
@@ -159,13 +165,18 @@ export function makeChart(kind: PlotKind, sources: readonly PlotSource[], option
       });
       const names = metrics.map(metricTitle).map((t) => t.replace(/ \(.*\)$/, '')).join(' and ');
       const title = options.title ?? `${names.charAt(0).toUpperCase()}${names.slice(1)} vs ${shortName(x)}`;
-      const subtitle = `${runsText(sweeps.map((s) => s.label))}; ${rows.length / metrics.length} points${rows.some((r) => r.lo !== undefined) ? ', bands: 95% CI' : ''}`;
-      return { kind, title, spec: sweepSpec(rows, metrics, shortName(x), { title, subtitle }), table: sweepTable(rows, metrics, shortName(x)) };
+      const points = rows.length / metrics.length;
+      const notes = [
+        `${runsText(sweeps.map((s) => s.label))}; ${points} point${points === 1 ? '' : 's'}`,
+        ...(rows.some((r) => r.lo !== undefined) ? ['bands and bars: 95% CI'] : []),
+        ...(rows.some((r) => r.collapsed) ? [COLLAPSED_NOTE] : []),
+      ];
+      return { kind, title, spec: sweepSpec(rows, metrics, shortName(x), { title, subtitle: notes.join(', ') }), table: sweepTable(rows, metrics, shortName(x)) };
     }
     case 'heatmap': {
       const s = sweeps[0];
       const metric = options.metric ?? 'p99';
-      const x = options.x ?? s.sweep.parameters[0];
+      const x = options.x ?? defaultSweepX(s.sweep);
       const y = options.y ?? s.sweep.parameters.find((p) => p !== x);
       if (y === undefined || !s.sweep.parameters.includes(x) || !s.sweep.parameters.includes(y)) {
         throw new Error(`a heatmap needs a sweep over two parameters (this one varies ${s.sweep.parameters.join(', ')})`);
@@ -178,12 +189,13 @@ export function makeChart(kind: PlotKind, sources: readonly PlotSource[], option
       const lead = /^p\d/.test(mt) ? mt : `${mt.charAt(0).toUpperCase()}${mt.slice(1)}`;
       const title = options.title ?? `${lead} over ${shortName(x)} and ${shortName(y)}`;
       const best = metric === 'tps' ? 'highest' : 'lowest';
-      const spec = heatmapSpec(rows, metric, { x: shortName(x), y: shortName(y), xOrder, yOrder }, { title, subtitle: `${s.label}; outlined: the ${best}` });
+      const notes = [`${s.label}; outlined: the ${best}`, ...(rows.some((r) => r.collapsed) ? ['grey: collapsed, no transaction completed'] : [])];
+      const spec = heatmapSpec(rows, metric, { x: shortName(x), y: shortName(y), xOrder, yOrder }, { title, subtitle: notes.join('; ') });
       const cell = (xv: unknown, yv: unknown): string => {
         const r = rows.find((q) => q.x === xv && q.y === yv);
-        return r === undefined ? '-' : metric === 'tps' ? fmtCount(r.value) : fmtNum(r.value);
+        return r === undefined ? '-' : r.collapsed ? 'collapsed' : metric === 'tps' ? fmtCount(r.value) : fmtNum(r.value);
       };
-      const t = table([[`${shortName(y)} \\ ${shortName(x)}`, ...xOrder.map(String)], ...[...yOrder].reverse().map((yv) => [String(yv), ...xOrder.map((xv) => cell(xv, yv))])], { indent: 0 });
+      const t = table([[`${shortName(y)} \\ ${shortName(x)}`, ...xOrder.map(String)], ...(yOrder.every((v) => typeof v === 'number') ? [...yOrder].reverse() : yOrder).map((yv) => [String(yv), ...xOrder.map((xv) => cell(xv, yv))])], { indent: 0 });
       return { kind, title, spec, table: `${metricTitle(metric)}\n${t.join('\n')}` };
     }
   }
@@ -231,6 +243,7 @@ function sweepTable(rows: readonly SweepRow[], metrics: readonly SummaryField[],
       ...metrics.map((m) => {
         const r = rows.find((q) => q.series === series && String(q.x) === x && q.metric === m);
         if (r === undefined) return '-';
+        if (r.collapsed && m !== 'tps' && m !== 'peakThreads' && m !== 'queueWaitMean') return 'collapsed';
         const v = m === 'tps' ? fmtRate(r.value) : fmtNum(r.value);
         return r.lo !== undefined && r.hi !== undefined ? `${v} [${fmtNum(r.lo)}, ${fmtNum(r.hi)}]` : v;
       }),

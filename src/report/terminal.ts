@@ -1,5 +1,6 @@
 import type { CiTree, LatencyGroup, LatencyStats, RunResult } from '../run/result.js';
 import { fmtCount, fmtMs, fmtNum, fmtPct, fmtRate, fmtSeconds, fmtShort, table } from './format.js';
+import { intervalRates } from './timeline.js';
 
 export interface ReportOptions {
   /** Bold section headings (ANSI); the CLI turns it on only for a TTY. */
@@ -169,7 +170,8 @@ function throughput(r: RunResult, c?: CiTree): string[] {
     ['transactions:', pm(s.transactions, c, 'transactions', fmtCount), `(${pm(s.tps, c, 'tps', fmtRate)} per sec)`],
     ['statements:', pm(s.statements, c, 'statements', fmtCount), `(${pm(s.qps, c, 'qps', fmtRate)} per sec)`],
   ];
-  const tps = r.timeline.tps;
+  // Whole intervals only: a partial last one would read as a drop.
+  const tps = intervalRates(r).filter((x) => !x.partial).map((x) => x.tps);
   if (tps.length >= 2) {
     const min = Math.min(...tps);
     const max = Math.max(...tps);

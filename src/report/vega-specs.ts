@@ -37,7 +37,11 @@ function top(text: ChartText): Pick<TopLevelSpec, '$schema' | 'title' | 'backgro
   };
 }
 
-/** Tick values for a log axis over [lo, hi]: decades, or 1-2-5 steps when the range is short. */
+/**
+ * Tick values for a log axis over [lo, hi]: decades, or 1-2-5 steps when the range is short,
+ * plus each end (to 2 digits, rounded inwards) when no tick is near it: a 2..16 axis reads
+ * 2, 5, 10, 16, not 2, 5, 10 with its top unlabelled.
+ */
 export function logTicks(lo: number, hi: number): number[] {
   if (!(lo > 0) || !(hi > 0)) return [];
   const a = Math.floor(Math.log10(lo));
@@ -50,8 +54,23 @@ export function logTicks(lo: number, hi: number): number[] {
       if (v >= lo / 1.001 && v <= hi * 1.001) out.push(v);
     }
   }
-  // A short range may hold no round value at all: keep its ends so the axis is labelled.
-  return out.length >= 2 ? out : [+lo.toPrecision(2), +hi.toPrecision(2)];
+  // A short range may hold no round value at all: its ends label the axis.
+  if (out.length < 2) {
+    const ends = [round2(lo, Math.ceil), round2(hi, Math.floor)];
+    // So narrow that the rounded ends cross (or meet): one label, the value itself.
+    return ends[0] < ends[1] ? ends : [lo];
+  }
+  // Ends within a factor 1.4 of a tick would crowd its label.
+  const far = (v: number): boolean => out.every((t) => Math.max(t / v, v / t) >= 1.4);
+  const first = round2(lo, Math.ceil);
+  const last = round2(hi, Math.floor);
+  return [...(far(first) ? [first] : []), ...out, ...(far(last) ? [last] : [])];
+}
+
+/** x to 2 significant digits, rounded by `dir` (Math.ceil: up, Math.floor: down). */
+function round2(x: number, dir: (v: number) => number): number {
+  const unit = 10 ** (Math.floor(Math.log10(x)) - 1);
+  return +(dir(x / unit - (dir === Math.ceil ? 1e-9 : -1e-9)) * unit).toPrecision(12);
 }
 
 function range(values: readonly number[]): [number, number] {
@@ -239,46 +258,89 @@ export function metricTitle(m: SummaryField): string {
 
 const LOG_METRICS: ReadonlySet<SummaryField> = new Set(['p50', 'p95', 'p99', 'p999', 'mean', 'queueWaitMean']);
 
-/** Numbers spread over more than a factor 8 read best on a log axis (connections 16..1024). */
-function xScaleOf(values: readonly SweepValue[]): { type: 'quantitative' | 'ordinal'; log: boolean; ticks?: number[] } {
-  if (!values.every((v) => typeof v === 'number')) return { type: 'ordinal', log: false };
-  const nums = values as number[];
-  const [lo, hi] = range(nums);
-  const log = lo > 0 && hi / lo >= 8;
-  return { type: 'quantitative', log, ticks: [...new Set(nums)].sort((a, b) => a - b) };
+/** Metrics of transaction latency: undefined where no transaction completed (a collapsed point). */
+const TX_LATENCY: ReadonlySet<SummaryField> = new Set(['p50', 'p95', 'p99', 'p999', 'mean']);
+
+/** The mark and note of a collapsed point (no transaction completed). */
+export const COLLAPSED_COLOR = '#c0392b';
+export const COLLAPSED_NOTE = '× collapsed: no transaction completed, so no latency';
+
+/** The values in the order the rows give them (sweepRows sorts: numbers numerically). */
+function orderOf<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
 }
 
-/** One metric against the x parameter, one line per series, with a CI band where points have one. */
-function metricPanel(rows: readonly SweepRow[], metric: SummaryField, xTitle: string, width: number): Record<string, unknown> {
+/**
+ * Numbers go on a numeric axis, on a log scale when they spread over a factor 8 or more
+ * (connections 16..1024), every value a labelled tick (so both ends are); one value gets a
+ * little room either side. Anything else is ordinal, in the sweep's order.
+ */
+function xEncoding(values: readonly SweepValue[], title: string): Record<string, unknown> {
+  if (!values.every((v) => typeof v === 'number')) return { field: 'x', type: 'ordinal', title, sort: orderOf(values), axis: { labelAngle: 0 } };
+  const ticks = [...new Set(values as number[])].sort((a, b) => a - b);
+  const [lo, hi] = [ticks[0], ticks[ticks.length - 1]];
+  const log = lo > 0 && hi / lo >= 8;
+  const scale = log
+    ? { type: 'log', nice: false, domain: [lo, hi] }
+    : lo === hi
+      ? { type: 'linear', nice: false, zero: false, domain: lo > 0 ? [lo / 2, lo * 1.5] : [lo - 1, lo + 1] }
+      : { type: 'linear', nice: false, zero: false, domain: [lo, hi] };
+  return { field: 'x', type: 'quantitative', title, scale, axis: { values: ticks, format: '~g', labelFlush: false } };
+}
+
+/**
+ * One metric against the x parameter, one line per series, with its 95% CI as a band and error
+ * bars where points have one. A collapsed point has no latency: it leaves the latency lines and
+ * is marked with a red × at the top of the panel (in the throughput panel, at its true 0).
+ */
+function metricPanel(rows: readonly SweepRow[], metric: SummaryField, xTitle: string, width: number, series: readonly string[]): Record<string, unknown> {
   const mine = rows.filter((r) => r.metric === metric);
-  const xs = xScaleOf(mine.map((r) => r.x));
-  const log = LOG_METRICS.has(metric) && mine.every((r) => r.value > 0);
-  const [lo, hi] = range(mine.flatMap((r) => [r.value, r.lo ?? r.value, r.hi ?? r.value]));
-  const x = {
-    field: 'x',
-    type: xs.type,
-    title: xTitle,
-    ...(xs.type === 'quantitative'
-      ? { scale: xs.log ? { type: 'log', nice: false } : { type: 'linear', nice: false, zero: false }, axis: { values: xs.ticks, format: '~g' } }
-      : {}),
-  };
+  const undefinedWhenCollapsed = TX_LATENCY.has(metric);
+  const live = mine.filter((r) => !(r.collapsed && undefinedWhenCollapsed));
+  const log = LOG_METRICS.has(metric) && live.length > 0 && live.every((r) => r.value > 0);
+  const spread = live.flatMap((r) => [r.value, r.lo ?? r.value, r.hi ?? r.value]);
+  // A CI reaching 0 or below cannot be drawn on a log axis: the band is clipped at the bottom.
+  let [lo, hi] = range(spread.filter((v) => (log ? v > 0 : v >= 0)));
+  if (!Number.isFinite(lo)) [lo, hi] = [0, 1];
+  // One value (a one-point sweep): room around it, and it alone labelled.
+  const single = lo === hi ? [+lo.toPrecision(3)] : undefined;
+  if (log && lo === hi) [lo, hi] = [lo / 2, hi * 2];
+  const values = mine.map((r) => ({
+    ...r,
+    hidden: r.collapsed && undefinedWhenCollapsed,
+    note: r.collapsed ? `${xTitle}=${String(r.x)}, ${r.series}: collapsed, no transaction completed` : '',
+    markY: r.collapsed ? (undefinedWhenCollapsed ? hi : r.value) : null,
+    // Every metric is >= 0: a t interval reaching below 0 is drawn to 0 (on a log axis, to its bottom).
+    bandLo: r.lo === undefined || (r.collapsed && undefinedWhenCollapsed) ? null : Math.max(r.lo, log ? lo : 0),
+    bandHi: r.hi === undefined || (r.collapsed && undefinedWhenCollapsed) ? null : r.hi,
+  }));
+  const x = xEncoding(mine.map((r) => r.x), xTitle);
+  const scale = log ? { type: 'log', nice: false, domain: [lo, hi] } : { zero: metric === 'tps' || lo === hi };
   const y = {
     field: 'value',
     type: 'quantitative',
     title: metricTitle(metric),
-    scale: log ? { type: 'log', nice: false, domain: [lo, hi] } : { zero: metric === 'tps' },
-    ...(log ? { axis: { values: logTicks(lo, hi), format: '~g' } } : {}),
+    scale,
+    ...(log ? { axis: { values: single ?? logTicks(lo, hi), format: '~g' } } : {}),
   };
-  const color = { field: 'series', type: 'nominal', title: null };
+  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: [...series], range: PALETTE } };
   const layers: Array<Record<string, unknown>> = [];
-  if (mine.some((r) => r.lo !== undefined)) {
+  if (values.some((r) => r.bandLo !== null)) {
+    const band = { field: 'bandLo', type: 'quantitative', title: metricTitle(metric), scale };
+    // The band shows the trend of the interval, the bars each point's own (visible when narrow).
     layers.push({
-      transform: [{ filter: 'isValid(datum.lo)' }],
-      mark: { type: 'errorband', opacity: 0.25 },
-      encoding: { x, y: { field: 'lo', type: 'quantitative', title: metricTitle(metric) }, y2: { field: 'hi' }, color },
+      transform: [{ filter: 'isValid(datum.bandLo)' }],
+      mark: { type: 'area', opacity: 0.3 },
+      encoding: { x, y: band, y2: { field: 'bandHi' }, color },
+    });
+    layers.push({
+      transform: [{ filter: 'isValid(datum.bandLo)' }],
+      mark: { type: 'rule', strokeWidth: 1.5 },
+      encoding: { x, y: band, y2: { field: 'bandHi' }, color },
     });
   }
   layers.push({
+    transform: [{ filter: '!datum.hidden' }],
     mark: { type: 'line', point: { filled: true, size: 40 }, strokeWidth: 1.8 },
     encoding: {
       x,
@@ -288,25 +350,58 @@ function metricPanel(rows: readonly SweepRow[], metric: SummaryField, xTitle: st
         { field: 'series', title: 'series' },
         { field: 'x', title: xTitle },
         { field: 'value', title: metricTitle(metric), format: '.4~g' },
-        { field: 'lo', title: 'CI 95% low', format: '.4~g' },
-        { field: 'hi', title: 'CI 95% high', format: '.4~g' },
+        // Without replications there is no interval: no "NaN" in the tooltip.
+        ...(mine.some((r) => r.lo !== undefined)
+          ? [
+              { field: 'lo', title: 'CI 95% low', format: '.4~g' },
+              { field: 'hi', title: 'CI 95% high', format: '.4~g' },
+            ]
+          : []),
       ],
     },
   });
-  return { width, height: 260, data: { values: mine }, layer: layers };
+  if (values.some((r) => r.collapsed)) {
+    const my = { ...y, field: 'markY' };
+    layers.push({
+      transform: [{ filter: 'datum.collapsed' }],
+      mark: { type: 'point', shape: 'cross', angle: 45, size: 160, filled: true, color: COLLAPSED_COLOR, opacity: 1 },
+      encoding: {
+        x,
+        y: my,
+        // Its height is only a place to draw it: the description says what it is.
+        description: { field: 'note' },
+        tooltip: [
+          { field: 'series', title: 'series' },
+          { field: 'x', title: xTitle },
+          { field: 'note', title: 'note' },
+        ],
+      },
+    });
+    layers.push({
+      transform: [{ filter: 'datum.collapsed' }],
+      mark: { type: 'text', text: 'collapsed', color: COLLAPSED_COLOR, fontSize: 10, baseline: undefinedWhenCollapsed ? 'top' : 'bottom', dy: undefinedWhenCollapsed ? 9 : -9 },
+      encoding: { x, y: my, description: { field: 'note' } },
+    });
+  }
+  return { width, height: 260, data: { values }, layer: layers };
 }
 
 /** Throughput and p99 (or other metrics) against the varied parameter, side by side. */
 export function sweepSpec(rows: readonly SweepRow[], metrics: readonly SummaryField[], xTitle: string, text: ChartText): TopLevelSpec {
+  const series = orderOf(rows.map((r) => r.series));
   return {
     ...top(text),
-    hconcat: metrics.map((m) => metricPanel(rows, m, xTitle, metrics.length > 1 ? 330 : 560)),
+    hconcat: metrics.map((m) => metricPanel(rows, m, xTitle, metrics.length > 1 ? 330 : 560, series)),
     resolve: { scale: { color: 'shared' } },
     config: { ...CONFIG, legend: { ...CONFIG.legend, orient: 'bottom', direction: 'horizontal', columns: 3 } },
   } as unknown as TopLevelSpec;
 }
 
-/** A metric over two parameters; the best cell (lowest latency, highest throughput) is outlined. */
+/**
+ * A metric over two parameters; the best cell (lowest latency, highest throughput) is outlined.
+ * Collapsed cells (no transaction completed) are grey and say so: outside the colour scale and
+ * never the best, whatever their stored 0 would suggest.
+ */
 export function heatmapSpec(
   rows: readonly HeatRow[],
   metric: SummaryField,
@@ -314,63 +409,95 @@ export function heatmapSpec(
   text: ChartText,
 ): TopLevelSpec {
   const higherIsBetter = metric === 'tps';
-  const log = LOG_METRICS.has(metric) && rows.every((r) => r.value > 0);
-  const [lo, hi] = range(rows.map((r) => r.value));
+  const live = rows.filter((r) => !r.collapsed);
+  const log = LOG_METRICS.has(metric) && live.length > 0 && live.every((r) => r.value > 0);
+  const [lo, hi] = range(live.map((r) => r.value));
   const best = higherIsBetter ? hi : lo;
   // Text over the darker half of the colour scale is white (both schemes darken with the value).
   const mid = log ? Math.sqrt(lo * hi) : (lo + hi) / 2;
+  const cellW = Math.max(44, Math.min(90, 560 / Math.max(1, axes.xOrder.length)));
+  const cellH = Math.max(26, Math.min(60, 320 / Math.max(1, axes.yOrder.length)));
   const values = rows.map((r) => ({
     ...r,
     xs: String(r.x),
     ys: String(r.y),
-    label: metric === 'tps' || metric === 'peakThreads' ? fmtCount(r.value) : fmtMs(r.value),
-    dark: r.value > mid,
-    best: r.value === best,
+    label: r.collapsed ? (cellW >= 60 ? 'collapsed' : '×') : metric === 'tps' || metric === 'peakThreads' ? fmtCount(r.value) : fmtMs(r.value),
+    dark: !r.collapsed && r.value > mid,
+    note: r.collapsed ? 'collapsed: no transaction completed' : '',
+    best: !r.collapsed && r.value === best,
   }));
-  const cellW = Math.max(44, Math.min(90, 560 / Math.max(1, axes.xOrder.length)));
-  const cellH = Math.max(26, Math.min(60, 320 / Math.max(1, axes.yOrder.length)));
   const x = { field: 'xs', type: 'ordinal', sort: axes.xOrder.map(String), title: axes.x, axis: { labelAngle: 0 } };
-  const y = { field: 'ys', type: 'ordinal', sort: axes.yOrder.map(String).reverse(), title: axes.y };
+  // Numbers grow upwards; categories read top-down in the sweep's order.
+  const yNumeric = axes.yOrder.every((v) => typeof v === 'number');
+  const y = { field: 'ys', type: 'ordinal', sort: (yNumeric ? [...axes.yOrder].reverse() : axes.yOrder).map(String), title: axes.y };
+  const layers: Array<Record<string, unknown>> = [];
+  if (live.length > 0) {
+    layers.push({
+      transform: [{ filter: '!datum.collapsed' }],
+      mark: { type: 'rect' },
+      encoding: {
+        color: {
+          field: 'value',
+          type: 'quantitative',
+          title: metricTitle(metric),
+          scale: { type: log ? 'log' : 'linear', scheme: higherIsBetter ? 'greens' : 'orangered' },
+          // One value has no gradient to read: its cell label says it all.
+          legend:
+            lo === hi
+              ? null
+              : { format: higherIsBetter ? ',.0f' : '.3~g', ...(log ? { values: logTicks(lo, hi) } : {}), gradientLength: Math.max(120, cellH * axes.yOrder.length) },
+        },
+        tooltip: [
+          { field: 'xs', title: axes.x },
+          { field: 'ys', title: axes.y },
+          { field: 'value', title: metricTitle(metric), format: '.4~g' },
+        ],
+      },
+    });
+  }
+  if (live.length < rows.length) {
+    layers.push({
+      transform: [{ filter: 'datum.collapsed' }],
+      mark: { type: 'rect', fill: '#d9d9d9' },
+      encoding: {
+        tooltip: [
+          { field: 'xs', title: axes.x },
+          { field: 'ys', title: axes.y },
+          { field: 'note', title: 'note' },
+        ],
+      },
+    });
+  }
+  layers.push(
+    {
+      transform: [{ filter: 'datum.best' }],
+      mark: { type: 'rect', fill: null, stroke: 'black', strokeWidth: 2.5 },
+    },
+    {
+      mark: { type: 'text', fontSize: 11 },
+      encoding: {
+        text: { field: 'label' },
+        color: { condition: [{ test: 'datum.collapsed', value: COLLAPSED_COLOR }, { test: 'datum.dark', value: 'white' }], value: 'black' },
+      },
+    },
+  );
   return {
     ...top(text),
     width: { step: cellW },
     height: { step: cellH },
     data: { values },
     encoding: { x, y },
-    layer: [
-      {
-        mark: { type: 'rect' },
-        encoding: {
-          color: {
-            field: 'value',
-            type: 'quantitative',
-            title: metricTitle(metric),
-            scale: { type: log ? 'log' : 'linear', scheme: higherIsBetter ? 'greens' : 'orangered' },
-            legend: { format: higherIsBetter ? ',.0f' : '.3~g', ...(log ? { values: logTicks(lo, hi) } : {}), gradientLength: Math.max(120, cellH * axes.yOrder.length) },
-          },
-          tooltip: [
-            { field: 'xs', title: axes.x },
-            { field: 'ys', title: axes.y },
-            { field: 'value', title: metricTitle(metric), format: '.4~g' },
-          ],
-        },
-      },
-      {
-        transform: [{ filter: 'datum.best' }],
-        mark: { type: 'rect', fill: null, stroke: 'black', strokeWidth: 2.5 },
-      },
-      {
-        mark: { type: 'text', fontSize: 11 },
-        encoding: {
-          text: { field: 'label' },
-          color: { condition: { test: 'datum.dark', value: 'white' }, value: 'black' },
-        },
-      },
-    ],
-  } as TopLevelSpec;
+    layer: layers,
+  } as unknown as TopLevelSpec;
 }
 
 const PANELS: TimelineRow['panel'][] = ['throughput (tps)', 'queued (connections)', 'threads'];
+
+/**
+ * Count axis labels, each formatted alone: "400k" but "0" (d3's shared SI prefix gives "0k") and
+ * "0.5" (plain "~s" gives "500m"); an all-zero panel gets a 0..1 domain, as [0, 0] labels NaN.
+ */
+const COUNT_LABEL = "abs(datum.value) >= 1000 ? format(datum.value, '.3~s') : format(datum.value, '~g')";
 
 /** Throughput, queue lengths and threads per second of the measured window, one panel each. */
 export function timelineSpec(rows: readonly TimelineRow[], text: ChartText): TopLevelSpec {
@@ -378,33 +505,45 @@ export function timelineSpec(rows: readonly TimelineRow[], text: ChartText): Top
   const values = rows.map((r) => ({ ...r, line: multi ? `${r.result}: ${r.series}` : r.series }));
   // Legend in panel order (tps, queues, threads), not alphabetical.
   const lines = [...new Set(values.map((v) => v.line))];
+  const tMax = Math.max(1, ...rows.map((r) => r.t));
+  const panels = PANELS.filter((p) => rows.some((r) => r.panel === p));
   return {
     ...top(text),
-    data: { values },
-    facet: {
-      row: {
-        field: 'panel',
-        type: 'nominal',
-        sort: PANELS.filter((p) => rows.some((r) => r.panel === p)),
-        title: null,
-        header: { labelOrient: 'top', labelAnchor: 'start', labelAngle: 0, labelFontWeight: 'bold', labelPadding: 4 },
-      },
-    },
-    spec: {
-      width: 560,
-      height: 120,
-      mark: { type: 'line', point: { size: 18 }, strokeWidth: 1.6 },
-      encoding: {
-        x: { field: 't', type: 'quantitative', title: 'seconds after warm-up', axis: { format: '~g', tickMinStep: 1 } },
-        y: { field: 'value', type: 'quantitative', title: null, axis: { format: '~s' } },
-        color: { field: 'line', type: 'nominal', title: null, scale: { domain: lines, range: PALETTE } },
-        tooltip: [
-          { field: 'line', title: 'series' },
-          { field: 't', title: 's' },
-          { field: 'value', format: ',.4~g' },
-        ],
-      },
-    },
-    resolve: { scale: { y: 'independent' } },
-  } as TopLevelSpec;
+    vconcat: panels.map((panel, i) => {
+      const mine = values.filter((v) => v.panel === panel);
+      const max = Math.max(0, ...mine.map((v) => v.value));
+      return {
+        title: { text: panel, anchor: 'start', frame: 'group', fontSize: 12, fontWeight: 'bold' },
+        width: 560,
+        height: 120,
+        data: { values: mine },
+        mark: { type: 'line', point: { size: 18 }, strokeWidth: 1.6 },
+        encoding: {
+          x: {
+            field: 't',
+            type: 'quantitative',
+            // Every panel spans the same seconds, so they line up; the title only under the last.
+            scale: { domain: [0, tMax], nice: false },
+            title: i === panels.length - 1 ? 'seconds after warm-up' : null,
+            axis: { format: '~g', tickMinStep: 1 },
+          },
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: null,
+            scale: { domain: [0, max > 0 ? max : 1], nice: true },
+            // Counts: no ticks between integers (an all-zero panel reads 0 and 1, not 0.2 steps).
+            axis: { labelExpr: COUNT_LABEL, tickCount: 4, tickMinStep: 1 },
+          },
+          color: { field: 'line', type: 'nominal', title: null, scale: { domain: lines, range: PALETTE } },
+          tooltip: [
+            { field: 'line', title: 'series' },
+            { field: 't', title: 's' },
+            { field: 'value', format: ',.4~g' },
+          ],
+        },
+      };
+    }),
+    resolve: { scale: { color: 'shared', y: 'independent' } },
+  } as unknown as TopLevelSpec;
 }

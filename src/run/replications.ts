@@ -1,9 +1,9 @@
 import { parseDuration } from '../engine/duration.js';
 import { stream } from '../engine/random.js';
 import { batchMeans, meanCi } from '../stats/confidence.js';
-import { round6 } from '../stats/latency.js';
+import { mergeEncoded, round6 } from '../stats/latency.js';
 import type { ScenarioSpec } from '../workload/schema.js';
-import type { CiTree, RunResult } from './result.js';
+import type { CiTree, EncodedHistogramGroup, RunResult } from './result.js';
 import { type RunOptions, type RunTrace, runScenario } from './run.js';
 
 export interface ReplicationOptions extends RunOptions {
@@ -92,8 +92,11 @@ export function aggregateReplications(results: readonly RunResult[], level = 0.9
   const events = results.reduce((s, r) => s + r.engine.events, 0);
   const wall = results.reduce((s, r) => s + r.engine.wallSeconds, 0);
   out.engine = { events, wallSeconds: round6(wall), eventsPerSecond: wall > 0 ? Math.round(events / wall) : 0 };
-  // Histograms of different replications are not averaged: left out of a replicated result.
-  delete out.histograms;
+  // Distributions are pooled, not averaged: the histograms hold every replication's samples (so
+  // the latency charts of a replicated result show all of them; its percentiles stay the means).
+  const pooled = pooledHistograms(results);
+  if (pooled === undefined) delete out.histograms;
+  else out.histograms = pooled;
   out.ci95 = ci;
   out.replications = {
     count: results.length,
@@ -109,6 +112,18 @@ export function aggregateReplications(results: readonly RunResult[], level = 0.9
     })),
   };
   return out;
+}
+
+/** The sum of the replications' histograms, group by group; absent if any replication lacks them. */
+function pooledHistograms(results: readonly RunResult[]): RunResult['histograms'] {
+  const all = results.map((r) => r.histograms);
+  if (all.some((h) => h === undefined)) return undefined;
+  const hs = all as Array<NonNullable<RunResult['histograms']>>;
+  const pool = (group: 'latency' | 'queueWait' | 'execution'): EncodedHistogramGroup => ({
+    all: mergeEncoded(hs.map((h) => h[group].all)),
+    byTransaction: Object.fromEntries(Object.keys(hs[0][group].byTransaction).map((tx) => [tx, mergeEncoded(hs.map((h) => h[group].byTransaction[tx]))])),
+  });
+  return { latency: pool('latency'), queueWait: pool('queueWait'), execution: pool('execution') };
 }
 
 /** Means of numeric leaves (same layout in every value), filling `ci` with [lo, hi]. */

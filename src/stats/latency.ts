@@ -136,3 +136,15 @@ export class LatencyRecorder {
 export function round6(x: number): number {
   return x === 0 || !Number.isFinite(x) ? x : +x.toPrecision(6);
 }
+
+/**
+ * The sum of histograms in the compressed format of `encode`, encoded again: the pooled sample of
+ * several runs (e.g. replications). The JS implementation is used: nothing to free afterwards.
+ */
+export function mergeEncoded(encoded: readonly string[]): string {
+  if (encoded.length === 1) return encoded[0];
+  const total = hdr.decodeFromCompressedBase64(encoded[0], 64, false);
+  total.autoResize = true;
+  for (const e of encoded.slice(1)) total.add(hdr.decodeFromCompressedBase64(e, 64, false));
+  return hdr.encodeIntoCompressedBase64(total);
+}

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cdfRows, ladderRows, splitRows, timelineRows } from '../../src/report/plot-data.js';
+import { cdfRows, ladderRows, splitRows, sweepRows, timelineRows } from '../../src/report/plot-data.js';
 import { formatOf, makeChart, plotSource, readPlotSources, renderCharts, resultSources, type PlotKind, type PlotSource } from '../../src/report/plot.js';
 import { lastWarnings, pngSize, toHtml, toSvg } from '../../src/report/render.js';
 import { SWEEP_KIND, parseSweep, readSweepFile, type SweepFile } from '../../src/report/sweep-file.js';
@@ -133,11 +133,46 @@ describe('chart data', () => {
     expect(makeChart('split', [plotSource(old)]).table).toMatch(/queue wait/);
   });
 
-  it('log axis ticks are decades, or 1-2-5 on short ranges', () => {
-    expect(logTicks(0.5, 40)).toEqual([0.5, 1, 2, 5, 10, 20]);
-    expect(logTicks(0.5, 400)).toEqual([1, 10, 100]);
+  it('log axis ticks are decades, or 1-2-5 on short ranges, and label both ends', () => {
+    expect(logTicks(0.5, 40)).toEqual([0.5, 1, 2, 5, 10, 20, 40]);
+    expect(logTicks(0.5, 400)).toEqual([0.5, 1, 10, 100, 400]);
     expect(logTicks(0.01, 1000)).toEqual([0.01, 0.1, 1, 10, 100, 1000]);
     expect(logTicks(11, 13)).toEqual([11, 13]);
+    expect(logTicks(0.589, 0.5891)).toEqual([0.589]); // rounded ends would cross: one label
+    // A 2..16 range used to stop at 10, leaving the top unlabelled.
+    expect(logTicks(2, 16)).toEqual([2, 5, 10, 16]);
+    // Ends are rounded inwards (always inside the axis) and left out next to a round tick.
+    expect(logTicks(0.0612, 0.7188)).toEqual([0.062, 0.1, 0.2, 0.5, 0.71]);
+    expect(logTicks(0.0712, 0.7188)).toEqual([0.1, 0.2, 0.5, 0.71]);
+    expect(logTicks(1.76, 48.3)).toEqual([2, 5, 10, 20, 48]);
+  });
+
+  it('the timeline charts a partial last interval as a rate over its own length', () => {
+    // 3 s with a 500 ms warm-up: 2.5 s measured, the last interval half a second.
+    const partial = { ...r, summary: { ...r.summary, simulatedSeconds: 2.5 }, timeline: { ...r.timeline, tps: [444000, 445000, 222000] } };
+    const tps = timelineRows([{ label: 'x', result: partial }]).filter((x) => x.series === 'tps');
+    expect(tps.map((x) => [x.t, x.value])).toEqual([[0, 444000], [1, 445000], [2, 444000]]);
+    // A remainder under half an interval is too noisy to chart; a window shorter than one is all there is.
+    const sliver = { ...partial, summary: { ...partial.summary, simulatedSeconds: 2.2 }, timeline: { ...partial.timeline, tps: [444000, 445000, 88000] } };
+    expect(timelineRows([{ label: 'x', result: sliver }]).filter((x) => x.series === 'tps').map((x) => x.value)).toEqual([444000, 445000]);
+    const short = { ...partial, summary: { ...partial.summary, simulatedSeconds: 0.25 }, timeline: { ...partial.timeline, tps: [111000] } };
+    expect(timelineRows([{ label: 'x', result: short }]).filter((x) => x.series === 'tps').map((x) => x.value)).toEqual([444000]);
+  });
+
+  it('sweep rows: numeric parameters in numeric order, the default x the numeric one', () => {
+    const base = readSweepFile(SWEEP_POOL).points[0];
+    const grid: SweepFile = {
+      kind: SWEEP_KIND,
+      schemaVersion: 1,
+      scenario: 's',
+      parameters: ['threadHandling', 'workload.connections'],
+      points: ['pool', 'no pool'].flatMap((mode) => [1024, 16, 256, 4096, 64].map((c) => ({ values: { threadHandling: mode, 'workload.connections': c }, result: 'x.json', summary: base.summary }))),
+    };
+    const rows = sweepRows(grid, ['tps']);
+    expect([...new Set(rows.map((x) => x.series))]).toEqual(['threadHandling=pool', 'threadHandling=no pool']);
+    expect(rows.slice(0, 5).map((x) => x.x)).toEqual([16, 64, 256, 1024, 4096]);
+    const byMode = sweepRows(grid, ['tps'], 'threadHandling');
+    expect([...new Set(byMode.map((x) => x.series))]).toEqual(['connections=16', 'connections=64', 'connections=256', 'connections=1024', 'connections=4096']);
   });
 });
 
@@ -171,7 +206,8 @@ describe('SVG marks and axes follow the data', () => {
     };
     const chart = makeChart('sweep', [plotSource(withCi)]);
     const svg = await toSvg(chart.spec);
-    expect(countRole(svg, 'errorband')).toBe(2); // one series, two panels
+    expect(countRole(svg, 'area mark')).toBe(2); // a band: one series, two panels
+    expect(countRole(svg, 'rule mark')).toBe(2 * s.points.length); // an error bar per point and panel
     expect(chart.table).toMatch(/\[/);
   });
 
@@ -292,6 +328,17 @@ describe('sim plot and sim run --plot', () => {
     const bad = sim(['plot', OLTP, '--kind', 'heatmap', '--out', join(dir, 'x.svg')]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/needs a sweep file/);
+  });
+
+  it('the result of sim run --replications plots (it used to say "written by an older tpsim")', () => {
+    const dir = tempDir();
+    const r = sim(['run', TINY, '--replications', '3', '--out', dir, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const p = sim(['plot', join(dir, 'tiny.json'), '--out', join(dir, 'cdf.svg'), '--quiet']);
+    expect(p.status, p.stderr).toBe(0);
+    const svg = readFileSync(join(dir, 'cdf.svg'), 'utf8');
+    expect(svg).toContain('tiny (3 replications, pooled)');
+    expect(countRole(svg, 'line mark')).toBe(1);
   });
 
   it('sim run --plot writes the standard set beside the result', () => {

@@ -63,6 +63,19 @@ describe('formatReport', () => {
     expect(lines[2]).toContain('max 12,500.5');
   });
 
+  it('leaves a partial last interval out of "tps per 1 s"', () => {
+    // point-select.json: 3 s with a 500 ms warm-up, the last second half long.
+    const r = sampleResult({
+      summary: { ...sampleResult().summary, simulatedSeconds: 2.5 },
+      timeline: { intervalSeconds: 1, tps: [444000, 444781, 221948], threads: [16, 16, 16], gauges: {} },
+    });
+    const line = section(formatReport(r), 'Throughput')[2];
+    expect(line).toMatch(/tps per 1 s:\s+min 444,000\.0\s+max 444,781\.0$/);
+    // A whole last interval still counts.
+    const whole = sampleResult({ summary: { ...sampleResult().summary, simulatedSeconds: 3 }, timeline: r.timeline });
+    expect(section(formatReport(whole), 'Throughput')[2]).toContain('min 221,948.0');
+  });
+
   it('has a latency table with all, then each transaction', () => {
     const lines = section(report, 'Transaction latency (ms)');
     expect(lines[0].trim().split(/\s+/)).toEqual(['transaction', 'count', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max']);
