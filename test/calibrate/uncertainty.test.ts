@@ -1,0 +1,99 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cholesky, parameterDraws, quantileOf, withDraw } from '../../src/calibrate/uncertainty.js';
+import { buildDistribution } from '../../src/workload/dist-spec.js';
+import type { DistSpec, ScenarioInput } from '../../src/workload/schema.js';
+import { ensureBuilt, sim } from '../cli/helpers.js';
+
+const U = {
+  params: [
+    { name: 'scale' as const, value: 1.2, relSd: 0.05 },
+    { name: 'rtt' as const, value: 8, relSd: 0.3 },
+    { name: 'refill' as const, value: 5, relSd: 0.6 },
+  ],
+  correlation: [
+    [1, -0.5, 0.1],
+    [-0.5, 1, 0.3],
+    [0.1, 0.3, 1],
+  ],
+};
+
+describe('prediction intervals from the fit covariance', () => {
+  it('cholesky: L L^T reproduces the matrix', () => {
+    const a = [
+      [4, 2, 0.4],
+      [2, 10, 1],
+      [0.4, 1, 3],
+    ];
+    const l = cholesky(a);
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) expect(l[i].reduce((s, x, m) => s + x * l[j][m], 0)).toBeCloseTo(a[i][j], 12);
+    expect(l[0][1]).toBe(0);
+  });
+
+  it('draws have the fitted log means, sds and correlations, and the same seed gives the same draws', () => {
+    const n = 20_000;
+    const d = parameterDraws(U, n, 7);
+    expect(parameterDraws(U, 3, 7)).toEqual(d.slice(0, 3));
+    const logs = U.params.map((p, i) => d.map((row) => Math.log(row[i] / p.value)));
+    const mean = logs.map((x) => x.reduce((s, v) => s + v, 0) / n);
+    const sd = logs.map((x, i) => Math.sqrt(x.reduce((s, v) => s + (v - mean[i]) ** 2, 0) / (n - 1)));
+    U.params.forEach((p, i) => {
+      expect(Math.abs(mean[i])).toBeLessThan((4 * p.relSd) / Math.sqrt(n));
+      expect(sd[i] / p.relSd).toBeGreaterThan(0.97);
+      expect(sd[i] / p.relSd).toBeLessThan(1.03);
+    });
+    const corr = (i: number, j: number): number => logs[i].reduce((s, v, k) => s + (v - mean[i]) * (logs[j][k] - mean[j]), 0) / (n - 1) / sd[i] / sd[j];
+    expect(corr(0, 1)).toBeCloseTo(-0.5, 1);
+    expect(corr(1, 2)).toBeCloseTo(0.3, 1);
+  });
+
+  it('a drawn scale applies relative to the fitted one; the others are absolute', () => {
+    const fitted: ScenarioInput = {
+      name: 'f',
+      threadHandling: { mode: 'one-thread-per-connection' },
+      workload: { connections: 1, network: { rtt: '8us' }, transactions: [{ name: 'q', type: 'autocommit', statements: [{ name: 'q', cpu: '12us' }] }] },
+      server: { cores: 1, scheduling: 'cfs' },
+    };
+    const s = withDraw(fitted, U, [2.4, 10, 7]);
+    expect(buildDistribution(s.workload.transactions[0].statements[0].cpu as DistSpec).mean).toBeCloseTo(24, 9);
+    expect(buildDistribution(s.workload.network?.rtt as DistSpec).mean).toBeCloseTo(10, 9);
+    expect(s.server?.linux?.cacheRefill?.refill).toBe('7us');
+    expect(quantileOf([4, 1, 3, 2], 0.5)).toBe(2.5);
+  });
+
+  it('sim predict: intervals around the fitted figure at each client count; exit 2 without a fit report', () => {
+    ensureBuilt();
+    const dir = mkdtempSync(join(tmpdir(), 'tpsim-predict-'));
+    const scenario = join(dir, 'fitted.json');
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        name: 'fitted',
+        duration: '40ms',
+        warmup: '10ms',
+        calibration: { runs: 'runs.csv', connections: { min: 1, max: 4 } },
+        server: { cores: 1, scheduling: 'cfs', linux: { cacheRefill: { refill: '5us', capacity: 8 } } },
+        threadHandling: { mode: 'one-thread-per-connection' },
+        workload: { connections: 1, network: { rtt: '8us' }, transactions: [{ name: 'q', type: 'autocommit', statements: [{ name: 'q', cpu: { dist: 'exponential', mean: '12us' } }] }] },
+      }),
+    );
+    const missing = sim(['predict', scenario, '--connections', '4']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/no fit report at .*fitted\.fit\.json/);
+    writeFileSync(join(dir, 'fitted.fit.json'), JSON.stringify(U));
+    const out = join(dir, 'pred.json');
+    const r = sim(['predict', scenario, '--connections', '2,32', '--draws', '6', '--workers', '1', '--out', out, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { draws: number; predictions: Array<{ connections: number; tps: { fitted: number; lo: number; hi: number } }> };
+    expect(report.draws).toBe(6);
+    expect(report.predictions.map((p) => p.connections)).toEqual([2, 32]);
+    for (const p of report.predictions) {
+      expect(p.tps.lo).toBeLessThan(p.tps.hi);
+      expect(p.tps.fitted).toBeGreaterThan(0);
+    }
+    // 32 connections is 8x the 4 fitted on.
+    expect(r.stderr).toMatch(/fitted on 1-4 client connections/);
+  });
+});
