@@ -29,7 +29,7 @@ describe('measured runs', () => {
   it('reads the oracle runs.csv into points: medians and replicate ranges', () => {
     const runs = readRuns(RUNS).filter((r) => r.workload === 'oltp_point_select');
     const points = groupRuns(runs);
-    expect(points).toHaveLength(6);
+    expect(points).toHaveLength(8); // 1, 4, 16, 64 clients x pool, one thread per connection
     const p = points.find((x) => x.handling === 'pool' && x.threads === 16) as MeasuredPoint;
     const tps = p.runs.map((r) => r.tps).sort((a, b) => a - b);
     expect(p.runs).toHaveLength(3);
