@@ -18,7 +18,13 @@ export function formatReport(result: RunResult, options: ReportOptions = {}): st
   };
 
   out.push(h(`${result.tool.name} ${result.tool.version}: ${result.scenario.name}`));
-  if (result.scenario.description) out.push(...wrapText(result.scenario.description, 76).map((l) => `  ${l}`));
+  const overrides = result.overrides ?? [];
+  if (overrides.length > 0) out.push(...wrapText(`overrides: ${overrides.join(' ')}`, 76).map((l) => `  ${l}`));
+  if (result.scenario.description) {
+    // The file's description was written for the values before the overrides: say so.
+    const text = overrides.length > 0 ? `The scenario file describes itself, before the overrides, as: ${result.scenario.description}` : result.scenario.description;
+    out.push(...wrapText(text, 76).map((l) => `  ${l}`));
+  }
   const ci = result.ci95 ?? {};
   const st = result.stability;
   if (st?.unstable === true) out.push('', h('WARNING: UNSTABLE'), ...wrapText(st.message ?? 'unstable', 76).map((l) => `  ${l}`));

@@ -54,10 +54,10 @@ describe('sim compare', () => {
     const a = tempDir();
     const b = tempDir();
     const base = ['--set', 'duration=0.5s', '--set', 'warmup=0.1s', '--quiet'];
-    expect(sim(['run', POINT, ...base, '--out', a]).status).toBe(0);
-    expect(sim(['run', POINT, ...base, '--set', 'threadHandling.thread_pool_size=2', '--out', b]).status).toBe(0);
     const fa = join(a, 'point-select.json');
     const fb = join(b, 'point-select.json');
+    expect(sim(['run', POINT, ...base, '--out', fa]).status).toBe(0);
+    expect(sim(['run', POINT, ...base, '--set', 'threadHandling.thread_pool_size=2', '--out', fb]).status).toBe(0);
     const worse = sim(['compare', fa, fb, '--fail-if', 'p99 > +10%']);
     expect(worse.status).toBe(1);
     expect(worse.stderr).toMatch(/--fail-if "p99 > \+10%" holds/);
