@@ -50,7 +50,7 @@ export function formatReport(result: RunResult, options: ReportOptions = {}): st
   section('Threads', threads(result, sub(ci, 'threads')));
   section('CPU', cpu(result, sub(ci, 'cpu')));
   section('Server waits (row locks, redo log, InnoDB queue)', serverWaits(result));
-  section(countersTitle(result), counters(result.counters, sub(ci, 'counters')));
+  section(countersTitle(result), [...counters(result.counters, sub(ci, 'counters')), ...countersNotes(result)]);
   const e = result.engine;
   out.push(
     '',
@@ -292,6 +292,33 @@ function countersTitle(r: RunResult): string {
   const groups = r.countersByGroup.length;
   const source = r.countersSource ? ` (${r.countersSource}` + (groups > 1 ? `, summed over ${groups} groups)` : ')') : '';
   return `Thread pool counters${source}`;
+}
+
+/**
+ * What the counters' totals do not say by themselves: they cover the measured window only (so
+ * logins during the warm-up, usually all of them, are not counted), and MySQL's extra admin group
+ * (M15) is one of the groups summed.
+ */
+function countersNotes(r: RunResult): string[] {
+  if (Object.keys(r.counters).length === 0) return [];
+  const notes: string[] = [];
+  const started = Object.keys(r.counters).find((k) => /^connections_started$/i.test(k));
+  if (r.summary.warmupSeconds > 0) {
+    notes.push(
+      `counted over the ${fmtNum(r.summary.simulatedSeconds)} s measured, after the warm-up` +
+        (started !== undefined ? `: the ${fmtCount(r.summary.connections)} connections logged in during the warm-up, so ${started} counts only later logins` : ''),
+    );
+  }
+  const th = r.scenario.threadHandling as Record<string, unknown>;
+  const size = th.thread_pool_size;
+  const groups = r.countersByGroup.length;
+  if (th.flavor === 'mysql' && typeof size === 'number' && groups === size + 1) {
+    notes.push(
+      `${groups} groups: thread_pool_size ${size} plus MySQL's admin group, which serves only the connections with CONNECTION_ADMIN ` +
+        `(threadHandling.admin_connections: ${typeof th.admin_connections === 'number' ? th.admin_connections : 0} here)`,
+    );
+  }
+  return notes.flatMap((n) => wrapText(`note: ${n}.`, 74).map((l, i) => (i === 0 ? `  ${l}` : `    ${l}`)));
 }
 
 function counters(c: Record<string, number>, ci?: CiTree): string[] {

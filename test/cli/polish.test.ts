@@ -67,6 +67,18 @@ describe('output names say what was run (no silent overwrite)', () => {
   });
 });
 
+describe('the report explains its counters', () => {
+  it('says the counters cover the measured window (logins were in the warm-up) and names the admin group', () => {
+    const r = sampleResult({ countersByGroup: Array.from({ length: 17 }, () => ({})) });
+    const text = formatReport(r).replace(/\s+/g, ' ');
+    expect(text).toContain('summed over 17 groups');
+    expect(text).toContain('note: counted over the 10 s measured, after the warm-up: the 512 connections logged in during the warm-up, so CONNECTIONS_STARTED counts only later logins.');
+    expect(text).toContain("note: 17 groups: thread_pool_size 16 plus MySQL's admin group, which serves only the connections with CONNECTION_ADMIN");
+    // Without an extra group (MariaDB, Percona) there is nothing to explain.
+    expect(formatReport(sampleResult())).not.toContain('admin group');
+  });
+});
+
 describe('sim compare table', () => {
   const row = (name: string, a: number, b: number, extra: Partial<Comparison> = {}): Comparison => ({
     metric: metric(name),
