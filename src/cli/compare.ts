@@ -54,8 +54,10 @@ export function compareCommand(args: CompareArgs): void {
     // does not show two identical labels.
     const label = sideLabel(path, side === 0 ? [] : args.setB);
     if (isResultFile(path)) {
-      if (sets.length > 0) {
-        throw new UsageError(`${path} is a result file: --set, --set-b, --duration and --warmup apply to scenario files, which compare runs now.`);
+      // Overrides that would apply to no scenario are a mistake, not something to ignore.
+      if (side === 1 && args.setB.length > 0) throw new UsageError(`${path} is a result file: --set-b applies to a scenario file b, which compare runs now.`);
+      if (common.length > 0 && isResultFile(side === 0 ? args.b : args.a)) {
+        throw new UsageError(`${args.a} and ${args.b} are result files: --set, --duration and --warmup apply to scenario files, which compare runs now.`);
       }
       return { path, label, result: readResult(path), runs: undefined as RunResult[] | undefined };
     }

@@ -355,7 +355,7 @@ export async function main(argv: string[]): Promise<void> {
       (y) => y.option('out', { type: 'string', requiresArg: true, description: 'Write it to this file instead' }),
       guarded((a) => schemaCommand({ out: a.out })),
     )
-    .demandCommand(1, 'a command is required: run, validate or schema')
+    .demandCommand(1, `a command is required: ${COMMANDS.join(', ')}`)
     .strict()
     .help()
     .alias('h', 'help')

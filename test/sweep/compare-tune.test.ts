@@ -34,7 +34,9 @@ describe('sim compare', () => {
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    for (const l of lines) expect(l).toMatch(/^warning: .*tiny\.json: the warm-up \(100us\) is shorter than 5 mean transaction latencies/);
+    // Each side by its label: b names its --set-b overrides.
+    expect(lines[0]).toMatch(/^warning: .*tiny\.json: the warm-up \(100us\) is shorter than 5 mean transaction latencies/);
+    expect(lines[1]).toMatch(/^warning: .*tiny\.json with seed=8: the warm-up \(100us\) is shorter than 5 mean transaction latencies/);
     expect(sim(['compare', TINY, TINY, '--set-b', 'seed=8', '--json']).stderr).toBe('');
   });
 
