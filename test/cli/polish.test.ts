@@ -161,6 +161,12 @@ describe('--set threadHandling.mode switches thread handling', () => {
     );
   });
 
+  it('a typo in the file is still reported, and setting the same mode drops nothing', () => {
+    const typo = text.replace('"flavor": "mysql"', '"flavor": "mysql", "thread_pool_sizee": 4');
+    expect(() => parseScenarioText(typo, 'tiny.json', ['threadHandling.mode=one-thread-per-connection'])).toThrow(/thread_pool_sizee/);
+    expect(() => parseScenarioText(typo, 'tiny.json', ['threadHandling.mode=pool'])).toThrow(/thread_pool_sizee/);
+  });
+
   it('without a mode override, an unknown key is still an error', () => {
     expect(() => parseScenarioText(text, 'tiny.json', ['threadHandling={"mode":"one-thread-per-connection","flavor":"mysql"}'])).toThrow(/flavor/);
   });
