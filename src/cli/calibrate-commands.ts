@@ -2,6 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { PARAM_NAMES } from '../calibrate/fit.js';
 import { fitCommand, importCommand, measureCommand } from './calibrate.js';
 import { predictCommand } from './predict.js';
+import { exampleText } from './help.js';
 
 type Args = ArgumentsCamelCase<Record<string, unknown>>;
 type Wrap = (fn: (a: Args) => Promise<void>) => (a: Args) => Promise<void>;
@@ -33,7 +34,7 @@ export function calibrateCommands(wrap: Wrap): CommandModule<object, Record<stri
           .option('rows-per-table', { type: 'number', requiresArg: true, description: 'Rows of each table, when known (default: the largest key in the trace)' })
           .option('keep-table-numbers', { type: 'boolean', description: 'Do not fold numbered tables (sbtest1..4) into one class' })
           .option('quiet', { type: 'boolean', description: 'Print nothing' })
-          .example('$0 import --slow-log slow.log.gz --out scenarios/mine.json --cores 8', 'a scenario from a slow log'),
+          .example(exampleText('sim import --slow-log slow.log.gz --out scenarios/mine.json --cores 8', 'a scenario from a slow log'), ''),
       handler: wrap(async (a) =>
         importCommand({
           slowLog: list(a.slowLog),
@@ -72,7 +73,7 @@ export function calibrateCommands(wrap: Wrap): CommandModule<object, Record<stri
           .option('seed', { type: 'number', requiresArg: true, description: 'Seed of the simulations (common to all evaluations)' })
           .option('json', { type: 'boolean', description: 'Print the fit report as JSON' })
           .option('quiet', { type: 'boolean', description: 'Print nothing' })
-          .example('$0 fit scenarios/mine.json --runs runs.csv --workload oltp_read_write --out scenarios/mine-fitted.json', 'fit'),
+          .example(exampleText('sim fit scenarios/mine.json --runs runs.csv --workload oltp_read_write --out scenarios/mine-fitted.json', 'fit the model to measured runs (sim measure\'s runs.csv, or threads,tps[,p95,p99] columns)'), ''),
       handler: wrap(async (a) => {
         await fitCommand({
           scenario: String(a.scenario),
@@ -108,7 +109,7 @@ export function calibrateCommands(wrap: Wrap): CommandModule<object, Record<stri
           .option('out', { type: 'string', requiresArg: true, description: 'Write the predictions as JSON to this file' })
           .option('json', { type: 'boolean', description: 'Print the predictions as JSON' })
           .option('quiet', { type: 'boolean', description: 'Print nothing' })
-          .example('$0 predict scenarios/oracle/point_select-tpc.json --connections 256,1024 --draws 20 --duration 2s', 'predict'),
+          .example(exampleText('sim predict scenarios/mine-fitted.json --connections 16,64', 'the fitted scenario at 16 and 64 clients, with 95% intervals over 20 parameter draws'), ''),
       handler: wrap(async (a) => {
         await predictCommand({
           scenario: String(a.scenario),
@@ -149,7 +150,7 @@ export function calibrateCommands(wrap: Wrap): CommandModule<object, Record<stri
           .option('yes-this-server', { type: 'string', requiresArg: true, description: 'Confirmation: host:port (or the socket path) of the server to load' })
           .option('out', { type: 'string', default: 'runs.csv', requiresArg: true, description: 'runs.csv to write' })
           .option('quiet', { type: 'boolean', description: 'Print nothing' })
-          .example('$0 measure --host 10.0.0.5 --port 3306 --user bench --prepare --yes-this-server 10.0.0.5:3306', 'measure at 1, 4, 16 threads'),
+          .example(exampleText('sim measure --host 10.0.0.5 --port 3306 --user bench --prepare --yes-this-server 10.0.0.5:3306', 'measure at 1, 4, 16 threads'), ''),
       handler: wrap(async (a) =>
         measureCommand({
           host: String(a.host),

@@ -64,6 +64,15 @@ export function importCommand(a: ImportArgs): void {
     const msg = e instanceof Error ? e.message : String(e);
     throw new ScenarioError(a.out, `cannot import: ${msg}`);
   }
+  // A file that parses but holds no statement (an empty log, a general log, a slow log with a
+  // long_query_time filter that kept nothing) is the user's input, not a failure of the importer.
+  if (trace.shapes.reduce((n, s) => n + s.count, 0) === 0) {
+    throw new ScenarioError(
+      trace.source,
+      `${trace.source}: no complete transaction or statement found; expected a slow query log written with long_query_time=0 ` +
+        '(or performance_schema CSV dumps with their header line).',
+    );
+  }
   const rtt = a.rtt === undefined ? undefined : parseRtt(a.rtt);
   const name = a.name ?? basename(a.out, extname(a.out));
   const res = writeScenario(trace, {

@@ -12,6 +12,7 @@ export interface CheckArgs {
   set: string[];
   replications?: number;
   duration?: string;
+  warmup?: string;
   /** Confidence level of the band that decides PASS (the report also shows the 95% interval). */
   level: number;
   json: boolean;
@@ -104,6 +105,7 @@ export function checkCommand(args: CheckArgs): void {
   }
   const sets = [...args.set];
   if (args.duration !== undefined) sets.push(`duration=${args.duration}`);
+  if (args.warmup !== undefined) sets.push(`warmup=${args.warmup}`);
   // Validate every file before running any: a typo in the last one should not cost a long run.
   const specs = args.files.map((f) => ({ file: f, spec: loadScenarioFile(f, sets) }));
   const rows: CheckRow[] = [];

@@ -6,7 +6,7 @@ import { resolveScenario, runScenario } from '../run/run.js';
 import { runBatchMeans, runReplications } from '../run/replications.js';
 import { shortWarmupWarning } from '../run/warmup.js';
 import { clampWarning, extrapolationWarning } from '../run/model-warnings.js';
-import { loadScenarioFile } from '../workload/load.js';
+import { loadScenarioFile, modeSwitchDrops } from '../workload/load.js';
 import { scenarioJsonSchema, type ScenarioSpec } from '../workload/schema.js';
 import { asRunFailure, OutputFailed, UsageError } from './errors.js';
 import { createProgress } from './progress.js';
@@ -36,6 +36,25 @@ export function overridesOf(args: Pick<RunArgs, 'set' | 'seed' | 'duration' | 'w
   return sets;
 }
 
+/** The result with the overrides recorded right after the scenario they changed (none: unchanged). */
+export function withOverrides(result: RunResult, overrides: readonly string[]): RunResult {
+  if (overrides.length === 0) return result;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(result)) {
+    out[k] = v;
+    if (k === 'scenario') out.overrides = [...overrides];
+  }
+  return out as unknown as RunResult;
+}
+
+/** Says which keys `--set threadHandling.mode=...` dropped from the file (stderr; nothing if none). */
+export function noteModeSwitch(file: string, sets: readonly string[]): void {
+  const dropped = modeSwitchDrops(file, sets);
+  if (dropped.length === 0) return;
+  const mode = [...sets].reverse().find((x) => x.startsWith('threadHandling.mode='));
+  process.stderr.write(`note: --set ${mode ?? 'threadHandling.mode'}: ${file}'s ${dropped.join(', ')} belong to its previous thread handling and were left out\n`);
+}
+
 /** Profile defaults are filled by resolveScenario; it may also reject combinations (ScenarioError). */
 function resolve(spec: ScenarioSpec): ScenarioSpec {
   try {
@@ -48,6 +67,7 @@ function resolve(spec: ScenarioSpec): ScenarioSpec {
 /** Returns the result and where it was written (for `--plot`). */
 export function runCommand(args: RunArgs): { result: RunResult; path: string } {
   const spec = resolve(loadScenarioFile(args.scenario, overridesOf(args)));
+  if (!args.quiet) noteModeSwitch(args.scenario, overridesOf(args));
   if (args.batches !== undefined && (spec.warmup === 'auto' || (spec.replications ?? 1) > 1)) {
     throw new UsageError('--batches needs a single run with a fixed warm-up (no replications, no warmup "auto").');
   }
@@ -64,6 +84,7 @@ export function runCommand(args: RunArgs): { result: RunResult; path: string } {
   } finally {
     progress.finish();
   }
+  result = withOverrides(result, overridesOf(args));
   const json = resultJson(result);
   // A name ending in .json is the result file itself; anything else is a directory for it.
   const path = args.out.endsWith('.json') ? args.out : join(args.out, resultFileName(result));
@@ -85,6 +106,7 @@ export function runCommand(args: RunArgs): { result: RunResult; path: string } {
 
 export function validateCommand(args: { scenario: string; set: string[] }): void {
   const spec = resolve(loadScenarioFile(args.scenario, args.set));
+  noteModeSwitch(args.scenario, args.set);
   process.stdout.write(`ok: ${args.scenario} (${spec.name})\n${summarize(spec)}\n`);
 }
 

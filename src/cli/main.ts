@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import yargs from 'yargs';
+import { createRequire } from 'node:module';
+import type { Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { closest } from '../workload/errors.js';
 import { runCommand, schemaCommand, validateCommand } from './commands.js';
@@ -12,6 +13,11 @@ import { compareCommand } from './compare.js';
 import { tuneCommand } from './tune.js';
 import { plotCommand, plotRunResult } from './plot.js';
 import { PLOT_KINDS } from '../report/plot.js';
+import { exampleText, HELP_WIDTH } from './help.js';
+
+// yargs' ES module build lays out help with cliui's ESM shim, which wraps text every N characters,
+// mid-word; its CommonJS build wraps at spaces (wrap-ansi). Same yargs, same API.
+const yargs = createRequire(import.meta.url)('yargs/yargs') as (args: readonly string[]) => Argv;
 
 /**
  * Exit codes: 0 ok; 2 the user's input is wrong (scenario file, override, usage); 1 the simulation
@@ -71,6 +77,9 @@ const setOption = {
   coerce: strings,
 } as const;
 
+const durationOption = { type: 'string', requiresArg: true, description: 'Simulated time, e.g. 30s (same as --set duration=D)' } as const;
+const warmupOption = { type: 'string', requiresArg: true, description: 'Warm-up excluded from statistics, e.g. 2s or auto (same as --set warmup=D)' } as const;
+
 const COMMANDS = ['run', 'validate', 'schema', 'sweep', 'merge', 'compare', 'tune', 'plot', 'check', 'import', 'fit', 'predict', 'measure'];
 
 function usageMessage(msg: string, argv: readonly string[]): string {
@@ -97,18 +106,28 @@ export async function main(argv: string[]): Promise<void> {
           .positional('scenario', { type: 'string', demandOption: true, description: 'Scenario file (JSON)' })
           .option('set', setOption)
           .option('seed', { type: 'string', requiresArg: true, description: 'Random seed (same as --set seed=N)' })
-          .option('duration', { type: 'string', requiresArg: true, description: 'Simulated time, e.g. 30s (same as --set duration=D)' })
-          .option('warmup', { type: 'string', requiresArg: true, description: 'Warm-up excluded from statistics (same as --set warmup=D)' })
+          .option('duration', durationOption)
+          .option('warmup', warmupOption)
           .option('json', { type: 'boolean', description: 'Print the result as one JSON object instead of the summary' })
-          .option('out', { type: 'string', default: 'results', requiresArg: true, description: 'Directory for the result file (named after the scenario), or the file itself if the name ends in .json' })
+          .option('out', {
+            type: 'string',
+            default: 'results',
+            requiresArg: true,
+            description: 'Directory for the result file (named after the scenario and the overrides, e.g. oltp--seed=7.json), or the file itself if the name ends in .json',
+          })
           .option('quiet', { type: 'boolean', description: 'Print nothing; only write the result file' })
           .option('plot', { type: 'boolean', description: 'Also write the standard charts beside the result (<name>.<kind>.png, <name>.html)' })
           .option('replications', { type: 'string', requiresArg: true, description: 'Independent replications: means with 95% t intervals (same as --set replications=N)' })
           .option('batches', { type: 'number', requiresArg: true, description: 'Batch means on the single run: 95% intervals of mean latency and tps from N batches' })
           .conflicts('json', 'quiet')
-          .example('$0 run scenarios/oltp.json --seed 7', 'run with another seed')
-          .example('$0 run scenarios/oltp.json --set threadHandling.thread_pool_size=32', 'change one setting')
-          .example('$0 run scenarios/oltp.json --set workload.transactions.0.weight=3 --json', 'print JSON'),
+          .example(exampleText('sim run scenarios/oltp.json', 'run; writes results/oltp.json'), '')
+          .example(exampleText('sim run scenarios/oltp-no-pool.json', 'the same workload, one thread per connection'), '')
+          .example(exampleText('sim run scenarios/oltp.json --seed 7', 'another seed; writes results/oltp--seed=7.json'), '')
+          .example(
+            exampleText('sim run scenarios/oltp.json --set threadHandling.thread_pool_size=32', 'change a setting; writes results/oltp--threadHandling.thread_pool_size=32.json'),
+            '',
+          )
+          .example(exampleText('sim run scenarios/point-select.json --set workload.connections=64 --json', 'print the result as JSON'), ''),
       guardedAsync(async (a) => {
         const { result, path } = runCommand({
           scenario: a.scenario,
@@ -142,9 +161,12 @@ export async function main(argv: string[]): Promise<void> {
           .option('y', { type: 'string', requiresArg: true, description: 'Heatmap parameter on the y axis (default: the other varied)' })
           .option('title', { type: 'string', requiresArg: true, description: 'Chart title' })
           .option('quiet', { type: 'boolean', description: 'Print nothing' })
-          .example('$0 plot results/oltp.json --kind cdf --out oltp-cdf.png', 'latency CDF as PNG')
-          .example('$0 plot results/oltp.json results/oltp-no-pool.json --kind ladder --out cmp.svg', 'compare two runs')
-          .example('$0 plot results/sweep/sweep.json --kind heatmap --out heat.html', 'interactive heatmap, works offline'),
+          .example(exampleText('sim plot results/oltp.json --kind cdf --out oltp-cdf.png', 'latency CDF as PNG'), '')
+          .example(exampleText('sim plot results/oltp.json results/oltp-no-pool.json --kind ladder --out cmp.svg', 'compare two runs'), '')
+          .example(
+            exampleText('sim plot results/sweep/oltp--thread_pool_size=8,16--connections=64,512/sweep.json --kind heatmap --out heat.html', 'a sweep\'s interactive heatmap, works offline'),
+            '',
+          ),
       guardedAsync((a) =>
         plotCommand({
           files: strings(a.files),
@@ -167,16 +189,18 @@ export async function main(argv: string[]): Promise<void> {
           .positional('files', { type: 'string', array: true, demandOption: true, description: 'Scenario files with "expect" lists' })
           .option('set', setOption)
           .option('replications', { type: 'number', requiresArg: true, description: 'Replications per scenario (default: the file\'s "replications", else 10)' })
-          .option('duration', { type: 'string', requiresArg: true, description: 'Override every scenario\'s duration (same as --set duration=D)' })
+          .option('duration', { ...durationOption, description: 'Override every scenario\'s duration (same as --set duration=D)' })
+          .option('warmup', { ...warmupOption, description: 'Override every scenario\'s warm-up (same as --set warmup=D)' })
           .option('level', { type: 'number', default: 0.999, requiresArg: true, description: 'Confidence level of the band an expected value must fall in' })
           .option('json', { type: 'boolean', description: 'Print the verdicts as JSON' })
-          .example('$0 check scenarios/validation/*.json', 'the queueing-theory validation suite'),
+          .example(exampleText('sim check scenarios/validation/*.json', 'the queueing-theory validation suite'), ''),
       guarded((a) =>
         checkCommand({
           files: strings(a.files),
           set: strings(a.set),
           replications: a.replications,
           duration: a.duration,
+          warmup: a.warmup,
           level: a.level,
           json: a.json === true,
         }),
@@ -204,7 +228,13 @@ export async function main(argv: string[]): Promise<void> {
             description: 'A scenario path and its values: path=v1,v2,... or path=start..end:step (repeat for a grid)',
           })
           .option('set', setOption)
-          .option('out', { type: 'string', default: 'results/sweep', requiresArg: true, description: 'Directory for the sweep and its point results' })
+          .option('duration', durationOption)
+          .option('warmup', warmupOption)
+          .option('out', {
+            type: 'string',
+            requiresArg: true,
+            description: 'Directory for the sweep and its point results (default: results/sweep/<scenario>--<grid>, one per sweep; run the same command again to resume)',
+          })
           .option('workers', { type: 'number', requiresArg: true, description: 'Points run at once (default: the number of cores)' })
           .option('replications', { type: 'number', requiresArg: true, description: 'Replications of every point (95% intervals in the table and the sweep file)' })
           .option('shard', { type: 'string', requiresArg: true, description: 'Run only slice i of n of the grid (0-based), e.g. 0/4; join with sim merge' })
@@ -212,13 +242,15 @@ export async function main(argv: string[]): Promise<void> {
           .option('json', { type: 'boolean', description: 'Print the sweep file as JSON instead of the table' })
           .option('quiet', { type: 'boolean', description: 'Print nothing; only write the files' })
           .conflicts('json', 'quiet')
-          .example('$0 sweep scenarios/oltp.json --vary threadHandling.thread_pool_size=8,16,32 --vary workload.connections=64,512', 'a 3 x 2 grid')
-          .example('$0 sweep scenarios/oltp.json --vary threadHandling.thread_pool_stall_limit=2..10:2 --sort p99', 'a range, best p99 first'),
+          .example(exampleText('sim sweep scenarios/oltp.json --vary threadHandling.thread_pool_size=8,16 --vary workload.connections=64,512', 'a 2 x 2 grid; writes results/sweep/oltp--thread_pool_size=8,16--connections=64,512/'), '')
+          .example(exampleText('sim sweep scenarios/oltp.json --vary threadHandling.thread_pool_stall_limit=4..12:4 --sort p99', 'a range (4, 8, 12), best p99 first'), ''),
       guardedAsync((a) =>
         sweepCommand({
           scenario: a.scenario,
           set: strings(a.set),
           vary: strings(a.vary),
+          duration: a.duration,
+          warmup: a.warmup,
           out: a.out,
           workers: a.workers,
           replications: a.replications,
@@ -238,6 +270,8 @@ export async function main(argv: string[]): Promise<void> {
           .positional('b', { type: 'string', demandOption: true, description: 'Result file or scenario file' })
           .option('set', setOption)
           .option('set-b', { ...setOption, description: 'Override a value in scenario b only (compare a scenario with a variant of itself)' })
+          .option('duration', { ...durationOption, description: 'Simulated time of scenario files, e.g. 30s (same as --set duration=D)' })
+          .option('warmup', { ...warmupOption, description: 'Warm-up of scenario files (same as --set warmup=D)' })
           .option('replications', { type: 'number', default: 5, requiresArg: true, description: 'Replications for scenario files (same seeds on both sides: paired)' })
           .option('fail-if', {
             type: 'string',
@@ -246,14 +280,23 @@ export async function main(argv: string[]): Promise<void> {
             description: 'Exit 1 when a change crosses a bound, e.g. "p99 > +10%", "tps < -5%" (repeatable)',
           })
           .option('json', { type: 'boolean', description: 'Print the comparison as JSON' })
-          .example('$0 compare scenarios/oltp-no-pool.json scenarios/oltp.json', 'no pool vs pool, 5 paired replications')
-          .example('$0 compare results/before.json results/after.json --fail-if "p99 > +10%"', 'a CI gate'),
+          .example(exampleText('sim compare scenarios/oltp-no-pool.json scenarios/oltp.json', 'no pool vs pool, 5 paired replications'), '')
+          .example(
+            exampleText('sim compare scenarios/oltp.json scenarios/oltp.json --set-b threadHandling.thread_pool_size=32', 'a scenario against a variant of itself'),
+            '',
+          )
+          .example(
+            exampleText('sim compare results/oltp.json results/oltp--seed=7.json --fail-if "p99 > +50%"', 'two result files; a CI gate: exit 1 when p99 grew by more than 50%'),
+            '',
+          ),
       guarded((a) =>
         compareCommand({
           a: a.a,
           b: a.b,
           set: strings(a.set),
           setB: strings(a['set-b']),
+          duration: a.duration,
+          warmup: a.warmup,
           replications: a.replications,
           failIf: strings(a['fail-if']),
           json: a.json === true,
@@ -272,15 +315,19 @@ export async function main(argv: string[]): Promise<void> {
           .option('replications', { type: 'number', default: 5, requiresArg: true, description: 'Replications of the final comparison with the current setting' })
           .option('method', { type: 'string', requiresArg: true, description: 'grid (every point) or climb (coordinate hill climb)' })
           .option('set', setOption)
+          .option('duration', durationOption)
+          .option('warmup', warmupOption)
           .option('workers', { type: 'number', requiresArg: true, description: 'Points run at once (default: the number of cores)' })
           .option('out', { type: 'string', default: 'results/tune', requiresArg: true, description: 'Directory for the evaluated points (reused when run again)' })
           .option('json', { type: 'boolean', description: 'Print the search and the recommendation as JSON' })
-          .example('$0 tune scenarios/oltp.json --param threadHandling.thread_pool_size=4,8,16,32,64 --objective p99', 'best pool size for p99'),
+          .example(exampleText('sim tune scenarios/oltp.json --param threadHandling.thread_pool_size=4,8,16,32,64 --objective p99', 'best pool size for p99'), ''),
       guardedAsync((a) =>
         tuneCommand({
           scenario: a.scenario,
           set: strings(a.set),
           param: strings(a.param),
+          duration: a.duration,
+          warmup: a.warmup,
           objective: a.objective,
           constraint: strings(a.constraint),
           replications: a.replications,
@@ -297,7 +344,7 @@ export async function main(argv: string[]): Promise<void> {
       (y) =>
         y
           .positional('dirs', { type: 'string', array: true, demandOption: true, description: 'Sweep directories or sweep-*.json files' })
-          .option('out', { type: 'string', default: 'results/sweep', requiresArg: true, description: 'Directory for the merged sweep.json and .csv' })
+          .option('out', { type: 'string', requiresArg: true, description: 'Directory for the merged sweep.json and .csv (default: the shards\' directory, when they share one)' })
           .option('quiet', { type: 'boolean', description: 'Print nothing' }),
       guarded((a) => mergeCommand({ dirs: strings(a.dirs), out: a.out, quiet: a.quiet === true })),
     )
@@ -308,14 +355,13 @@ export async function main(argv: string[]): Promise<void> {
       (y) => y.option('out', { type: 'string', requiresArg: true, description: 'Write it to this file instead' }),
       guarded((a) => schemaCommand({ out: a.out })),
     )
-    .demandCommand(1, 'a command is required: run, validate or schema')
+    .demandCommand(1, `a command is required: ${COMMANDS.join(', ')}`)
     .strict()
     .help()
     .alias('h', 'help')
     .version(packageVersion())
     .alias('V', 'version')
-    .wrap(Math.min(100, process.stdout.columns ?? 100))
-    // Explicit line breaks: yargs wraps long epilogue lines mid-word.
+    .wrap(HELP_WIDTH)
     .epilogue(
       'Simulates the MySQL thread pool (or one thread per connection) under a workload.\n' +
         'Exit status: 0 ok, 2 invalid scenario or usage, 1 the simulation failed\n' +

@@ -1,19 +1,26 @@
 import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fmtCount, fmtMs, fmtRate, table } from '../report/format.js';
-import type { SweepFile, SweepSummary } from '../report/sweep-file.js';
+import { type SweepFile, type SweepSummary, sweepDirName } from '../report/sweep-file.js';
 import { pointsWarmupWarning } from '../run/warmup.js';
 import { extrapolationWarning } from '../run/model-warnings.js';
 import { type Axis, axisFrom, parseShard, parseVary } from '../sweep/grid.js';
+import { ScenarioError } from '../workload/errors.js';
 import { loadScenarioFile } from '../workload/load.js';
+import { noteModeSwitch, overridesOf } from './commands.js';
 import { mergeSweeps, runSweep, sweepFilesIn } from '../sweep/sweep.js';
-import { asRunFailure, UsageError } from './errors.js';
+import { asRunFailure, OutputFailed, UsageError } from './errors.js';
 import { createProgress } from './progress.js';
 
 export interface SweepArgs {
   scenario: string;
   set: string[];
   vary: string[];
-  out: string;
+  duration?: string;
+  warmup?: string;
+  /** Default: results/sweep/<scenario, grid and overrides> (see sweepDirName). */
+  out?: string;
   workers?: number;
   replications?: number;
   shard?: string;
@@ -26,7 +33,9 @@ const SORT_KEYS: ReadonlyArray<keyof SweepSummary> = ['tps', 'mean', 'p50', 'p95
 
 export async function sweepCommand(a: SweepArgs): Promise<void> {
   // Axes of the scenario's own sweep block, then --vary (which replaces an axis of the same path).
-  const base = loadScenarioFile(a.scenario, a.set);
+  const sets = overridesOf({ set: a.set, duration: a.duration, warmup: a.warmup });
+  const base = loadScenarioFile(a.scenario, sets);
+  if (!a.quiet) noteModeSwitch(a.scenario, sets);
   const block = base.sweep?.vary ?? {};
   const axes: Axis[] = Object.entries(block).map(([path, spec]) => axisFrom(path, spec, `${a.scenario}: sweep.vary`));
   for (const v of a.vary) {
@@ -42,6 +51,7 @@ export async function sweepCommand(a: SweepArgs): Promise<void> {
   if (sort !== undefined && !SORT_KEYS.includes(sort as keyof SweepSummary) && !axes.some((x) => x.path === sort)) {
     throw new UsageError(`--sort ${sort}: expected one of ${SORT_KEYS.join(', ')} or a varied path.`);
   }
+  const outDir = a.out ?? join('results', 'sweep', sweepDirName(base.name, axes, sets));
   const workers = a.workers ?? availableParallelism();
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers ${a.workers}: expected a whole number >= 1.`);
   const progress = createProgress(process.stderr, !a.quiet && !a.json && process.stderr.isTTY === true);
@@ -49,16 +59,16 @@ export async function sweepCommand(a: SweepArgs): Promise<void> {
   try {
     run = await runSweep({
       file: a.scenario,
-      sets: a.set,
+      sets,
       axes,
-      outDir: a.out,
+      outDir,
       workers,
       replications: a.replications,
       shard: a.shard === undefined ? undefined : parseShard(a.shard),
       onProgress: (done, total) => progress.update(total === 0 ? 1 : done / total),
     });
   } catch (e) {
-    throw asRunFailure(e);
+    throw asRunFailure(varyNamed(e, axes, '--vary'));
   } finally {
     progress.finish();
   }
@@ -74,10 +84,35 @@ export async function sweepCommand(a: SweepArgs): Promise<void> {
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
 }
 
-export function mergeCommand(a: { dirs: string[]; out: string; quiet: boolean }): void {
+/**
+ * Grid points are made by --set overrides, so a bad grid value is reported "from --set path=v":
+ * name the option the user typed instead.
+ */
+export function varyNamed(e: unknown, axes: readonly Axis[], option: string): unknown {
+  if (!(e instanceof ScenarioError)) return e;
+  let message = e.message;
+  for (const axis of axes) message = message.split(`--set ${axis.path}=`).join(`${option} ${axis.path}=`);
+  return message === e.message ? e : new ScenarioError(e.file, message);
+}
+
+export function mergeCommand(a: { dirs: string[]; out?: string; quiet: boolean }): void {
+  for (const d of a.dirs) if (!d.endsWith('.json') && !existsSync(d)) throw new UsageError(`${d}: no such directory.`);
   const files = sweepFilesIn(a.dirs);
   if (files.length === 0) throw new UsageError(`no sweep files (sweep.json, sweep-shard-*.json) in ${a.dirs.join(', ')}.`);
-  const { sweep, path } = mergeSweeps(files, a.out);
+  // Shards of one sweep share its directory: merge there unless told otherwise.
+  const dirs = [...new Set(files.map((f) => dirname(f)))];
+  const out = a.out ?? (dirs.length === 1 ? dirs[0] : undefined);
+  if (out === undefined) throw new UsageError(`the sweep files are in ${dirs.length} directories (${dirs.join(', ')}): say where to write the merged sweep with --out DIR.`);
+  let merged;
+  try {
+    merged = mergeSweeps(files, out);
+  } catch (e) {
+    // Files that are missing, not sweeps, or sweeps of different grids are the user's input;
+    // other system errors come from writing the merged files.
+    if (e instanceof Error && 'code' in e && e.code !== 'ENOENT') throw new OutputFailed(out, e);
+    throw new UsageError(`sim merge: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const { sweep, path } = merged;
   if (!a.quiet) {
     process.stdout.write(`${formatSweep(sweep)}\n`);
     process.stderr.write(`${files.length} files, ${sweep.points.length} points merged into ${path}\n`);

@@ -5,13 +5,17 @@ import { pointsWarmupWarning } from '../run/warmup.js';
 import { parseVary } from '../sweep/grid.js';
 import { loadScenarioFile } from '../workload/load.js';
 import { type Objective, OBJECTIVES, type TuneResult, parseConstraint, tune } from '../tune/tune.js';
+import { noteModeSwitch, overridesOf } from './commands.js';
 import { asRunFailure, UsageError } from './errors.js';
+import { varyNamed } from './sweep.js';
 import { createProgress } from './progress.js';
 
 export interface TuneArgs {
   scenario: string;
   set: string[];
   param: string[];
+  duration?: string;
+  warmup?: string;
   objective: string;
   constraint: string[];
   replications: number;
@@ -27,6 +31,8 @@ export async function tuneCommand(a: TuneArgs): Promise<void> {
   if (a.method !== undefined && a.method !== 'grid' && a.method !== 'climb') throw new UsageError(`--method ${a.method}: expected grid or climb.`);
   if (!Number.isInteger(a.replications) || a.replications < 2) throw new UsageError(`--replications ${a.replications}: expected a whole number >= 2.`);
   const params = a.param.map((p) => parseVary(p, '--param'));
+  const sets = overridesOf({ set: a.set, duration: a.duration, warmup: a.warmup });
+  noteModeSwitch(a.scenario, sets);
   const method = (a.method as 'grid' | 'climb' | undefined) ?? (params.length <= 2 ? 'grid' : 'climb');
   const progress = createProgress(process.stderr, !a.json && process.stderr.isTTY === true);
   const total = params.reduce((n, p) => n * p.values.length, 1);
@@ -34,7 +40,7 @@ export async function tuneCommand(a: TuneArgs): Promise<void> {
   try {
     result = await tune({
       file: a.scenario,
-      sets: a.set,
+      sets,
       params,
       objective: a.objective as Objective,
       constraints: a.constraint.map(parseConstraint),
@@ -45,13 +51,13 @@ export async function tuneCommand(a: TuneArgs): Promise<void> {
       onProgress: (n) => progress.update(Math.min(1, n / total)),
     });
   } catch (e) {
-    throw asRunFailure(e);
+    throw asRunFailure(varyNamed(e, params, '--param'));
   } finally {
     progress.finish();
   }
   if (a.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(`${formatTune(result)}\n`);
-  const warning = pointsWarmupWarning(result.evaluated, loadScenarioFile(a.scenario, a.set).warmup);
+  const warning = pointsWarmupWarning(result.evaluated, loadScenarioFile(a.scenario, sets).warmup);
   if (warning !== undefined) process.stderr.write(`warning: ${warning}\n`);
 }
 
@@ -68,19 +74,23 @@ export function formatTune(r: TuneResult): string {
   ];
   const sorted = [...r.evaluated].sort((x, y) => (r.objective === 'tps' ? y.summary.tps - x.summary.tps : x.summary[r.objective] - y.summary[r.objective]));
   const params = Object.keys(r.current);
+  // One column per figure: the objective, then throughput and p99 unless the objective is one of them.
+  const unit = r.objective === 'tps' ? '' : r.objective === 'peakThreads' ? '' : ' ms';
+  const extra = (['tps', 'p99'] as const).filter((f) => f !== r.objective);
+  const extraHead = { tps: 'tps', p99: 'p99 ms' };
+  const extraCell = (e: (typeof sorted)[number], f: 'tps' | 'p99'): string => (f === 'tps' ? fmtRate(e.summary.tps) : fmtMs(e.summary.p99));
   lines.push(
     ...table(
       [
-        [...params.map((p) => p.split('.').pop() ?? p), r.objective, 'tps', 'p99 ms', 'feasible'],
+        [...params.map((p) => p.split('.').pop() ?? p), `${r.objective}${unit}`, ...extra.map((f) => extraHead[f]), 'feasible'],
         ...sorted.slice(0, 12).map((e) => [
           ...params.map((p) => String(e.values[p])),
           fmt(e.summary[r.objective]),
-          fmtRate(e.summary.tps),
-          fmtMs(e.summary.p99),
+          ...extra.map((f) => extraCell(e, f)),
           e.feasible ? 'yes' : 'no',
         ]),
       ],
-      { align: [...params.map(() => 'l' as const), 'r', 'r', 'r', 'l'] },
+      { align: [...params.map(() => 'l' as const), 'r', ...extra.map(() => 'r' as const), 'l'] },
     ),
   );
   if (sorted.length > 12) lines.push(`  ... ${sorted.length - 12} more`);

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { createHash } from 'node:crypto';
 import type { RunResult } from '../run/result.js';
+import { overridesSuffix, safeName } from './write.js';
 
 /**
  * The sweep file: one scenario run at several settings of some scenario paths. `sim sweep` will
@@ -106,4 +108,33 @@ export function parseSweep(doc: unknown, source = 'sweep file'): SweepFile {
 
 export function readSweepFile(path: string): SweepFile {
   return parseSweep(JSON.parse(readFileSync(path, 'utf8')), path);
+}
+
+/** Values listed in a sweep directory's name; longer lists are shortened to first..last. */
+const MAX_LISTED = 6;
+
+/**
+ * The directory a sweep writes by default, named after its scenario, its grid and the overrides
+ * applied to every point, e.g. "oltp--thread_pool_size=8,16,32--connections=64,512": two
+ * different sweeps never share (and mix) point files, and the same command run again finds its
+ * finished points. Shortened names get a hash of the full grid so they stay distinct.
+ */
+export function sweepDirName(scenario: string, grid: ReadonlyArray<{ path: string; values: readonly unknown[] }>, overrides: readonly string[] = []): string {
+  const short = grid.map((a) => a.path.split('.').pop() ?? a.path);
+  let lossy = new Set(short).size !== short.length;
+  const parts = grid.map((a, i) => {
+    const v = a.values.map(String);
+    if (v.length > MAX_LISTED) lossy = true;
+    const list = v.length > MAX_LISTED ? `${v[0]}..${v[v.length - 1]}` : v.join(',');
+    const text = `${short[i]}=${list}`;
+    if (safeName(text, 1000) !== text) lossy = true;
+    return safeName(text, 1000);
+  });
+  let name = [safeName(scenario) || 'sweep', ...parts].join('--');
+  if (name.length > 100) {
+    name = name.slice(0, 100).replace(/[-.]+$/, '');
+    lossy = true;
+  }
+  if (lossy) name += `-${createHash('sha256').update(JSON.stringify(grid.map((a) => [a.path, a.values]))).digest('hex').slice(0, 8)}`;
+  return `${name}${overridesSuffix(overrides)}`;
 }

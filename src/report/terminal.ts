@@ -19,7 +19,13 @@ export function formatReport(result: RunResult, options: ReportOptions = {}): st
   };
 
   out.push(h(`${result.tool.name} ${result.tool.version}: ${result.scenario.name}`));
-  if (result.scenario.description) out.push(...wrapText(result.scenario.description, 76).map((l) => `  ${l}`));
+  const overrides = result.overrides ?? [];
+  if (overrides.length > 0) out.push(...wrapText(`overrides: ${overrides.join(' ')}`, 76).map((l) => `  ${l}`));
+  if (result.scenario.description) {
+    // The file's description was written for the values before the overrides: say so.
+    const text = overrides.length > 0 ? `The scenario file describes itself, before the overrides, as: ${result.scenario.description}` : result.scenario.description;
+    out.push(...wrapText(text, 76).map((l) => `  ${l}`));
+  }
   const ci = result.ci95 ?? {};
   const st = result.stability;
   if (st?.unstable === true) out.push('', h('WARNING: UNSTABLE'), ...wrapText(st.message ?? 'unstable', 76).map((l) => `  ${l}`));
@@ -45,7 +51,7 @@ export function formatReport(result: RunResult, options: ReportOptions = {}): st
   section('Threads', threads(result, sub(ci, 'threads')));
   section('CPU', cpu(result, sub(ci, 'cpu')));
   section('Server waits (row locks, redo log, InnoDB queue)', serverWaits(result));
-  section(countersTitle(result), counters(result.counters, sub(ci, 'counters')));
+  section(countersTitle(result), [...counters(result.counters, sub(ci, 'counters')), ...countersNotes(result)]);
   const e = result.engine;
   out.push(
     '',
@@ -288,6 +294,33 @@ function countersTitle(r: RunResult): string {
   const groups = r.countersByGroup.length;
   const source = r.countersSource ? ` (${r.countersSource}` + (groups > 1 ? `, summed over ${groups} groups)` : ')') : '';
   return `Thread pool counters${source}`;
+}
+
+/**
+ * What the counters' totals do not say by themselves: they cover the measured window only (so
+ * logins during the warm-up, usually all of them, are not counted), and MySQL's extra admin group
+ * (M15) is one of the groups summed.
+ */
+function countersNotes(r: RunResult): string[] {
+  if (Object.keys(r.counters).length === 0) return [];
+  const notes: string[] = [];
+  const started = Object.keys(r.counters).find((k) => /^connections_started$/i.test(k));
+  if (r.summary.warmupSeconds > 0) {
+    notes.push(
+      `counted over the ${fmtNum(r.summary.simulatedSeconds)} s measured, after the warm-up` +
+        (started !== undefined ? `: the ${fmtCount(r.summary.connections)} connections logged in during the warm-up, so ${started} counts only later logins` : ''),
+    );
+  }
+  const th = r.scenario.threadHandling as Record<string, unknown>;
+  const size = th.thread_pool_size;
+  const groups = r.countersByGroup.length;
+  if (th.flavor === 'mysql' && typeof size === 'number' && groups === size + 1) {
+    notes.push(
+      `${groups} groups: thread_pool_size ${size} plus MySQL's admin group, which serves only the connections with CONNECTION_ADMIN ` +
+        `(threadHandling.admin_connections: ${typeof th.admin_connections === 'number' ? th.admin_connections : 0} here)`,
+    );
+  }
+  return notes.flatMap((n) => wrapText(`note: ${n}.`, 74).map((l, i) => (i === 0 ? `  ${l}` : `    ${l}`)));
 }
 
 function counters(c: Record<string, number>, ci?: CiTree): string[] {

@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { RunResult } from '../run/result.js';
 
@@ -39,14 +40,37 @@ function syncDirectory(dir: string): void {
   }
 }
 
-/** The result file's name: the scenario name made safe for any filesystem, plus ".json". */
-export function resultFileName(result: RunResult): string {
-  const safe = result.scenario.name
+/** A name made safe for any filesystem and shell: letters, digits and . _ - = , + only. */
+export function safeName(text: string, max = 100): string {
+  return text
     .normalize('NFKD')
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/[^A-Za-z0-9._=,+-]+/g, '-')
     .replace(/^[-.]+|[-.]+$/g, '')
-    .slice(0, 100);
-  return `${safe === '' ? 'result' : safe}.json`;
+    .slice(0, max);
+}
+
+/** Longest readable suffix kept whole; a longer one is cut and made unique by a hash. */
+const MAX_SUFFIX = 80;
+
+/**
+ * What the overrides add to an output name, e.g. "--workload.connections=1024--seed=7": readable,
+ * and distinct for distinct overrides (a hash of the full list replaces what is cut off).
+ */
+export function overridesSuffix(overrides: readonly string[]): string {
+  if (overrides.length === 0) return '';
+  const text = overrides.map((o) => safeName(o.replace(/\s+/g, ''), 1000)).join('--');
+  if (text.length <= MAX_SUFFIX && !/[^A-Za-z0-9._=,+-]/.test(overrides.join(''))) return `--${text}`;
+  const hash = createHash('sha256').update(JSON.stringify(overrides)).digest('hex').slice(0, 8);
+  return `--${text.slice(0, MAX_SUFFIX - 9).replace(/[-.]+$/, '')}-${hash}`;
+}
+
+/**
+ * The result file's name: the scenario name made safe for any filesystem, then the command-line
+ * overrides (so a variant never replaces the plain run's file), plus ".json".
+ */
+export function resultFileName(result: RunResult, overrides: readonly string[] = result.overrides ?? []): string {
+  const safe = safeName(result.scenario.name);
+  return `${safe === '' ? 'result' : safe}${overridesSuffix(overrides)}.json`;
 }
 
 /** The result file's content, also what `sim run --json` prints. */

@@ -29,6 +29,12 @@ export interface RunResult {
   tool: { name: 'tpsim'; version: string };
   /** The scenario as run: defaults and profile values filled in. */
   scenario: ScenarioSpec;
+  /**
+   * The command-line overrides (`--set`, `--seed`, `--duration`, ...) applied to the scenario
+   * file, as typed; absent when there were none. `scenario` already includes them, but its
+   * description is the file's text, written for the values before them.
+   */
+  overrides?: string[];
   seed: number;
   summary: {
     /** Measured simulated time (duration - warm-up), seconds. */

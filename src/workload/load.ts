@@ -21,6 +21,7 @@ export function parseScenarioText(text: string, fileLabel: string, sets: readonl
   const overrides = sets.map((s) => parseSet(s, fileLabel));
   let root = data;
   for (const o of overrides) root = applySet(root, o, fileLabel);
+  root = dropKeysOfOldMode(data, root, overrides).root;
   const result = Scenario.safeParse(root, { reportInput: true });
   if (!result.success) {
     const lines = formatZodIssues(fileLabel, result.error.issues, { overrides, data: root });
@@ -148,6 +149,44 @@ function applySet(root: unknown, o: Override, fileLabel: string): unknown {
     }
   }
   return top;
+}
+
+/**
+ * `--set threadHandling.mode=X` switches thread handling: the keys that only the file's mode takes
+ * (a pool's flavor, profile and thread_pool_* settings) are dropped, unless an override set them
+ * too, so that switching needs no `threadHandling={...}` rewrite. A key the file's own mode does
+ * not take either (a typo) stays, to be reported. Returns what was dropped.
+ */
+export function dropKeysOfOldMode(before: unknown, root: unknown, overrides: readonly Override[]): { root: unknown; dropped: string[] } {
+  const none = { root, dropped: [] };
+  const switched = overrides.some((o) => o.path.length === 2 && o.path[0] === 'threadHandling' && o.path[1] === 'mode');
+  const section = (doc: unknown): Record<string, unknown> | undefined => {
+    const th = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>).threadHandling : undefined;
+    return typeof th === 'object' && th !== null && !Array.isArray(th) ? (th as Record<string, unknown>) : undefined;
+  };
+  const old = section(before);
+  const th = section(root);
+  if (!switched || old === undefined || th === undefined || old.mode === th.mode) return none;
+  const allowed = new Set(allowedKeysAt(Scenario, ['threadHandling'], th));
+  const allowedBefore = new Set(allowedKeysAt(Scenario, ['threadHandling'], old));
+  const setHere = new Set(overrides.filter((o) => o.path[0] === 'threadHandling' && o.path.length >= 2).map((o) => String(o.path[1])));
+  const dropped = Object.keys(th).filter((k) => !allowed.has(k) && allowedBefore.has(k) && !setHere.has(k));
+  if (dropped.length === 0) return none;
+  const kept = Object.fromEntries(Object.entries(th).filter(([k]) => !dropped.includes(k)));
+  return { root: { ...(root as Record<string, unknown>), threadHandling: kept }, dropped };
+}
+
+/** The keys `--set threadHandling.mode=...` drops from a scenario file (for a note to the user). */
+export function modeSwitchDrops(path: string, sets: readonly string[]): string[] {
+  try {
+    const data = parseJson(readFileSync(path, 'utf8'), path);
+    const overrides = sets.map((s) => parseSet(s, path));
+    let root = data;
+    for (const o of overrides) root = applySet(root, o, path);
+    return dropKeysOfOldMode(data, root, overrides).dropped;
+  } catch {
+    return []; // loading the scenario reports any problem
+  }
 }
 
 /** True when the schema has an object (and only an object) at this path. */

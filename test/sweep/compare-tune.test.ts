@@ -34,7 +34,9 @@ describe('sim compare', () => {
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    for (const l of lines) expect(l).toMatch(/^warning: .*tiny\.json: the warm-up \(100us\) is shorter than 5 mean transaction latencies/);
+    // Each side by its label: b names its --set-b overrides.
+    expect(lines[0]).toMatch(/^warning: .*tiny\.json: the warm-up \(100us\) is shorter than 5 mean transaction latencies/);
+    expect(lines[1]).toMatch(/^warning: .*tiny\.json with seed=8: the warm-up \(100us\) is shorter than 5 mean transaction latencies/);
     expect(sim(['compare', TINY, TINY, '--set-b', 'seed=8', '--json']).stderr).toBe('');
   });
 
@@ -54,10 +56,10 @@ describe('sim compare', () => {
     const a = tempDir();
     const b = tempDir();
     const base = ['--set', 'duration=0.5s', '--set', 'warmup=0.1s', '--quiet'];
-    expect(sim(['run', POINT, ...base, '--out', a]).status).toBe(0);
-    expect(sim(['run', POINT, ...base, '--set', 'threadHandling.thread_pool_size=2', '--out', b]).status).toBe(0);
     const fa = join(a, 'point-select.json');
     const fb = join(b, 'point-select.json');
+    expect(sim(['run', POINT, ...base, '--out', fa]).status).toBe(0);
+    expect(sim(['run', POINT, ...base, '--set', 'threadHandling.thread_pool_size=2', '--out', fb]).status).toBe(0);
     const worse = sim(['compare', fa, fb, '--fail-if', 'p99 > +10%']);
     expect(worse.status).toBe(1);
     expect(worse.stderr).toMatch(/--fail-if "p99 > \+10%" holds/);
