@@ -144,6 +144,7 @@ describe('the report shows each duration-like variable with its unit and meaning
     expect(describeServerValue(1000, 'ms')).toBe('1000 (ms = 1 s)');
     expect(describeServerValue(60, 's')).toBe('60 (s = 1 min)');
     expect(describeServerValue(90, 's')).toBe('90 (s)');
+    expect(describeServerValue(0, 'ms')).toBe('0 (ms)');
     expect(humanDuration(4294967295 * 1000)).toBe('49.7 days');
   });
 

@@ -26,6 +26,7 @@ export function humanDuration(us: number): string {
 
 /** "50 (x10 ms = 500 ms)", "1000 (ms = 1 s)", "500 (ms)": a value in its server unit, and what it means. */
 export function describeServerValue(value: number, unit: ServerUnit): string {
+  if (value === 0) return `0 (${UNIT_LABEL[unit]})`;
   const meaning = humanDuration(value * UNIT_US[unit]);
   const plain = `${value} ${unit === '10ms' ? '' : unit}`.trim();
   return meaning === plain ? `${value} (${UNIT_LABEL[unit]})` : `${value} (${UNIT_LABEL[unit]} = ${meaning})`;
