@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatReport } from '../../src/report/terminal.js';
+import { resultJson } from '../../src/report/write.js';
+import { resolveThreadHandling } from '../../src/threadpool/factory.js';
 import { ScenarioError } from '../../src/workload/errors.js';
 import { parseScenarioText } from '../../src/workload/load.js';
 import { Scenario, type ScenarioSpec } from '../../src/workload/schema.js';
@@ -146,6 +148,25 @@ describe('the report shows each duration-like variable with its unit and meaning
     expect(describeServerValue(90, 's')).toBe('90 (s)');
     expect(describeServerValue(0, 'ms')).toBe('0 (ms)');
     expect(humanDuration(4294967295 * 1000)).toBe('49.7 days');
+  });
+
+  it('in the result file, after the scenario whose numbers stay in the server unit', () => {
+    const spec = Scenario.parse(JSON.parse(scenarioText({ mode: 'pool', flavor: 'mariadb', thread_pool_stall_limit: '1s' })));
+    const resolved = { ...spec, threadHandling: resolveThreadHandling(spec.threadHandling, 4) };
+    const text = resultJson(sampleResult({ scenario: resolved }));
+    const doc = JSON.parse(text) as Record<string, unknown>;
+    expect(Object.keys(doc).slice(2, 4)).toEqual(['scenario', 'poolSettingUnits']);
+    expect(doc.poolSettingUnits).toEqual({
+      thread_pool_stall_limit: '1000 (ms = 1 s)',
+      thread_pool_idle_timeout: '60 (s = 1 min)',
+      thread_pool_prio_kickup_timer: '1000 (ms = 1 s)',
+    });
+    // The echo is still a scenario: it parses to the same settings.
+    expect(Scenario.parse((doc.scenario as Record<string, unknown>)).threadHandling).toEqual(resolved.threadHandling);
+    // Written again (a sweep re-reads point files), the field is not doubled.
+    expect(JSON.parse(resultJson(doc as unknown as ReturnType<typeof sampleResult>))).toEqual(doc);
+    const none = JSON.parse(resultJson(sampleResult({ scenario: { ...spec, threadHandling: { mode: 'one-thread-per-connection' } } })));
+    expect('poolSettingUnits' in none).toBe(false);
   });
 
   it('in the Configuration section of sim run', () => {

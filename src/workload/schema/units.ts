@@ -88,3 +88,20 @@ export function serverDuration(unit: ServerUnit, min: number, max: number, doc: 
     })
     .describe(`${doc} Unit: ${UNIT_WORDS[unit]} (the server's own); a duration string such as "${example(unit)}" is converted. Range ${min} to ${max}.`);
 }
+
+/**
+ * The duration-like settings of a resolved thread handling with their unit and meaning, e.g.
+ * { thread_pool_stall_limit: "6 (x10 ms = 60 ms)" }, for the result file beside the numbers (which
+ * stay in the server's unit so that the echo is still a valid scenario). Undefined without a pool.
+ */
+export function poolSettingUnits(threadHandling: { mode: string; flavor?: string }): Record<string, string> | undefined {
+  if (threadHandling.mode !== 'pool') return undefined;
+  const units = POOL_UNITS[threadHandling.flavor as keyof typeof POOL_UNITS];
+  if (units === undefined) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(threadHandling)) {
+    const unit = units[k];
+    if (unit !== undefined && typeof v === 'number') out[k] = describeServerValue(v, unit);
+  }
+  return out;
+}
