@@ -95,8 +95,12 @@ describe('duration-like pool variables take the server unit or a duration string
   it('refuses out-of-range values with the range in the unit and in time, and the string form', () => {
     const big = parse({ mode: 'pool', flavor: 'mysql', thread_pool_stall_limit: 1000 });
     expect(big.error).toBe(
-      'units.json: at threadHandling.thread_pool_stall_limit: expected a whole number of units of 10 ms from 4 to 600 (40 ms to 6 s), or a duration such as "500ms"; found 1000',
+      'units.json: at threadHandling.thread_pool_stall_limit: expected a whole number of units of 10 ms from 4 to 600 (40 ms to 6 s), or a duration such as "1000ms" (= 100) if 1000 is in ms; found 1000',
     );
+    expect(parse({ mode: 'pool', flavor: 'mysql', thread_pool_stall_limit: 2000 }).error).toBe(
+      'units.json: at threadHandling.thread_pool_stall_limit: expected a whole number of units of 10 ms from 4 to 600 (40 ms to 6 s), or a duration such as "2000ms" (= 200) if 2000 is in ms; found 2000',
+    );
+    expect(parse({ mode: 'pool', flavor: 'mysql', thread_pool_stall_limit: 7000 }).error).toContain('or a duration such as "500ms"; found 7000');
     expect(parse({ mode: 'pool', flavor: 'mysql', thread_pool_stall_limit: '7s' }).error).toContain('found "7s" = 700 x10 ms');
     expect(parse({ mode: 'pool', flavor: 'mysql', thread_pool_stall_limit: '5 parsecs' }).error).toContain('or a duration such as "500ms"; found "5 parsecs"');
     expect(parse({ mode: 'pool', flavor: 'percona', thread_pool_stall_limit: 5 }).error).toContain('expected a whole number of milliseconds from 10 to');

@@ -64,10 +64,20 @@ export function serverDuration(unit: ServerUnit, min: number, max: number, doc: 
   const us = UNIT_US[unit];
   const range = `a whole number of ${UNIT_WORDS[unit]} from ${min} to ${max} (${humanDuration(min * us)} to ${humanDuration(max * us)})`;
   const expected = `expected ${range}, or a duration such as "${example(unit)}"`;
+  // A MariaDB / Percona stall limit in ms pasted under MySQL: suggest the same time in ms.
+  const tooBig = (input: unknown): string => {
+    const asUnits = typeof input === 'number' ? (input * UNIT_US.ms) / us : NaN;
+    if (unit !== '10ms' || !Number.isInteger(asUnits) || asUnits < min || asUnits > max) return expected;
+    return `expected ${range}, or a duration such as "${String(input)}ms" (= ${asUnits}) if ${String(input)} is in ms`;
+  };
   return z
     .union(
       [
-        z.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected }),
+        z
+          .number({ error: expected })
+          .int({ error: expected })
+          .min(min, { error: expected })
+          .max(max, { error: (issue) => tooBig(issue.input) }),
         z.string({ error: expected }).regex(DURATION_PATTERN, { error: expected }),
       ],
       { error: expected },
