@@ -70,59 +70,60 @@ const Lognormal = z
     anyOf: [{ required: ['mean'] }, { required: ['p50'] }],
   });
 
-/**
- * A distribution of times: a duration string (a constant), or an object told apart by "dist"
- * (a discriminated union, so a mistake is reported against the one kind it names).
- */
 /** A mixture's component: the whole Dist again (recursive, hence lazy). */
 const Component = z.lazy(() => Dist).describe('The component: a distribution.');
 
+/** The object forms, told apart by "dist" (a discriminated union: a mistake is reported against the kind it names). */
 const DistObject = z.discriminatedUnion(
-        'dist',
-        [
-          z.strictObject({ dist: z.literal('constant').describe('Always the same time.'), value: Duration.describe(`The time: ${DURATION_HINT}.`) }),
-          z.strictObject({ dist: z.literal('exponential').describe('Exponential (memoryless; cv 1).'), mean: Mean }),
+  'dist',
+  [
+    z.strictObject({ dist: z.literal('constant').describe('Always the same time.'), value: Duration.describe(`The time: ${DURATION_HINT}.`) }),
+    z.strictObject({ dist: z.literal('exponential').describe('Exponential (memoryless; cv 1).'), mean: Mean }),
+    z.strictObject({
+      dist: z.literal('uniform').describe('Uniform between min and max.'),
+      min: Duration.describe(`Shortest time: ${DURATION_HINT}.`),
+      max: Duration.describe(`Longest time (>= min): ${DURATION_HINT}.`),
+    }),
+    z.strictObject({
+      dist: z.literal('normal').describe('Normal, truncated at 0.'),
+      mean: Mean,
+      sd: Duration.describe(`Standard deviation: ${DURATION_HINT}.`),
+    }),
+    Lognormal,
+    z.strictObject({ dist: z.literal('gamma').describe('Gamma from its mean and cv.'), mean: Mean, cv: Cv }),
+    z.strictObject({
+      dist: z.literal('pareto').describe('Pareto (heavy tail) from its minimum and shape.'),
+      min: Duration.describe(`Scale: the shortest time: ${DURATION_HINT}.`),
+      alpha: Positive.describe('Shape alpha (> 1 for a finite mean; smaller: heavier tail).'),
+    }),
+    z.strictObject({
+      dist: z.literal('empirical').describe('Piecewise-linear quantile function through the given points.'),
+      quantiles: z
+        .array(z.tuple([Prob, Duration]))
+        .min(2)
+        .describe('[probability, time] pairs from probability 0 to 1, neither decreasing, e.g. [[0, "1ms"], [0.99, "5ms"], [1, "20ms"]].'),
+    }),
+    z.strictObject({
+      dist: z.literal('mixture').describe('A weighted mixture of distributions.'),
+      components: z
+        .array(
           z.strictObject({
-            dist: z.literal('uniform').describe('Uniform between min and max.'),
-            min: Duration.describe(`Shortest time: ${DURATION_HINT}.`),
-            max: Duration.describe(`Longest time (>= min): ${DURATION_HINT}.`),
+            weight: Positive.describe('Relative weight of this component (weights need not sum to 1).'),
+            value: Component,
           }),
-          z.strictObject({
-            dist: z.literal('normal').describe('Normal, truncated at 0.'),
-            mean: Mean,
-            sd: Duration.describe(`Standard deviation: ${DURATION_HINT}.`),
-          }),
-          Lognormal,
-          z.strictObject({ dist: z.literal('gamma').describe('Gamma from its mean and cv.'), mean: Mean, cv: Cv }),
-          z.strictObject({
-            dist: z.literal('pareto').describe('Pareto (heavy tail) from its minimum and shape.'),
-            min: Duration.describe(`Scale: the shortest time: ${DURATION_HINT}.`),
-            alpha: Positive.describe('Shape alpha (> 1 for a finite mean; smaller: heavier tail).'),
-          }),
-          z.strictObject({
-            dist: z.literal('empirical').describe('Piecewise-linear quantile function through the given points.'),
-            quantiles: z
-              .array(z.tuple([Prob, Duration]))
-              .min(2)
-              .describe('[probability, time] pairs from probability 0 to 1, neither decreasing, e.g. [[0, "1ms"], [0.99, "5ms"], [1, "20ms"]].'),
-          }),
-          z.strictObject({
-            dist: z.literal('mixture').describe('A weighted mixture of distributions.'),
-            components: z
-              .array(
-                z.strictObject({
-                  weight: Positive.describe('Relative weight of this component (weights need not sum to 1).'),
-                  value: Component,
-                }),
-              )
-              .min(1)
-              .describe('The components; each draw picks one by weight.'),
-          }),
-        ],
-        { error: DIST_HINT },
-      );
+        )
+        .min(1)
+        .describe('The components; each draw picks one by weight.'),
+    }),
+  ],
+  { error: DIST_HINT },
+);
 
-// The lognormal option's output is wider than DistSpec's two forms; its refinement admits only those.
+/**
+ * A distribution of times: a duration string (a constant) or one of the object forms. The cast:
+ * the lognormal option's output type is wider than DistSpec's two forms; its refinement admits
+ * only those.
+ */
 export const Dist = z.union([Duration, DistObject], { error: DIST_HINT }) as unknown as z.ZodType<DistSpec>;
 
 export const WAIT_TYPES = [
