@@ -1,4 +1,5 @@
 import type { CiTree, LatencyGroup, LatencyStats, RunResult } from '../run/result.js';
+import { POOL_UNITS, describeServerValue } from '../workload/schema/units.js';
 import { fmtCount, fmtMs, fmtNum, fmtPct, fmtRate, fmtSeconds, fmtShort, table } from './format.js';
 import { intervalRates } from './timeline.js';
 
@@ -65,9 +66,11 @@ function configuration(r: RunResult): string[] {
   const mode = [String(th.mode)];
   if (th.flavor !== undefined) mode.push(`flavor ${String(th.flavor)}`);
   if (th.profile !== undefined) mode.push(`profile ${String(th.profile)}`);
+  // Duration-like variables keep the server's number and show its unit and meaning.
+  const units = th.mode === 'pool' ? POOL_UNITS[th.flavor as keyof typeof POOL_UNITS] ?? {} : {};
   const settings = Object.entries(th)
     .filter(([k, v]) => k.startsWith('thread_pool_') && v !== undefined)
-    .map(([k, v]) => `${k}=${String(v)}`);
+    .map(([k, v]) => `${k}=${typeof v === 'number' && units[k] !== undefined ? describeServerValue(v, units[k]) : String(v)}`);
   const server = r.scenario.server;
   const contention = server.contention.model === 'none' ? 'no contention model' : `contention ${describeContention(server.contention)}`;
   const w = r.scenario.workload;

@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSyn
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { RunResult } from '../run/result.js';
+import { poolSettingUnits } from '../workload/schema/units.js';
 
 /**
  * Writes a file so that readers see the old content or the new, never a torn one: a temporary file
@@ -75,5 +76,15 @@ export function resultFileName(result: RunResult, overrides: readonly string[] =
 
 /** The result file's content, also what `sim run --json` prints. */
 export function resultJson(result: RunResult): string {
-  return `${JSON.stringify(result, null, 2)}\n`;
+  // The duration-like pool settings with their units, right after the scenario that holds them.
+  const units = poolSettingUnits(result.scenario.threadHandling);
+  const doc =
+    units === undefined
+      ? result
+      : Object.fromEntries(
+          Object.entries(result)
+            .filter(([k]) => k !== 'poolSettingUnits')
+            .flatMap(([k, v]) => (k === 'scenario' ? [[k, v], ['poolSettingUnits', units]] : [[k, v]])),
+        );
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -1,22 +1,44 @@
 import { readFileSync } from 'node:fs';
-import { ScenarioError, closest, formatZodIssues } from './errors.js';
+import { ScenarioError, closest, formatPath, formatZodIssues } from './errors.js';
 import { locateJsonError } from './json-error.js';
 import { Scenario, type ScenarioSpec } from './schema.js';
 import { acceptedTypesAt, allowedKeysAt, defaultValueAt, objectShape, schemasAt } from './schema-walk.js';
+import { unitWarnings } from './unit-warnings.js';
+
+export interface LoadOptions {
+  /**
+   * Receives each warning about a value that validated but probably carries another server's
+   * unit, as `<file>: warning: at <path>: <text>`. Default: stderr, each text once per process.
+   */
+  onWarning?: (line: string) => void;
+}
+
+const warned = new Set<string>();
+
+function warnOnce(line: string): void {
+  if (warned.has(line)) return;
+  warned.add(line);
+  process.stderr.write(`${line}\n`);
+}
 
 /** Reads, overrides (`--set path=value`) and validates a scenario file. Throws ScenarioError. */
-export function loadScenarioFile(path: string, sets: readonly string[] = []): ScenarioSpec {
+export function loadScenarioFile(path: string, sets: readonly string[] = [], options: LoadOptions = {}): ScenarioSpec {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new ScenarioError(path, `${path}: cannot read the scenario file: ${osReason(e)}`);
   }
-  return parseScenarioText(text, path, sets);
+  return parseScenarioText(text, path, sets, options);
 }
 
 /** The part of loadScenarioFile after reading: for tests and for scenarios from other sources. */
-export function parseScenarioText(text: string, fileLabel: string, sets: readonly string[] = []): ScenarioSpec {
+export function parseScenarioText(
+  text: string,
+  fileLabel: string,
+  sets: readonly string[] = [],
+  options: LoadOptions = {},
+): ScenarioSpec {
   const data = parseJson(text, fileLabel);
   const overrides = sets.map((s) => parseSet(s, fileLabel));
   let root = data;
@@ -26,6 +48,11 @@ export function parseScenarioText(text: string, fileLabel: string, sets: readonl
   if (!result.success) {
     const lines = formatZodIssues(fileLabel, result.error.issues, { overrides, data: root });
     throw new ScenarioError(fileLabel, lines.join('\n'));
+  }
+  const warn = options.onWarning ?? warnOnce;
+  for (const w of unitWarnings(root)) {
+    const override = overrides.find((o) => o.path.join('.') === w.path.join('.'));
+    warn(`${fileLabel}: warning: at ${formatPath(w.path)}: ${w.message}${override ? ` (from --set ${override.text})` : ''}`);
   }
   return result.data;
 }

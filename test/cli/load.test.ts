@@ -235,10 +235,17 @@ describe('error messages name the file, the path, the expectation and what was f
     expect(msg).toContain('at threadHandling.thread_pool_algorithm: expected 0 or 1, found 2');
   });
 
-  it('an unknown distribution shows what a distribution looks like', () => {
+  it('an unknown distribution kind lists the kinds (one problem, at "dist")', () => {
     const msg = errorOf(() => parse(['workload.transactions.0.statements.0.cpu={"dist":"expo","mean":"1ms"}']));
+    expect(msg.split('\n')).toHaveLength(1);
+    expect(msg).toContain('at workload.transactions[0].statements[0].cpu.dist: expected one of "constant", "exponential", "uniform"');
+    expect(msg).toContain('found "expo" (did you mean "exponential"?)');
+  });
+
+  it('something that is not a distribution shows what a distribution looks like', () => {
+    const msg = errorOf(() => parse(['workload.transactions.0.statements.0.cpu=[5]']));
     expect(msg).toContain('at workload.transactions[0].statements[0].cpu: expected a distribution');
-    expect(msg).toContain('found {"dist":"expo","mean":"1ms"}');
+    expect(msg).toContain('found [5]');
   });
 
   it('a distribution with a misspelt tag suggests the right one', () => {

@@ -162,7 +162,8 @@ describe('result files', () => {
   it('is pretty JSON with a final newline', () => {
     const text = resultJson(sampleResult());
     expect(text.endsWith('}\n')).toBe(true);
-    expect(JSON.parse(text)).toEqual(sampleResult());
+    // Plus the duration-like pool settings with their units, after the scenario.
+    expect(JSON.parse(text)).toEqual({ ...sampleResult(), poolSettingUnits: { thread_pool_stall_limit: '6 (x10 ms = 60 ms)' } });
   });
 
   it('writes atomically into a new directory and leaves no temp file', () => {

@@ -4,11 +4,16 @@ import { Dist, Duration } from './common.js';
 
 /** The modelled server: cores, contention, threads. */
 export const Contention = z.discriminatedUnion('model', [
-  z.strictObject({ model: z.literal('none') }),
-  /** Trub et al.: with n > cores runnable threads each progresses at cores/n - cost. */
-  z.strictObject({ model: z.literal('switch'), cost: z.number().min(0).max(1) }),
-  /** Universal Scalability Law: capacity divided by 1 + sigma(n-1) + kappa n(n-1). */
-  z.strictObject({ model: z.literal('usl'), sigma: z.number().min(0), kappa: z.number().min(0) }),
+  z.strictObject({ model: z.literal('none').describe('No contention: n runnable threads share the cores perfectly.') }),
+  z.strictObject({
+    model: z.literal('switch').describe('Trub et al.: with n > cores runnable threads each progresses at cores/n - cost.'),
+    cost: z.number().min(0).max(1).describe('Share of a core lost per runnable thread beyond the cores (0 to 1).'),
+  }),
+  z.strictObject({
+    model: z.literal('usl').describe('Universal Scalability Law: capacity divided by 1 + sigma(n-1) + kappa n(n-1).'),
+    sigma: z.number().min(0).describe('USL contention (serialisation) coefficient, >= 0.'),
+    kappa: z.number().min(0).describe('USL coherency (crosstalk) coefficient, >= 0.'),
+  }),
 ]);
 
 /**
@@ -17,31 +22,45 @@ export const Contention = z.discriminatedUnion('model', [
  * statements, except innodb_thread_concurrency.
  */
 export const Innodb = z.strictObject({
-  /** Seconds a row-lock wait lasts before the statement fails (fractions allowed; MySQL takes whole seconds). */
-  innodb_lock_wait_timeout: z.number().positive().max(1073741824).default(50),
-  /** Wait-for-graph deadlock detection when a lock wait begins; off: only the timeout breaks deadlocks. */
-  innodb_deadlock_detect: z.boolean().default(true),
-  /** 1: write and fsync the redo log at COMMIT (group commit); 0 / 2: a background flush each second. */
-  innodb_flush_log_at_trx_commit: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
-  /** Time of one redo-log fsync (the flush that commits waiting in a group share). */
-  logFsync: Dist.default('500us'),
-  /** CPU time of COMMIT's write of the redo log to the OS cache (modes 1 and 2). */
-  logWrite: Duration.default('2us'),
-  /** Threads allowed inside InnoDB at once; 0: no limit (the default). */
-  innodb_thread_concurrency: z.number().int().min(0).max(1000).default(0),
-  /** Row operations a thread may do after entering before it must queue again. */
-  innodb_concurrency_tickets: z.number().int().min(1).max(4294967295).default(5000),
+  innodb_lock_wait_timeout: z
+    .number()
+    .positive()
+    .max(1073741824)
+    .default(50)
+    .describe('MySQL manual: the length of time in seconds an InnoDB transaction waits for a row lock before giving up. In seconds (fractions allowed here; the server takes whole seconds). Default 50.'),
+  innodb_deadlock_detect: z
+    .boolean()
+    .default(true)
+    .describe('MySQL manual: enables or disables deadlock detection (a wait-for graph when a lock wait begins); off: only innodb_lock_wait_timeout breaks deadlocks. Default true (ON).'),
+  innodb_flush_log_at_trx_commit: z
+    .union([z.literal(0), z.literal(1), z.literal(2)])
+    .default(1)
+    .describe('MySQL manual: controls the balance between strict ACID compliance for commit operations and higher performance. 1: write and fsync the redo log at COMMIT (group commit); 0 and 2: a background flush each second. Default 1.'),
+  logFsync: Dist.default('500us').describe('tpsim setting: time of one redo-log fsync, shared by the commits waiting in a group: a distribution or a duration. Default "500us".'),
+  logWrite: Duration.default('2us').describe('tpsim setting: CPU time of COMMIT\'s write of the redo log to the OS cache (modes 1 and 2): a duration. Default "2us".'),
+  innodb_thread_concurrency: z
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(0)
+    .describe('MySQL manual: InnoDB tries to keep the number of operating system threads concurrently inside InnoDB less than or equal to this limit. Threads; 0: no limit (the default).'),
+  innodb_concurrency_tickets: z
+    .number()
+    .int()
+    .min(1)
+    .max(4294967295)
+    .default(5000)
+    .describe('MySQL manual: determines the number of threads that can enter InnoDB concurrently: row operations a thread may do after entering before it must queue again. Default 5000.'),
 }).superRefine((s, ctx) => {
   for (const [, message] of distributionProblems(s.logFsync, '')) ctx.addIssue({ code: 'custom', path: ['logFsync'], message });
 });
 
 export const Server = z.strictObject({
-  cores: z.number().int().min(1).max(4096).default(16),
-  contention: Contention.default({ model: 'none' }),
-  /** Time from a decision to create a thread until it runs. */
-  threadCreate: Duration.default('50us'),
-  /** Stack (and other per-thread) memory, for the peak-memory figure. */
-  threadMemoryKiB: z.number().min(0).default(1024),
+  cores: z.number().int().min(1).max(4096).default(16).describe('CPU cores of the modelled server (1 to 4096). Default 16.'),
+  contention: Contention.default({ model: 'none' }).describe('How throughput degrades with more runnable threads than cores: "none", "switch" or "usl" (by "model"). Default none.'),
+  threadCreate: Duration.default('50us').describe('Time from a decision to create a thread until it runs: a duration. Default "50us".'),
+  threadMemoryKiB: z.number().min(0).default(1024).describe('Stack and other per-thread memory in KiB, for the peak-memory figure. Default 1024.'),
   /**
    * CPU scheduling of runnable threads: "ps" (processor sharing, the default), "fifo" (each core
    * runs one thread until its burst ends, the others wait in arrival order; contention not
@@ -49,7 +68,10 @@ export const Server = z.strictObject({
    * "eevdf" (EEVDF, kernels 6.6 and later; src/server/eevdf-cpu.ts). Under both, a thread that
    * does not block keeps its core for a slice, a woken thread may preempt the running one.
    */
-  scheduling: z.enum(['ps', 'fifo', 'cfs', 'eevdf']).optional(),
+  scheduling: z
+    .enum(['ps', 'fifo', 'cfs', 'eevdf'])
+    .optional()
+    .describe('CPU scheduling of runnable threads: "ps" processor sharing (default), "fifo" one thread per core until its burst ends, "cfs" Linux CFS (kernels up to 6.5), "eevdf" Linux EEVDF (6.6 and later).'),
   /**
    * The Linux scheduler's settings (scheduling "cfs" or "eevdf"), named as the kernel names
    * them; absent ones take the kernel's defaults for `cpus` online CPUs (default: cores), scaled
@@ -58,36 +80,30 @@ export const Server = z.strictObject({
    */
   linux: z
     .strictObject({
-      cpus: z.number().int().min(1).max(4096).optional(),
-      hz: z.number().int().min(10).max(10000).optional(),
-      sched_latency: Duration.optional(),
-      sched_min_granularity: Duration.optional(),
-      sched_wakeup_granularity: Duration.optional(),
-      sched_base_slice: Duration.optional(),
+      cpus: z.number().int().min(1).max(4096).optional().describe('Online CPUs the kernel scales its defaults by (factor 1 + log2(min(cpus, 8))). Default: cores.'),
+      hz: z.number().int().min(10).max(10000).optional().describe('CONFIG_HZ: scheduler ticks per second, at which time slices end. Default 250.'),
+      sched_latency: Duration.optional().describe('CFS target latency (kernel sched_latency_ns): a duration. Default 6 ms, scaled by CPUs.'),
+      sched_min_granularity: Duration.optional().describe('CFS minimum time slice (kernel sched_min_granularity_ns): a duration. Default 0.75 ms, scaled by CPUs.'),
+      sched_wakeup_granularity: Duration.optional().describe('CFS wake-up preemption granularity (kernel sched_wakeup_granularity_ns): a duration. Default 1 ms, scaled by CPUs.'),
+      sched_base_slice: Duration.optional().describe('EEVDF base time slice (kernel sched_base_slice_ns): a duration. Default 0.75 ms, scaled by CPUs.'),
       /**
        * CPU time lost per context switch (a core taking another thread than its last one: the
        * switch, cache and TLB refill), charged to the incoming thread; default 0.
        */
-      contextSwitch: Duration.optional(),
-      /**
-       * The cache refill of a thread that gets a core back, by how many other threads ran there
-       * since its last turn (server/cache-refill.ts): the switch cost that grows with the number of
-       * threads taking turns. Absent: none.
-       */
+      contextSwitch: Duration.optional().describe('CPU time lost per context switch, charged to the incoming thread: a duration. Default 0.'),
       cacheRefill: z
         .strictObject({
-          /** Time to reload a thread's whole working set into the core's cache. */
-          refill: Duration,
-          /** How many threads' working sets the core's cache holds at once. */
-          capacity: z.number().positive().max(1e6),
-          /** Ways per cache set (LRU within a set); 8 as the L2 of current x86 cores. */
-          associativity: z.number().int().min(1).max(64).default(8),
+          refill: Duration.describe("Time to reload a thread's whole working set into the core's cache: a duration."),
+          capacity: z.number().positive().max(1e6).describe("How many threads' working sets the core's cache holds at once."),
+          associativity: z.number().int().min(1).max(64).default(8).describe('Ways per cache set (LRU within a set). Default 8, as the L2 of current x86 cores.'),
         })
-        .optional(),
+        .optional()
+        .describe('The cache refill of a thread that gets a core back, by how many other threads ran there since its last turn (server/cache-refill.ts): the switch cost that grows with the number of threads taking turns. Absent: none.'),
     })
-    .optional(),
+    .optional()
+    .describe('The Linux scheduler\'s settings (scheduling "cfs" or "eevdf"), named as the kernel names them; absent ones take the kernel\'s defaults.'),
   /** Row locks, redo log and InnoDB admission (see Innodb); absent: all defaults. */
-  innodb: Innodb.optional(),
+  innodb: Innodb.optional().describe('Row locks, redo log and InnoDB admission, named as in my.cnf; absent: all defaults.'),
 });
 
 export type ServerSpec = z.output<typeof Server>;

@@ -8,7 +8,7 @@ export * from './percona.js';
 
 /** Thread handling: one thread per connection, or a pool flavour (one module each). */
 export const OneThreadPerConnection = z.strictObject({
-  mode: z.literal('one-thread-per-connection'),
+  mode: z.literal('one-thread-per-connection').describe('One thread per client connection: the servers\' default thread handling, no pool.'),
 });
 
 /** The pool flavours, told apart by "flavor". */

@@ -8,17 +8,22 @@ export const MAX_LOCKS_PER_STATEMENT = 16;
 
 /** Which rows statements lock: rank r (0 = hottest) is row r. One uniform per key drawn. */
 export const KeyDistribution = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('uniform') }),
-  /** P(rank r) proportional to 1 / (r+1)^theta. */
-  z.strictObject({ kind: z.literal('zipf'), theta: z.number().positive().max(10) }),
-  /** A share `probability` of accesses goes to the first `fraction` of the rows, the rest uniformly to the others. */
-  z.strictObject({ kind: z.literal('hotspot'), fraction: z.number().positive().max(1), probability: Prob }),
+  z.strictObject({ kind: z.literal('uniform').describe('Every row equally likely.') }),
+  z.strictObject({
+    kind: z.literal('zipf').describe('P(rank r) proportional to 1 / (r+1)^theta.'),
+    theta: z.number().positive().max(10).describe('Zipf exponent (> 0, at most 10); sysbench\'s default is 0.8.'),
+  }),
+  z.strictObject({
+    kind: z.literal('hotspot').describe('A share "probability" of accesses goes to the first "fraction" of the rows, the rest uniformly to the others.'),
+    fraction: z.number().positive().max(1).describe('Share of the rows that are hot (0 to 1).'),
+    probability: Prob.describe('Share of the accesses that go to the hot rows (0 to 1).'),
+  }),
 ]);
 
 export const KeySpace = z
   .strictObject({
-    rows: z.number().int().min(1).max(2 ** 31 - 1),
-    distribution: KeyDistribution.default({ kind: 'uniform' }),
+    rows: z.number().int().min(1).max(2 ** 31 - 1).describe('Rows in the table (keys 0 to rows - 1).'),
+    distribution: KeyDistribution.default({ kind: 'uniform' }).describe('Which rows are drawn: "uniform", "zipf" or "hotspot" (by "kind"). Default uniform.'),
   })
   .superRefine((k, ctx) => {
     if (k.distribution.kind === 'zipf' && k.rows > MAX_ZIPF_ROWS) {
@@ -32,67 +37,68 @@ export const KeySpace = z
  * writer, whose COMMIT flushes the redo log (rows 0: a write that conflicts with nobody).
  */
 export const LockSpec = z.strictObject({
-  rows: z.number().int().min(0).max(MAX_LOCKS_PER_STATEMENT).default(1),
-  mode: z.enum(['shared', 'exclusive']).default('exclusive'),
-  /** A key of workload.tables; absent: workload.keySpace. */
-  table: z.string().min(1).optional(),
+  rows: z.number().int().min(0).max(MAX_LOCKS_PER_STATEMENT).default(1).describe(`Rows the statement locks (0 to ${MAX_LOCKS_PER_STATEMENT}). Default 1.`),
+  mode: z.enum(['shared', 'exclusive']).default('exclusive').describe('"shared" (SELECT ... FOR SHARE) or "exclusive" (UPDATE, SELECT ... FOR UPDATE); exclusive marks the transaction a writer. Default "exclusive".'),
+  table: z.string().min(1).optional().describe('A key of workload.tables; absent: workload.keySpace.'),
 });
 
 /** Clients, transaction templates and statements: what the server is asked to do. */
 export const StatementSpec = z.strictObject({
-  name: z.string().min(1),
-  count: z.number().int().min(1).default(1),
-  /** CPU demand of one execution, as if it had a core to itself. */
-  cpu: Dist,
-  waits: z.array(WaitSpec).max(8).default([]),
-  locks: LockSpec.optional(),
-  /**
-   * Server-level locks the session keeps across statements and transactions until released:
-   * LOCK TABLES, FLUSH TABLES WITH READ LOCK, GET_LOCK() acquire (table lock, MDL, global read
-   * lock, user-level lock); UNLOCK TABLES, RELEASE_LOCK() release. Only the thread pools read
-   * them (Percona's connection_is_high_prio, P2): other sessions are not blocked by them here.
-   */
-  sessionLock: z.enum(['acquire', 'release']).optional(),
+  name: z.string().min(1).describe('Statement class name, as the report shows it.'),
+  count: z.number().int().min(1).default(1).describe('Executions of this statement in each transaction. Default 1.'),
+  cpu: Dist.describe('CPU demand of one execution, as if it had a core to itself: a distribution or a duration.'),
+  waits: z.array(WaitSpec).max(8).default([]).describe('Waits during one execution (disk reads, lock waits, ...), at most 8. Default none.'),
+  locks: LockSpec.optional().describe('Row locks taken when the statement starts, held until COMMIT / ROLLBACK.'),
+  sessionLock: z
+    .enum(['acquire', 'release'])
+    .optional()
+    .describe('Server-level locks the session keeps across statements and transactions until released: "acquire" (LOCK TABLES, FLUSH TABLES WITH READ LOCK, GET_LOCK) or "release" (UNLOCK TABLES, RELEASE_LOCK). Only the thread pools read them (Percona\'s connection_is_high_prio, P2); other sessions are not blocked by them.'),
 });
 
-export const BoundarySpec = z.strictObject({ cpu: Dist, waits: z.array(WaitSpec).max(8).default([]) });
+export const BoundarySpec = z.strictObject({
+  cpu: Dist.describe('CPU demand of the BEGIN or COMMIT statement: a distribution or a duration.'),
+  waits: z.array(WaitSpec).max(8).default([]).describe('Waits of the BEGIN or COMMIT statement, at most 8. Default none.'),
+});
 
 export const TransactionSpec = z.strictObject({
-  name: z.string().min(1),
-  weight: Positive.default(1),
-  /** explicit: BEGIN; statements; COMMIT (statements after BEGIN see an active transaction). */
-  type: z.enum(['explicit', 'autocommit']).default('explicit'),
-  begin: BoundarySpec.default({ cpu: '6us', waits: [] }),
-  commit: BoundarySpec.default({ cpu: '11us', waits: [] }),
-  statements: z.array(StatementSpec).min(1),
+  name: z.string().min(1).describe('Transaction type name, as the report shows it.'),
+  weight: Positive.default(1).describe('Relative frequency of this transaction type among all (> 0). Default 1.'),
+  type: z
+    .enum(['explicit', 'autocommit'])
+    .default('explicit')
+    .describe('"explicit": BEGIN; statements; COMMIT (statements after BEGIN see an active transaction); "autocommit": each statement is its own transaction. Default "explicit".'),
+  begin: BoundarySpec.default({ cpu: '6us', waits: [] }).describe('The BEGIN statement (explicit transactions). Default cpu "6us".'),
+  commit: BoundarySpec.default({ cpu: '11us', waits: [] }).describe('The COMMIT statement (explicit transactions). Default cpu "11us".'),
+  statements: z.array(StatementSpec).min(1).describe('The statements, in order (at least one).'),
 });
 
 export const ClosedClient = z.strictObject({
-  model: z.literal('closed'),
-  /** Client-side time between the end of one transaction and the start of the next. */
-  think: Dist.default('0us'),
-  /** Client-side time between statements of one transaction (application work). */
-  gap: Dist.default('0us'),
-  /**
-   * The client's own CPU, a resource shared by all connections: each statement needs `cpu` of it
-   * before it is sent, on `cores` cores shared as processor sharing. A benchmark's client that runs
-   * hundreds of threads on a core or two is then a bottleneck, as in real measurements. Absent: the
-   * client costs nothing beyond `gap` and the network round trip.
-   */
+  model: z.literal('closed').describe('Closed loop: each connection sends its next transaction when the last one ended (as sysbench does).'),
+  think: Dist.default('0us').describe('Client-side time between the end of one transaction and the start of the next: a distribution or a duration. Default "0us".'),
+  gap: Dist.default('0us').describe('Client-side time between statements of one transaction (application work): a distribution or a duration. Default "0us".'),
   machine: z
     .strictObject({
-      cores: z.number().int().min(1).max(4096),
-      /** Client CPU per statement (preparing it and reading the reply). */
-      cpu: Dist,
+      cores: z.number().int().min(1).max(4096).describe("The client machine's cores."),
+      cpu: Dist.describe('Client CPU per statement (preparing it and reading the reply): a distribution or a duration.'),
     })
-    .optional(),
+    .optional()
+    .describe("The client's own CPU, shared by all connections: each statement needs cpu of it before it is sent, on cores cores shared as processor sharing, so a benchmark client running hundreds of threads on a core can be the bottleneck. Absent: the client costs nothing beyond gap and the network round trip."),
 });
 
 /** How open-loop transactions arrive: a rate per second (Poisson or evenly spaced) or any interarrival law. */
 export const Arrivals = z.discriminatedUnion('process', [
-  z.strictObject({ process: z.literal('poisson'), rate: Positive }),
-  z.strictObject({ process: z.literal('deterministic'), rate: Positive }),
-  z.strictObject({ process: z.literal('renewal'), interarrival: Dist }),
+  z.strictObject({
+    process: z.literal('poisson').describe('Poisson arrivals: exponential interarrival times.'),
+    rate: Positive.describe('Transactions per second (> 0).'),
+  }),
+  z.strictObject({
+    process: z.literal('deterministic').describe('Evenly spaced arrivals.'),
+    rate: Positive.describe('Transactions per second (> 0).'),
+  }),
+  z.strictObject({
+    process: z.literal('renewal').describe('Independent interarrival times from any distribution.'),
+    interarrival: Dist.describe('Time between arrivals: a distribution or a duration.'),
+  }),
 ]);
 
 /**
@@ -100,29 +106,40 @@ export const Arrivals = z.discriminatedUnion('process', [
  * an idle connection of the pool (`connections`), waiting in a FIFO backlog while none is idle.
  */
 export const OpenClient = z.strictObject({
-  model: z.literal('open'),
-  arrivals: Arrivals,
-  /** Client-side time between statements of one transaction (application work). */
-  gap: Dist.default('0us'),
+  model: z.literal('open').describe('Open loop: transactions arrive by themselves and take an idle connection.'),
+  arrivals: Arrivals.describe('How transactions arrive: "poisson", "deterministic" or "renewal" (by "process").'),
+  gap: Dist.default('0us').describe('Client-side time between statements of one transaction (application work): a distribution or a duration. Default "0us".'),
   /**
    * Idle connections already hold an open transaction that has used InnoDB: an arriving explicit
    * transaction starts with its first statement after BEGIN (which the pools queue as high
    * priority); the BEGIN itself is not simulated.
    */
-  idleInTransaction: z.boolean().default(false),
-  /** Backlog length taken as proof of overload: the run stops and is reported unstable. */
-  maxBacklog: z.number().int().min(1).max(10_000_000).default(100_000),
+  idleInTransaction: z
+    .boolean()
+    .default(false)
+    .describe('Idle connections already hold an open transaction: an explicit transaction starts with its first statement after BEGIN (queued as high priority). Default false.'),
+  maxBacklog: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000_000)
+    .default(100_000)
+    .describe('Backlog length taken as proof of overload: the run stops and is reported unstable. Default 100000.'),
 });
 
 export const Workload = z.strictObject({
-  connections: z.number().int().min(1).max(1_000_000),
-  client: z.discriminatedUnion('model', [ClosedClient, OpenClient]).default({ model: 'closed', think: '0us', gap: '0us' }),
-  network: z.strictObject({ rtt: Dist.default('30us') }).default({ rtt: '30us' }),
-  transactions: z.array(TransactionSpec).min(1),
-  /** Rows that statements' `locks` without a `table` are drawn from. */
-  keySpace: KeySpace.optional(),
-  /** Key spaces by table name, for `locks.table`. */
-  tables: z.record(z.string().min(1), KeySpace).optional(),
+  connections: z.number().int().min(1).max(1_000_000).describe('Client connections (sysbench --threads), 1 to 1000000.'),
+  client: z
+    .discriminatedUnion('model', [ClosedClient, OpenClient])
+    .default({ model: 'closed', think: '0us', gap: '0us' })
+    .describe('How clients send work: "closed" (the default) or "open" (by "model").'),
+  network: z
+    .strictObject({ rtt: Dist.default('30us').describe('Client-server round trip per statement: a distribution or a duration. Default "30us".') })
+    .default({ rtt: '30us' })
+    .describe('The network between clients and server.'),
+  transactions: z.array(TransactionSpec).min(1).describe('Transaction types, drawn by weight (at least one).'),
+  keySpace: KeySpace.optional().describe('Rows that statements\' locks without a table are drawn from.'),
+  tables: z.record(z.string().min(1), KeySpace).optional().describe('Key spaces by table name, for locks.table.'),
 }).superRefine((w, ctx) => {
   // Every lock spec must name a key space that exists.
   w.transactions.forEach((t, i) => {
