@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { buildSweep, type SweepFile, type SweepSummary } from '../report/sweep-file.js';
-import { writeFileAtomic } from '../report/write.js';
+import { OutputFailed, writeFileAtomic } from '../report/write.js';
 import type { RunResult } from '../run/result.js';
 import { type Axis, type PointValues, expandPoints, pointId } from './grid.js';
 import { type PointTask, isDone, pointScenario, runPoint } from './point.js';
@@ -69,6 +69,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepRun> {
     );
   }
   const failed = outcomes.find((x) => !x.ok);
+  if (failed?.output !== undefined) throw new OutputFailed(failed.output.path, new Error(failed.output.reason));
   if (failed !== undefined) throw new Error(`point ${failed.index} failed: ${failed.error ?? 'unknown error'}`);
 
   const name = tasks[0]?.scenario.name ?? basename(o.file);
