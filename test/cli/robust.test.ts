@@ -60,7 +60,7 @@ describe('a full disk never leaves a result that does not parse, and never exits
 });
 
 describe('read-only output', () => {
-  it('a read-only directory: exit 1 with "cannot write FILE: permission denied"', () => {
+  it('a read-only filesystem: exit 1 with "cannot write FILE: read-only file system"', () => {
     // root ignores permission bits: use a read-only bind mount where permitted, else skip.
     const dir = tempDir();
     const ro = spawnSync('mount', ['-o', 'bind,ro', dir, dir]);
