@@ -5,6 +5,7 @@ import type { RunResult } from '../run/result.js';
 import { resolveScenario, runScenario } from '../run/run.js';
 import { runBatchMeans, runReplications } from '../run/replications.js';
 import { shortWarmupWarning } from '../run/warmup.js';
+import { checkBudget } from '../workload/limits.js';
 import { loadScenarioFile } from '../workload/load.js';
 import { scenarioJsonSchema, type ScenarioSpec } from '../workload/schema.js';
 import { asRunFailure, OutputFailed, UsageError } from './errors.js';
@@ -20,6 +21,8 @@ export interface RunArgs {
   replications?: string;
   /** Batch means on one run: the number of batches. */
   batches?: number;
+  /** Run even above the budget of events and memory (checkBudget). */
+  force?: boolean;
   json: boolean;
   out: string;
   quiet: boolean;
@@ -50,6 +53,7 @@ export function runCommand(args: RunArgs): { result: RunResult; path: string } {
   if (args.batches !== undefined && (spec.warmup === 'auto' || (spec.replications ?? 1) > 1)) {
     throw new UsageError('--batches needs a single run with a fixed warm-up (no replications, no warmup "auto").');
   }
+  checkBudget(spec, args.scenario, args.force === true);
   const progress = createProgress(process.stderr, !args.quiet && process.stderr.isTTY === true);
   let result: RunResult;
   try {

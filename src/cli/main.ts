@@ -105,6 +105,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('plot', { type: 'boolean', description: 'Also write the standard charts beside the result (<name>.<kind>.png, <name>.html)' })
           .option('replications', { type: 'string', requiresArg: true, description: 'Independent replications: means with 95% t intervals (same as --set replications=N)' })
           .option('batches', { type: 'number', requiresArg: true, description: 'Batch means on the single run: 95% intervals of mean latency and tps from N batches' })
+          .option('force', { type: 'boolean', description: 'Run even when the estimate of events or memory is above the budget (2e9 events, 2 GiB)' })
           .conflicts('json', 'quiet')
           .example('$0 run scenarios/oltp.json --seed 7', 'run with another seed')
           .example('$0 run scenarios/oltp.json --set threadHandling.thread_pool_size=32', 'change one setting')
@@ -118,6 +119,7 @@ export async function main(argv: string[]): Promise<void> {
           warmup: a.warmup,
           replications: a.replications,
           batches: a.batches,
+          force: a.force === true,
           json: a.json === true,
           out: a.out,
           quiet: a.quiet === true,
@@ -211,6 +213,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('sort', { type: 'string', requiresArg: true, description: 'Sort the table by tps, mean, p50, p95, p99, p999, queueWaitMean, peakThreads or a varied path' })
           .option('json', { type: 'boolean', description: 'Print the sweep file as JSON instead of the table' })
           .option('quiet', { type: 'boolean', description: 'Print nothing; only write the files' })
+          .option('force', { type: 'boolean', description: 'Run points even when their estimate of events or memory is above the budget (2e9 events, 2 GiB)' })
           .conflicts('json', 'quiet')
           .example('$0 sweep scenarios/oltp.json --vary threadHandling.thread_pool_size=8,16,32 --vary workload.connections=64,512', 'a 3 x 2 grid')
           .example('$0 sweep scenarios/oltp.json --vary threadHandling.thread_pool_stall_limit=2..10:2 --sort p99', 'a range, best p99 first'),
@@ -224,6 +227,7 @@ export async function main(argv: string[]): Promise<void> {
           replications: a.replications,
           shard: a.shard,
           sort: a.sort,
+          force: a.force === true,
           json: a.json === true,
           quiet: a.quiet === true,
         }),

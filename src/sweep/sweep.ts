@@ -3,6 +3,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { buildSweep, type SweepFile, type SweepSummary } from '../report/sweep-file.js';
 import { OutputFailed, writeFileAtomic } from '../report/write.js';
 import type { RunResult } from '../run/result.js';
+import { checkBudget } from '../workload/limits.js';
 import { type Axis, type PointValues, expandPoints, pointId } from './grid.js';
 import { type PointTask, isDone, pointScenario, runPoint } from './point.js';
 import { runOnWorkers } from './pool.js';
@@ -18,6 +19,8 @@ export interface SweepOptions {
   /** Replications of every point (default: the scenario's own). */
   replications?: number;
   shard?: { index: number; count: number };
+  /** Run points above the budget of events and memory (checkBudget). */
+  force?: boolean;
   /** Told after each point (finished counts skipped points too). */
   onProgress?: (finished: number, total: number) => void;
 }
@@ -47,7 +50,9 @@ export async function runSweep(o: SweepOptions): Promise<SweepRun> {
   // Validate every point before running any: a bad value is a usage error, not a half sweep.
   const tasks = mine.map(({ index, values, sets }) => {
     const task: PointTask = { index, file: o.file, sets: [...o.sets, ...sets], out: join(pointsDir, `${pointId(index, values)}.json`), replications: o.replications };
-    return { task, values, scenario: pointScenario(task) };
+    const scenario = pointScenario(task);
+    checkBudget({ ...scenario, replications: task.replications ?? scenario.replications }, `${o.file} (point ${pointId(index, values)})`, o.force === true);
+    return { task, values, scenario };
   });
   const todo = tasks.filter((t) => !isDone(t.task.out, t.scenario, t.task.replications ?? t.scenario.replications ?? 1));
   const reused = tasks.length - todo.length;
