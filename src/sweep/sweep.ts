@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { buildSweep, type SweepFile, type SweepSummary } from '../report/sweep-file.js';
+import { buildSweep, isSweepDocument, parseSweep, type SweepFile, type SweepSummary } from '../report/sweep-file.js';
+import { ScenarioError } from '../workload/errors.js';
 import { OutputFailed, writeFileAtomic } from '../report/write.js';
 import type { RunResult } from '../run/result.js';
 import { checkBudget } from '../workload/limits.js';
@@ -157,12 +158,11 @@ export function sweepCsv(sweep: SweepFile): string {
 export function mergeSweeps(paths: readonly string[], outDir: string): { sweep: SweepFile; path: string } {
   if (paths.length === 0) throw new Error('no sweep files to merge');
   const out = join(outDir, 'sweep.json');
-  const files = paths.map((p) => ({ path: p, sweep: JSON.parse(readFileSync(p, 'utf8')) as SweepFile }));
+  const files = paths.map((p) => ({ path: p, sweep: readSweepForMerge(p) }));
   const first = files[0].sweep;
   for (const f of files) {
-    if (f.sweep.kind !== 'tpsim-sweep') throw new Error(`${f.path} is not a tpsim sweep file`);
     if (JSON.stringify(f.sweep.parameters) !== JSON.stringify(first.parameters) || f.sweep.scenario !== first.scenario) {
-      throw new Error(`${f.path} sweeps ${f.sweep.parameters.join(', ')} of ${f.sweep.scenario}, not ${first.parameters.join(', ')} of ${first.scenario}`);
+      throw new ScenarioError(f.path, `${f.path} sweeps ${f.sweep.parameters.join(', ')} of ${f.sweep.scenario}, not ${first.parameters.join(', ')} of ${first.scenario}`);
     }
   }
   const seen = new Set<string>();
@@ -181,6 +181,32 @@ export function mergeSweeps(paths: readonly string[], outDir: string): { sweep: 
   return { sweep: merged, path: out };
 }
 
+/**
+ * A sweep file to merge, or a ScenarioError naming it (exit 2): missing, not JSON (a sweep cut off
+ * by a kill or a full disk), or JSON that is not a sweep.
+ */
+function readSweepForMerge(path: string): SweepFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ScenarioError(path, `${path}: cannot read the sweep file: ${code === 'ENOENT' ? 'no such file (ENOENT)' : e instanceof Error ? e.message : String(e)}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new ScenarioError(path, `${path}: not a complete JSON file (cut off, or not a sweep): ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!isSweepDocument(doc)) throw new ScenarioError(path, `${path}: not a tpsim sweep file (expected "kind": "tpsim-sweep")`);
+  try {
+    return parseSweep(doc, path);
+  } catch (e) {
+    throw new ScenarioError(path, e instanceof Error ? e.message : String(e));
+  }
+}
+
 function sortPoints<P extends { values: PointValues }>(points: P[], params: readonly string[]): P[] {
   const cmp = (a: unknown, b: unknown): number =>
     typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
@@ -197,7 +223,8 @@ function sortPoints<P extends { values: PointValues }>(points: P[], params: read
 export function sweepFilesIn(args: readonly string[]): string[] {
   return args.flatMap((a) => {
     if (a.endsWith('.json')) return [a];
-    if (!existsSync(a)) throw new Error(`${a}: no such directory`);
+    if (!existsSync(a)) throw new ScenarioError(a, `${a}: no such file or directory`);
+    if (!statSync(a).isDirectory()) throw new ScenarioError(a, `${a}: expected a sweep directory or a sweep .json file, found a file`);
     // Sorted, so the merge order (and the merged file) does not depend on the filesystem.
     return readdirSync(a)
       .filter((n) => /^sweep(-shard-\d+-of-\d+)?\.json$/.test(n))
