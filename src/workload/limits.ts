@@ -36,8 +36,8 @@ type Path = Array<string | number>;
  * parse, messages, structuredClone): a mixture nested 500 deep or a name of arrays nested 5,000
  * deep overflowed the stack. Iterative, so it cannot overflow itself.
  */
-export function checkDepth(data: unknown, fileLabel: string, what = ''): void {
-  const stack: Array<{ v: unknown; depth: number; path: Path }> = [{ v: data, depth: 0, path: [] }];
+export function checkDepth(data: unknown, fileLabel: string, base: Path = [], what = ''): void {
+  const stack: Array<{ v: unknown; depth: number; path: Path }> = [{ v: data, depth: base.length, path: base }];
   while (stack.length > 0) {
     const { v, depth, path } = stack.pop() as { v: unknown; depth: number; path: Path };
     if (typeof v !== 'object' || v === null) continue;

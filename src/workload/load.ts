@@ -66,7 +66,7 @@ export function parseScenarioText(text: string, fileLabel: string, sets: readonl
   // Depth first: the schema parse, messages and --set's copy all recurse.
   checkDepth(data, fileLabel);
   const overrides = sets.map((s) => parseSet(s, fileLabel));
-  for (const o of overrides) checkDepth(o.value, fileLabel, ` (from --set ${o.text.length > 40 ? `${o.text.slice(0, 39)}…` : o.text})`);
+  for (const o of overrides) checkDepth(o.value, fileLabel, o.path, ` (from --set ${o.text.length > 40 ? `${o.text.slice(0, 39)}…` : o.text})`);
   let root = data;
   for (const o of overrides) root = applySet(root, o, fileLabel);
   checkDepth(root, fileLabel);

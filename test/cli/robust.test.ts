@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, TINY, ensureBuilt, sim, tempDir } from './helpers.js';
@@ -81,5 +81,51 @@ describe('runs under an address-space limit (containers, batch schedulers)', () 
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(statSync(out).size).toBeGreaterThan(0);
+  });
+});
+
+describe('hostile input through the CLI: exit 2, one message, no result', () => {
+  it('a name of arrays nested 6,000 deep', () => {
+    const dir = tempDir();
+    const f = join(dir, 's.json');
+    writeFileSync(f, readFileSync(TINY, 'utf8').replace('"tiny"', '['.repeat(6000) + ']'.repeat(6000)));
+    const r = sim(['run', f, '--out', join(dir, 'out')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^sim: ${f}: at name\\[0\\].*: expected at most 64 levels of nesting`));
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('a run above the budget is refused unless --force', () => {
+    const dir = tempDir();
+    const r = sim(['run', TINY, '--duration', '1e8s', '--out', join(dir, 'r.json')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^sim: .*tiny\.json: this run would take about .* events .* or run it anyway with --force\n$/);
+    expect(existsSync(join(dir, 'r.json'))).toBe(false);
+    const s = sim(['sweep', TINY, '--vary', 'duration=1s,1e8s', '--out', join(dir, 'sw'), '--quiet']);
+    expect(s.status).toBe(2);
+    expect(s.stderr).toMatch(/tiny\.json \(point .*\): this run would take/);
+  });
+});
+
+describe('sim merge on what is not a sweep: exit 2 naming the file', () => {
+  it('a missing folder, a plain file, a cut-off sweep, a JSON that is not a sweep', () => {
+    const dir = tempDir();
+    const cut = join(dir, 'cut');
+    mkdirSync(cut);
+    writeFileSync(join(cut, 'sweep.json'), '{"kind":"tpsim-sweep","schemaVersion":1,"scena');
+    const other = join(dir, 'other.json');
+    writeFileSync(other, '{"a":1}');
+    const cases: Array<[string, RegExp]> = [
+      [join(dir, 'none'), /no such file or directory/],
+      [TINY, /not a tpsim sweep file/],
+      [cut, /sweep\.json: not a complete JSON file/],
+      [other, /other\.json: not a tpsim sweep file/],
+    ];
+    for (const [arg, why] of cases) {
+      const r = sim(['merge', arg, '--out', join(dir, 'merged'), '--quiet']);
+      expect(r.status, `${arg}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(why);
+      expect(r.stderr).not.toContain('internal error');
+    }
   });
 });
