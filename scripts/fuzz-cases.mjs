@@ -93,17 +93,16 @@ function nested(value, depth) {
 
 /**
  * Applies a case's mutations to a scenario text; returns the new text. Runs are kept short:
- * unless a mutation touched them, duration and warm-up become 30ms and 10ms.
+ * unless a mutation changed them, duration and warm-up become 30ms and 10ms.
  */
 export function mutate(text, c) {
   let doc = JSON.parse(text);
-  let touchedTime = false;
+  const original = { duration: doc.duration, warmup: doc.warmup, replications: doc.replications };
   // Deep nests are spliced into the text at the end: JSON.stringify itself recurses.
   const deep = [];
   for (const m of c.mutations) {
     const all = paths(doc);
     const path = all[m.at % all.length];
-    if (path[0] === 'duration' || path[0] === 'warmup' || path[0] === 'replications') touchedTime = true;
     const parentPath = path.slice(0, -1);
     const key = path[path.length - 1];
     const parent = path.length > 0 ? get(doc, parentPath) : undefined;
@@ -143,7 +142,10 @@ export function mutate(text, c) {
         break;
     }
   }
-  if (c.run && !touchedTime && typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
+  // A mutation that left the run length as it was (even one aimed at it, such as a key added to
+  // a string) keeps the run short; a changed length is the mutation and stays.
+  const lengthChanged = (d) => ['duration', 'warmup', 'replications'].some((k) => JSON.stringify(d[k]) !== JSON.stringify(original[k]));
+  if (c.run && typeof doc === 'object' && doc !== null && !Array.isArray(doc) && !lengthChanged(doc)) {
     doc.duration = '30ms';
     doc.warmup = '10ms';
     delete doc.replications;
