@@ -6,6 +6,7 @@ import { resolveScenario, runScenario } from '../run/run.js';
 import { runBatchMeans, runReplications } from '../run/replications.js';
 import { shortWarmupWarning } from '../run/warmup.js';
 import { clampWarning, extrapolationWarning } from '../run/model-warnings.js';
+import { checkBudget } from '../workload/limits.js';
 import { loadScenarioFile, modeSwitchDrops } from '../workload/load.js';
 import { scenarioJsonSchema, type ScenarioSpec } from '../workload/schema.js';
 import { asRunFailure, OutputFailed, UsageError } from './errors.js';
@@ -21,6 +22,8 @@ export interface RunArgs {
   replications?: string;
   /** Batch means on one run: the number of batches. */
   batches?: number;
+  /** Run even above the budget of events and memory (checkBudget). */
+  force?: boolean;
   json: boolean;
   out: string;
   quiet: boolean;
@@ -71,6 +74,7 @@ export function runCommand(args: RunArgs): { result: RunResult; path: string } {
   if (args.batches !== undefined && (spec.warmup === 'auto' || (spec.replications ?? 1) > 1)) {
     throw new UsageError('--batches needs a single run with a fixed warm-up (no replications, no warmup "auto").');
   }
+  checkBudget(spec, args.scenario, args.force === true);
   const progress = createProgress(process.stderr, !args.quiet && process.stderr.isTTY === true);
   let result: RunResult;
   try {

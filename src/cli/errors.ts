@@ -1,3 +1,4 @@
+import { OutputFailed } from '../report/write.js';
 import { ScenarioError } from '../workload/errors.js';
 
 /** The simulation itself threw: exit 1, as opposed to a ScenarioError (the user's input, exit 2). */
@@ -8,16 +9,8 @@ export class SimulationFailed extends Error {
   }
 }
 
-/** Writing output failed (disk full, permissions): exit 1. */
-export class OutputFailed extends Error {
-  override readonly name = 'OutputFailed';
-  constructor(
-    readonly path: string,
-    override readonly cause: unknown,
-  ) {
-    super(`cannot write ${path}: ${cause instanceof Error ? cause.message : String(cause)}`);
-  }
-}
+/** Writing output failed (disk full, permissions): exit 1. Defined beside the writer, which throws it. */
+export { OutputFailed };
 
 /** A command-line mistake found by yargs (unknown option, missing argument): exit 2. */
 export class UsageError extends Error {
@@ -26,10 +19,11 @@ export class UsageError extends Error {
 
 /**
  * What an error thrown while simulating becomes: the user's input errors stay as they are (exit
- * 2), anything else is a failure of the simulation (exit 1).
+ * 2), a failed write stays "cannot write FILE" (exit 1), anything else is a failure of the
+ * simulation (exit 1).
  */
 export function asRunFailure(e: unknown): unknown {
-  return e instanceof ScenarioError || e instanceof UsageError ? e : new SimulationFailed(e);
+  return e instanceof ScenarioError || e instanceof UsageError || e instanceof OutputFailed ? e : new SimulationFailed(e);
 }
 
 export const EXIT_FAILURE = 1;

@@ -119,6 +119,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('plot', { type: 'boolean', description: 'Also write the standard charts beside the result (<name>.<kind>.png, <name>.html)' })
           .option('replications', { type: 'string', requiresArg: true, description: 'Independent replications: means with 95% t intervals (same as --set replications=N)' })
           .option('batches', { type: 'number', requiresArg: true, description: 'Batch means on the single run: 95% intervals of mean latency and tps from N batches' })
+          .option('force', { type: 'boolean', description: 'Run even when the estimate of events or memory is above the budget (2e9 events, 2 GiB)' })
           .conflicts('json', 'quiet')
           .example(exampleText('sim run scenarios/oltp.json', 'run; writes results/oltp.json'), '')
           .example(exampleText('sim run scenarios/oltp-no-pool.json', 'the same workload, one thread per connection'), '')
@@ -137,6 +138,7 @@ export async function main(argv: string[]): Promise<void> {
           warmup: a.warmup,
           replications: a.replications,
           batches: a.batches,
+          force: a.force === true,
           json: a.json === true,
           out: a.out,
           quiet: a.quiet === true,
@@ -241,6 +243,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('sort', { type: 'string', requiresArg: true, description: 'Sort the table by tps, mean, p50, p95, p99, p999, queueWaitMean, peakThreads or a varied path' })
           .option('json', { type: 'boolean', description: 'Print the sweep file as JSON instead of the table' })
           .option('quiet', { type: 'boolean', description: 'Print nothing; only write the files' })
+          .option('force', { type: 'boolean', description: 'Run points even when their estimate of events or memory is above the budget (2e9 events, 2 GiB)' })
           .conflicts('json', 'quiet')
           .example(exampleText('sim sweep scenarios/oltp.json --vary threadHandling.thread_pool_size=8,16 --vary workload.connections=64,512', 'a 2 x 2 grid; writes results/sweep/oltp--thread_pool_size=8,16--connections=64,512/'), '')
           .example(exampleText('sim sweep scenarios/oltp.json --vary threadHandling.thread_pool_stall_limit=4..12:4 --sort p99', 'a range (4, 8, 12), best p99 first'), ''),
@@ -256,6 +259,7 @@ export async function main(argv: string[]): Promise<void> {
           replications: a.replications,
           shard: a.shard,
           sort: a.sort,
+          force: a.force === true,
           json: a.json === true,
           quiet: a.quiet === true,
         }),

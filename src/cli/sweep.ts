@@ -25,6 +25,7 @@ export interface SweepArgs {
   replications?: number;
   shard?: string;
   sort?: string;
+  force?: boolean;
   json: boolean;
   quiet: boolean;
 }
@@ -65,6 +66,7 @@ export async function sweepCommand(a: SweepArgs): Promise<void> {
       workers,
       replications: a.replications,
       shard: a.shard === undefined ? undefined : parseShard(a.shard),
+      force: a.force === true,
       onProgress: (done, total) => progress.update(total === 0 ? 1 : done / total),
     });
   } catch (e) {

@@ -151,6 +151,7 @@ export class LogNormal implements Distribution {
   }
   /** From the mean and coefficient of variation of the lognormal itself. */
   static fromMeanCv(mean: number, cv: number): LogNormal {
+    checkCv(cv, 'lognormal');
     const s2 = Math.log(1 + cv * cv);
     return new LogNormal(Math.log(mean) - s2 / 2, Math.sqrt(s2));
   }
@@ -182,15 +183,35 @@ const TABLE_HI = 0.99;
 const TABLE_SCALE = TABLE_SIZE / (TABLE_HI - TABLE_LO);
 
 /** Gamma by Marsaglia-Tsang (shape >= 1) with the shape < 1 boost. */
+/**
+ * The coefficients of variation the lognormal and gamma samplers handle. Above 100 the gamma
+ * shape 1/cv^2 is below 1e-4 and U^(1/shape) underflows to 0 for most draws: the mean then rests
+ * on a few huge draws that no run of practical length sees (cv 1e300 gave shape 0 and NaN
+ * times); the lognormal's sigma^2 = ln(1 + cv^2) overflows past cv 1e154. Below 1e-6 the law is
+ * a constant to the precision of the times, and gamma's shape overflows to Infinity past cv
+ * 1e-154 (then the acceptance test compares with NaN and never accepts: a hang).
+ */
+export const CV_MIN = 1e-6;
+export const CV_MAX = 100;
+
+function checkCv(cv: number, law: string): void {
+  if (!(cv >= CV_MIN && cv <= CV_MAX)) throw new RangeError(`${law}: cv must be from ${CV_MIN} to ${CV_MAX}, got ${cv}`);
+}
+
 export class Gamma implements Distribution {
   readonly mean: number;
   constructor(
     readonly shape: number,
     readonly scale: number,
   ) {
+    // A shape of Infinity or 0 never returns from the acceptance loop or gives NaN.
+    if (!(shape > 0 && Number.isFinite(shape) && scale >= 0 && Number.isFinite(scale))) {
+      throw new RangeError(`gamma: shape must be finite and > 0 and scale finite and >= 0, got ${shape} and ${scale}`);
+    }
     this.mean = shape * scale;
   }
   static fromMeanCv(mean: number, cv: number): Gamma {
+    checkCv(cv, 'gamma');
     const shape = 1 / (cv * cv);
     return new Gamma(shape, mean / shape);
   }
@@ -280,6 +301,8 @@ export class Mixture implements Distribution {
   private readonly cumulative: Float64Array;
   constructor(private readonly parts: ReadonlyArray<{ weight: number; dist: Distribution }>) {
     const total = parts.reduce((s, p) => s + p.weight, 0);
+    // Weights summing to Infinity made every draw take the last component.
+    if (!(Number.isFinite(total) && total > 0)) throw new RangeError(`mixture: weights must have a finite sum > 0, got ${total}`);
     this.cumulative = new Float64Array(parts.length);
     let acc = 0;
     let m = 0;

@@ -3,7 +3,7 @@ import { stream } from '../engine/random.js';
 import { batchMeans, meanCi } from '../stats/confidence.js';
 import { mergeEncoded, round6 } from '../stats/latency.js';
 import type { ScenarioSpec } from '../workload/schema.js';
-import type { CiTree, EncodedHistogramGroup, RunResult } from './result.js';
+import { type CiTree, type EncodedHistogramGroup, type RunResult, assertFinite } from './result.js';
 import { type RunOptions, type RunTrace, runScenario } from './run.js';
 
 export interface ReplicationOptions extends RunOptions {
@@ -111,7 +111,7 @@ export function aggregateReplications(results: readonly RunResult[], level = 0.9
       unstable: r.stability?.unstable === true,
     })),
   };
-  return out;
+  return assertFinite(out);
 }
 
 /** The sum of the replications' histograms, group by group; absent if any replication lacks them. */
@@ -186,5 +186,5 @@ export function runBatchMeans(spec: ScenarioSpec, batches: number, options: Repl
     lag1: round6(c.lag1),
   });
   result.batchMeans = { batches, level, latencyMean: pack(lat), tps: pack(tps) };
-  return result;
+  return assertFinite(result);
 }

@@ -185,3 +185,35 @@ export interface ServerResult {
   innodbQueueWaits: number;
   innodbQueueWaitMeanMs: number;
 }
+
+/**
+ * Where a result holds a number that is not finite (JSON would write null): dotted paths and
+ * values. Iterative: results are wide but shallow, and this must never fail itself.
+ */
+export function nonFiniteFigures(result: RunResult): string[] {
+  const out: string[] = [];
+  const stack: Array<[unknown, string]> = [[result, '']];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop() as [unknown, string];
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) out.push(`${path} = ${v}`);
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [k, x] of Object.entries(v)) stack.push([x, path === '' ? k : `${path}.${k}`]);
+    }
+  }
+  return out.sort();
+}
+
+/**
+ * A result never carries NaN or Infinity (written as null, they pass for numbers nowhere): the
+ * run fails instead, naming the figures. The scenario bounds (workload/limits.ts) keep every
+ * input that validates away from this; it is the last guard.
+ */
+export function assertFinite(result: RunResult): RunResult {
+  const bad = nonFiniteFigures(result);
+  if (bad.length > 0) {
+    const shown = bad.slice(0, 5).join(', ') + (bad.length > 5 ? ` and ${bad.length - 5} more` : '');
+    throw new Error(`the run produced figures that are not finite numbers (${shown}): the scenario's values are beyond what the model computes with`);
+  }
+  return result;
+}

@@ -22,7 +22,7 @@ import { stream } from '../engine/random.js';
 import { type CompiledWorkload, compileWorkload } from '../workload/templates.js';
 import { formatDuration } from '../engine/duration.js';
 import { mser5, mser5Weighted } from './warmup.js';
-import { RESULT_SCHEMA_VERSION, type EncodedHistogramGroup, type LatencyStats, type RunResult, type ServerResult, type Stability } from './result.js';
+import { RESULT_SCHEMA_VERSION, assertFinite, type EncodedHistogramGroup, type LatencyStats, type RunResult, type ServerResult, type Stability } from './result.js';
 
 export interface RunOptions {
   /** Called now and then with the fraction of simulated time done (0..1). */
@@ -265,7 +265,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
     execution: encoded(m.execAll, m.execBy),
   };
   m.destroy();
-  return result;
+  return assertFinite(result);
 }
 
 /**

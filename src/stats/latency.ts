@@ -1,8 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
 import type { LatencyStats } from '../run/result.js';
 
-let wasmReady = false;
-
 /**
  * HDR bucket layout for 3 significant digits and a unit of 1 (ns): sub-buckets of 2048
  * (half 1024) per power of two. Values below 2^32 ns (4.3 s) are counted here in a typed array
@@ -33,7 +31,7 @@ function bucketValue(index: number): number {
 }
 
 /**
- * A latency distribution: an HDR histogram (hdr-histogram-js, WebAssembly build; 3 significant
+ * A latency distribution: an HDR histogram (hdr-histogram-js, JavaScript build; 3 significant
  * digits, values in ns) for the percentiles, plus exact count, sum and max so that means are
  * exact. Call destroy() when done.
  */
@@ -53,17 +51,17 @@ export class LatencyRecorder {
     if (!Number.isInteger(flushEvery) || flushEvery < 1 || flushEvery > FAST_FLUSH_AT) {
       throw new RangeError(`flushEvery must be an integer in 1..${FAST_FLUSH_AT}, got ${flushEvery}`);
     }
-    if (!wasmReady) {
-      hdr.initWebAssemblySync();
-      wasmReady = true;
-    }
     this.hist = hdr.build({
       bitBucketSize: 64,
       autoResize: true,
       lowestDiscernibleValue: 1,
       highestTrackableValue: 2,
       numberOfSignificantValueDigits: 3,
-      useWebAssembly: true,
+      // The JavaScript build: V8 reserves about 10 GB of address space for every WebAssembly
+      // memory (guard regions for bounds checks), which fails under `ulimit -v` or a container's
+      // address-space limit. The hot path is the typed array above, so the library is only
+      // handed a few thousand buckets per flush; same buckets, same results and encoding.
+      useWebAssembly: false,
     });
   }
 

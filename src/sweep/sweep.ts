@@ -1,8 +1,10 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { buildSweep, type SweepFile, type SweepSummary } from '../report/sweep-file.js';
-import { writeFileAtomic } from '../report/write.js';
+import { buildSweep, isSweepDocument, parseSweep, type SweepFile, type SweepSummary } from '../report/sweep-file.js';
+import { ScenarioError } from '../workload/errors.js';
+import { OutputFailed, writeFileAtomic } from '../report/write.js';
 import type { RunResult } from '../run/result.js';
+import { checkBudget } from '../workload/limits.js';
 import { type Axis, type PointValues, expandPoints, pointId } from './grid.js';
 import { type PointTask, isDone, pointScenario, runPoint } from './point.js';
 import { runOnWorkers } from './pool.js';
@@ -18,6 +20,8 @@ export interface SweepOptions {
   /** Replications of every point (default: the scenario's own). */
   replications?: number;
   shard?: { index: number; count: number };
+  /** Run points above the budget of events and memory (checkBudget). */
+  force?: boolean;
   /** Told after each point (finished counts skipped points too). */
   onProgress?: (finished: number, total: number) => void;
 }
@@ -47,7 +51,9 @@ export async function runSweep(o: SweepOptions): Promise<SweepRun> {
   // Validate every point before running any: a bad value is a usage error, not a half sweep.
   const tasks = mine.map(({ index, values, sets }) => {
     const task: PointTask = { index, file: o.file, sets: [...o.sets, ...sets], out: join(pointsDir, `${pointId(index, values)}.json`), replications: o.replications };
-    return { task, values, scenario: pointScenario(task) };
+    const scenario = pointScenario(task);
+    checkBudget({ ...scenario, replications: task.replications ?? scenario.replications }, `${o.file} (point ${pointId(index, values)})`, o.force === true);
+    return { task, values, scenario };
   });
   const todo = tasks.filter((t) => !isDone(t.task.out, t.scenario, t.task.replications ?? t.scenario.replications ?? 1));
   const reused = tasks.length - todo.length;
@@ -69,6 +75,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepRun> {
     );
   }
   const failed = outcomes.find((x) => !x.ok);
+  if (failed?.output !== undefined) throw new OutputFailed(failed.output.path, new Error(failed.output.reason));
   if (failed !== undefined) throw new Error(`point ${failed.index} failed: ${failed.error ?? 'unknown error'}`);
 
   const name = tasks[0]?.scenario.name ?? basename(o.file);
@@ -151,12 +158,11 @@ export function sweepCsv(sweep: SweepFile): string {
 export function mergeSweeps(paths: readonly string[], outDir: string): { sweep: SweepFile; path: string } {
   if (paths.length === 0) throw new Error('no sweep files to merge');
   const out = join(outDir, 'sweep.json');
-  const files = paths.map((p) => ({ path: p, sweep: JSON.parse(readFileSync(p, 'utf8')) as SweepFile }));
+  const files = paths.map((p) => ({ path: p, sweep: readSweepForMerge(p) }));
   const first = files[0].sweep;
   for (const f of files) {
-    if (f.sweep.kind !== 'tpsim-sweep') throw new Error(`${f.path} is not a tpsim sweep file`);
     if (JSON.stringify(f.sweep.parameters) !== JSON.stringify(first.parameters) || f.sweep.scenario !== first.scenario) {
-      throw new Error(`${f.path} sweeps ${f.sweep.parameters.join(', ')} of ${f.sweep.scenario}, not ${first.parameters.join(', ')} of ${first.scenario}`);
+      throw new ScenarioError(f.path, `${f.path} sweeps ${f.sweep.parameters.join(', ')} of ${f.sweep.scenario}, not ${first.parameters.join(', ')} of ${first.scenario}`);
     }
   }
   const seen = new Set<string>();
@@ -175,6 +181,32 @@ export function mergeSweeps(paths: readonly string[], outDir: string): { sweep: 
   return { sweep: merged, path: out };
 }
 
+/**
+ * A sweep file to merge, or a ScenarioError naming it (exit 2): missing, not JSON (a sweep cut off
+ * by a kill or a full disk), or JSON that is not a sweep.
+ */
+function readSweepForMerge(path: string): SweepFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ScenarioError(path, `${path}: cannot read the sweep file: ${code === 'ENOENT' ? 'no such file (ENOENT)' : e instanceof Error ? e.message : String(e)}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new ScenarioError(path, `${path}: not a complete JSON file (cut off, or not a sweep): ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!isSweepDocument(doc)) throw new ScenarioError(path, `${path}: not a tpsim sweep file (expected "kind": "tpsim-sweep")`);
+  try {
+    return parseSweep(doc, path);
+  } catch (e) {
+    throw new ScenarioError(path, e instanceof Error ? e.message : String(e));
+  }
+}
+
 function sortPoints<P extends { values: PointValues }>(points: P[], params: readonly string[]): P[] {
   const cmp = (a: unknown, b: unknown): number =>
     typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
@@ -191,7 +223,8 @@ function sortPoints<P extends { values: PointValues }>(points: P[], params: read
 export function sweepFilesIn(args: readonly string[]): string[] {
   return args.flatMap((a) => {
     if (a.endsWith('.json')) return [a];
-    if (!existsSync(a)) throw new Error(`${a}: no such directory`);
+    if (!existsSync(a)) throw new ScenarioError(a, `${a}: no such file or directory`);
+    if (!statSync(a).isDirectory()) throw new ScenarioError(a, `${a}: expected a sweep directory or a sweep .json file, found a file`);
     // Sorted, so the merge order (and the merged file) does not depend on the filesystem.
     return readdirSync(a)
       .filter((n) => /^sweep(-shard-\d+-of-\d+)?\.json$/.test(n))

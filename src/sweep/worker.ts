@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { OutputFailed } from '../report/write.js';
 import { type PointTask, runPoint } from './point.js';
 
 /** Worker thread: runs the points it is sent, one at a time, and reports each outcome. */
@@ -6,6 +7,8 @@ export interface PointOutcome {
   index: number;
   ok: boolean;
   error?: string;
+  /** Set when the point ran but its result file could not be written (a full disk, not the model). */
+  output?: { path: string; reason: string };
   wallSeconds?: number;
 }
 
@@ -14,6 +17,7 @@ parentPort?.on('message', (task: PointTask) => {
     const r = runPoint(task);
     parentPort?.postMessage({ index: task.index, ok: true, wallSeconds: r.engine.wallSeconds } satisfies PointOutcome);
   } catch (e) {
-    parentPort?.postMessage({ index: task.index, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies PointOutcome);
+    const output = e instanceof OutputFailed ? { path: e.path, reason: e.reason } : undefined;
+    parentPort?.postMessage({ index: task.index, ok: false, error: e instanceof Error ? e.message : String(e), output } satisfies PointOutcome);
   }
 });

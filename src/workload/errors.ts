@@ -115,15 +115,39 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** JSON of a value, shortened to about 60 characters. */
+/**
+ * JSON of a value, shortened to about 60 characters. Written out by hand with a depth and length
+ * bound: JSON.stringify and String() recurse through the whole value (arrays nested 5,000 deep
+ * overflowed the stack, and String() of an object says "[object Object]"), and JSON has no
+ * Infinity (1e999 parses to it and JSON.stringify writes null).
+ */
 export function show(value: unknown, max = 60): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return clip(text, max);
+  const out: string[] = [];
+  let len = 0;
+  const emit = (t: string): boolean => {
+    out.push(t);
+    len += t.length;
+    return len <= max;
+  };
+  const go = (v: unknown, depth: number): boolean => {
+    if (typeof v === 'number') return emit(Number.isFinite(v) ? JSON.stringify(v) : String(v));
+    if (typeof v === 'string') return emit(JSON.stringify(v.length > max ? v.slice(0, max) : v));
+    if (v === null || typeof v === 'boolean') return emit(String(v));
+    if (typeof v !== 'object') return emit(String(v));
+    if (depth >= 8) return emit('…');
+    const arr = Array.isArray(v);
+    if (!emit(arr ? '[' : '{')) return false;
+    const keys = arr ? [] : Object.keys(v);
+    const n = arr ? (v as unknown[]).length : keys.length;
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && !emit(',')) return false;
+      if (!arr && !emit(`${JSON.stringify(keys[i])}:`)) return false;
+      if (!go(arr ? (v as unknown[])[i] : (v as Record<string, unknown>)[keys[i]], depth + 1)) return false;
+    }
+    return emit(arr ? ']' : '}');
+  };
+  go(value, 0);
+  return clip(out.join(''), max);
 }
 
 /** Shortens text to `max` characters, marking the cut. */
@@ -138,6 +162,7 @@ function kindOf(value: unknown): string {
     case 'string':
       return 'a string';
     case 'number':
+      if (!Number.isFinite(value)) return 'a number beyond the largest one, about 1.8e308';
       return Number.isInteger(value) ? 'a whole number' : 'a number';
     case 'boolean':
       return 'true/false';

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { ScenarioError, closest, formatPath, formatZodIssues } from './errors.js';
 import { locateJsonError } from './json-error.js';
+import { LIMITS, checkDepth, checkLimits } from './limits.js';
 import { Scenario, type ScenarioSpec } from './schema.js';
 import { acceptedTypesAt, allowedKeysAt, defaultValueAt, objectShape, schemasAt } from './schema-walk.js';
 import { unitWarnings } from './unit-warnings.js';
@@ -23,13 +24,57 @@ function warnOnce(line: string): void {
 
 /** Reads, overrides (`--set path=value`) and validates a scenario file. Throws ScenarioError. */
 export function loadScenarioFile(path: string, sets: readonly string[] = [], options: LoadOptions = {}): ScenarioSpec {
-  let text: string;
+  return parseScenarioText(readScenarioText(path), path, sets, options);
+}
+
+/**
+ * Reads a scenario file, refusing before reading what is not a regular file (a FIFO with no
+ * writer hung, /dev/zero ended in std::bad_alloc) or is larger than LIMITS.fileBytes.
+ */
+export function readScenarioText(path: string): string {
+  const fail = (why: string): never => {
+    throw new ScenarioError(path, `${path}: cannot read the scenario file: ${why}`);
+  };
+  let fd: number | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    if (!statSync(path).isFile()) fail(notRegular(path));
+    // O_NONBLOCK: should the path have become a FIFO since, open must not wait for a writer.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile()) fail(notRegular(path));
+    if (st.size > LIMITS.fileBytes) fail(`it holds ${st.size} bytes, more than the ${LIMITS.fileBytes / 2 ** 20} MiB a scenario may have`);
+    // Read at most one byte past the limit: a file growing while read is refused too.
+    const buf = Buffer.alloc(Math.min(st.size, LIMITS.fileBytes) + 1);
+    let n = 0;
+    for (;;) {
+      const k = readSync(fd, buf, n, buf.length - n, null);
+      if (k === 0) break;
+      n += k;
+      if (n === buf.length) {
+        if (n > LIMITS.fileBytes) fail(`it holds more than the ${LIMITS.fileBytes / 2 ** 20} MiB a scenario may have`);
+        break;
+      }
+    }
+    return buf.toString('utf8', 0, n);
   } catch (e) {
-    throw new ScenarioError(path, `${path}: cannot read the scenario file: ${osReason(e)}`);
+    if (e instanceof ScenarioError) throw e;
+    return fail(osReason(e));
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  return parseScenarioText(text, path, sets, options);
+}
+
+function notRegular(path: string): string {
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return 'it is a directory, not a file (EISDIR)';
+    if (st.isFIFO()) return 'it is a named pipe (FIFO), not a regular file';
+    if (st.isCharacterDevice() || st.isBlockDevice()) return 'it is a device, not a regular file';
+    if (st.isSocket()) return 'it is a socket, not a regular file';
+  } catch {
+    // Fall through to the general reason.
+  }
+  return 'not a regular file';
 }
 
 /** The part of loadScenarioFile after reading: for tests and for scenarios from other sources. */
@@ -40,15 +85,20 @@ export function parseScenarioText(
   options: LoadOptions = {},
 ): ScenarioSpec {
   const data = parseJson(text, fileLabel);
+  // Depth first: the schema parse, messages and --set's copy all recurse.
+  checkDepth(data, fileLabel);
   const overrides = sets.map((s) => parseSet(s, fileLabel));
+  for (const o of overrides) checkDepth(o.value, fileLabel, o.path, ` (from --set ${o.text.length > 40 ? `${o.text.slice(0, 39)}…` : o.text})`);
   let root = data;
   for (const o of overrides) root = applySet(root, o, fileLabel);
   root = dropKeysOfOldMode(data, root, overrides).root;
+  checkDepth(root, fileLabel);
   const result = Scenario.safeParse(root, { reportInput: true });
   if (!result.success) {
     const lines = formatZodIssues(fileLabel, result.error.issues, { overrides, data: root });
     throw new ScenarioError(fileLabel, lines.join('\n'));
   }
+  checkLimits(result.data, fileLabel);
   const warn = options.onWarning ?? warnOnce;
   for (const w of unitWarnings(root)) {
     const override = overrides.find((o) => o.path.join('.') === w.path.join('.'));
@@ -206,7 +256,7 @@ export function dropKeysOfOldMode(before: unknown, root: unknown, overrides: rea
 /** The keys `--set threadHandling.mode=...` drops from a scenario file (for a note to the user). */
 export function modeSwitchDrops(path: string, sets: readonly string[]): string[] {
   try {
-    const data = parseJson(readFileSync(path, 'utf8'), path);
+    const data = parseJson(readScenarioText(path), path);
     const overrides = sets.map((s) => parseSet(s, path));
     let root = data;
     for (const o of overrides) root = applySet(root, o, path);
