@@ -6,12 +6,16 @@ export const RESULT_SCHEMA_VERSION = 1;
 /** A latency distribution summary, all times in milliseconds. */
 export interface LatencyStats {
   count: number;
+  /** Exact minimum (absent in older files). */
+  min?: number;
   mean: number;
   p50: number;
   p90: number;
   p95: number;
   p99: number;
   p999: number;
+  /** p99.99 (absent in older files). */
+  p9999?: number;
   max: number;
 }
 

@@ -65,12 +65,12 @@ describe('formatReport', () => {
 
   it('has a latency table with all, then each transaction', () => {
     const lines = section(report, 'Transaction latency (ms)');
-    expect(lines[0].trim().split(/\s+/)).toEqual(['transaction', 'count', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max']);
-    expect(lines[1].trim().split(/\s+/)).toEqual(['all', '123,456', '41.5', '37.3', '74.6', '91.2', '170', '386', '829']);
+    expect(lines[0].trim().split(/\s+/)).toEqual(['transaction', 'count', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'p99.99', 'max']);
+    expect(lines[1].trim().split(/\s+/)).toEqual(['all', '123,456', '2.07', '41.5', '37.3', '74.6', '91.2', '170', '386', '622', '829']);
     expect(lines[2].trim().split(/\s+/)[0]).toBe('read_write');
-    expect(lines[3].trim().split(/\s+/)).toEqual(['report', '1,234', '1,235', '1,111', '2,222', '2,716', '5,061', '11,481', '24,690']);
+    expect(lines[3].trim().split(/\s+/)).toEqual(['report', '1,234', '61.7', '1,235', '1,111', '2,222', '2,716', '5,061', '11,481', '18,518', '24,690']);
     // A transaction type with no completions shows dashes, never NaN.
-    expect(lines[4].trim().split(/\s+/)).toEqual(['never_ran', '0', '-', '-', '-', '-', '-', '-', '-']);
+    expect(lines[4].trim().split(/\s+/)).toEqual(['never_ran', '0', '-', '-', '-', '-', '-', '-', '-', '-', '-']);
     // Right-aligned: every row ends at the same column.
     expect(new Set(lines.map((l) => l.length)).size).toBe(1);
   });
