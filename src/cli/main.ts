@@ -105,6 +105,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('plot', { type: 'boolean', description: 'Also write the standard charts beside the result (<name>.<kind>.png, <name>.html)' })
           .option('replications', { type: 'string', requiresArg: true, description: 'Independent replications: means with 95% t intervals (same as --set replications=N)' })
           .option('batches', { type: 'number', requiresArg: true, description: 'Batch means on the single run: 95% intervals of mean latency and tps from N batches' })
+          .option('report-interval', { type: 'number', requiresArg: true, description: "Print sysbench's per-interval lines every N simulated seconds (as sysbench --report-interval)" })
           .conflicts('json', 'quiet')
           .example('$0 run scenarios/oltp.json --seed 7', 'run with another seed')
           .example('$0 run scenarios/oltp.json --set threadHandling.thread_pool_size=32', 'change one setting')
@@ -118,6 +119,7 @@ export async function main(argv: string[]): Promise<void> {
           warmup: a.warmup,
           replications: a.replications,
           batches: a.batches,
+          reportInterval: a.reportInterval,
           json: a.json === true,
           out: a.out,
           quiet: a.quiet === true,
