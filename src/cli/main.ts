@@ -5,6 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import { closest } from '../workload/errors.js';
 import { runCommand, schemaCommand, validateCommand } from './commands.js';
 import { checkCommand } from './check.js';
+import { exportCommand } from './export.js';
 import { calibrateCommands } from './calibrate-commands.js';
 import { UsageError, describeError } from './errors.js';
 import { mergeCommand, sweepCommand } from './sweep.js';
@@ -302,6 +303,18 @@ export async function main(argv: string[]): Promise<void> {
           .option('out', { type: 'string', default: 'results/sweep', requiresArg: true, description: 'Directory for the merged sweep.json and .csv' })
           .option('quiet', { type: 'boolean', description: 'Print nothing' }),
       guarded((a) => mergeCommand({ dirs: strings(a.dirs), out: a.out, quiet: a.quiet === true })),
+    )
+    .command(
+      'export',
+      'Export a result file in another tool\'s format: --hgrm, the HdrHistogram percentile distribution',
+      (y) =>
+        y
+          .option('hgrm', { type: 'string', requiresArg: true, description: 'Result file whose latency distribution to write as .hgrm (values in ms)' })
+          .option('transaction', { type: 'string', requiresArg: true, description: 'One transaction type instead of all' })
+          .option('of', { type: 'string', requiresArg: true, description: 'latency (default), queueWait or execution' })
+          .option('out', { type: 'string', requiresArg: true, description: 'Write to this file instead of standard output' })
+          .example('$0 export --hgrm results/oltp.json --out oltp.hgrm', 'for HdrHistogram\'s plotter'),
+      guarded((a) => exportCommand({ hgrm: a.hgrm, transaction: a.transaction, of: a.of, out: a.out })),
     )
     .command(calibrateCommands(guardedAsync))
     .command(
