@@ -26,9 +26,9 @@ export function sysbenchIntervalLine(row: IntervalRow, percentile: number): stri
   );
 }
 
-/** All the run's interval lines (none when it was run without --report-interval). */
+/** All the run's interval lines and a blank line (nothing when run without --report-interval). */
 export function formatIntervals(result: RunResult): string {
   const iv = result.intervals;
-  if (iv === undefined) return '';
-  return iv.rows.map((r) => `${sysbenchIntervalLine(r, iv.percentile)}\n`).join('');
+  if (iv === undefined || iv.rows.length === 0) return '';
+  return `${iv.rows.map((r) => `${sysbenchIntervalLine(r, iv.percentile)}\n`).join('')}\n`;
 }
