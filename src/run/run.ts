@@ -338,6 +338,17 @@ function intervalRows(iv: IntervalSeries, ivSeconds: number, seconds: number, th
   const rows: IntervalRow[] = [];
   const count = Math.max(1, Math.ceil(seconds / ivSeconds - 1e-9));
   const cumErrors = (s: number): number => (s <= 0 ? 0 : s < errorsAt.length ? errorsAt[s] : errorsTotal);
+  // An open loop that stopped early: its few completions binned past the stop join the last row.
+  const k = count - 1;
+  for (let i = count; i < iv.transactions.length; i++) {
+    iv.transactions[k] += iv.transactions[i];
+    iv.reads[k] += iv.reads[i];
+    iv.writes[k] += iv.writes[i];
+    iv.other[k] += iv.other[i];
+    iv.latency[i].forEach((c, b) => {
+      iv.latency[k][b] += c;
+    });
+  }
   for (let i = 0; i < count; i++) {
     const start = i * ivSeconds;
     const last = i === count - 1;
@@ -354,14 +365,6 @@ function intervalRows(iv: IntervalSeries, ivSeconds: number, seconds: number, th
       reconnects: 0,
       latencyMs: round6(histPercentileMs(iv.latency[i], INTERVAL_PERCENTILE)),
     });
-  }
-  // An open loop that stopped early: its few completions binned past the stop join the last row.
-  const lastRow = rows[rows.length - 1];
-  for (let i = count; i < iv.transactions.length; i++) {
-    lastRow.transactions += iv.transactions[i];
-    lastRow.reads += iv.reads[i];
-    lastRow.writes += iv.writes[i];
-    lastRow.other += iv.other[i];
   }
   return rows;
 }

@@ -81,6 +81,12 @@ describe('HdrHistogram percentile distribution (.hgrm)', () => {
     const byType = sim(['export', '--hgrm', resultPath, '--transaction', 'point_select']);
     expect(byType.status).toBe(0);
     expect(parseHgrm(byType.stdout).totalCount).toBe(written.latency.byTransaction.point_select.count);
+    const queue = sim(['export', '--hgrm', resultPath, '--of', 'queueWait']);
+    expect(queue.status).toBe(0);
+    expect(parseHgrm(queue.stdout).totalCount).toBe(written.queueWait.all.count);
+    const badOf = sim(['export', '--hgrm', resultPath, '--of', 'wait']);
+    expect(badOf.status).toBe(2);
+    expect(badOf.stderr).toContain('--of: expected one of latency, queueWait, execution');
 
     const unknown = sim(['export', '--hgrm', resultPath, '--transaction', 'nope', '--out', join(dir, 'x.hgrm')]);
     expect(unknown.status).toBe(2);
