@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
 
 /** Reads a text file, gunzipping it when it ends in .gz (p_s dumps and slow logs are often compressed). */
 export function readTextFile(path: string): string {
@@ -7,38 +8,15 @@ export function readTextFile(path: string): string {
   return (path.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8');
 }
 
-/** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and newlines. Returns rows of fields. */
+/**
+ * RFC 4180 CSV (quoted fields may hold commas, doubled quotes and newlines) by csv-parse: blank
+ * lines skipped, ragged rows kept, a leading BOM dropped, a stray quote inside an unquoted field
+ * taken literally, CRLF, LF and CR all ending a row even when mixed in one file (csv-parse would
+ * otherwise keep to the first one it sees). An unclosed quote is an error naming the line, not a silently swallowed rest
+ * of the file.
+ */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      field = '';
-      if (row.length > 1 || row[0] !== '') rows.push(row);
-      row = [];
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+  return parse(text, { relax_column_count: true, skip_empty_lines: true, relax_quotes: true, bom: true, record_delimiter: ['\r\n', '\n', '\r'] }) as string[][];
 }
 
 /** CSV rows as objects keyed by the header (first row). */

@@ -3,7 +3,7 @@ import { basename, extname } from 'node:path';
 import { type FitResult, PARAM_NAMES, type ParamName, applyParams, fitScenario, isUnidentified } from '../calibrate/fit.js';
 import { importTraces } from '../calibrate/import.js';
 import { prettyJson } from '../calibrate/json.js';
-import { formatFit } from '../calibrate/report.js';
+import { formatFit, formatProfile, responseTimeProfile } from '../calibrate/report.js';
 import { type MeasuredPoint, groupRuns, readRuns } from '../calibrate/runs.js';
 import { writeScenario } from '../calibrate/scenario-writer.js';
 import { MeasureRefused, measure, runsCsv } from '../calibrate/measure.js';
@@ -94,6 +94,8 @@ export function importCommand(a: ImportArgs): void {
     process.stdout.write(
       `${trace.statements} statements, ${trace.connections} connections, ${res.scenario.workload.transactions.length} transaction templates, ${trace.digests.size} statement classes\n`,
     );
+    // A digest summary alone has one mean per class, no calls to add up: no profile to show.
+    if (trace.summaryOnly !== true) process.stdout.write(`\n${formatProfile(responseTimeProfile(trace))}`);
     process.stderr.write(`scenario written to ${a.out}, notes to ${md}\n`);
   }
 }

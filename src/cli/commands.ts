@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { formatIntervals } from '../report/intervals.js';
 import { formatReport } from '../report/terminal.js';
 import { resultFileName, resultJson, writeFileAtomic } from '../report/write.js';
 import type { RunResult } from '../run/result.js';
@@ -24,6 +25,8 @@ export interface RunArgs {
   batches?: number;
   /** Run even above the budget of events and memory (checkBudget). */
   force?: boolean;
+  /** sysbench's --report-interval: whole simulated seconds. */
+  reportInterval?: number;
   json: boolean;
   out: string;
   quiet: boolean;
@@ -75,6 +78,15 @@ export function runCommand(args: RunArgs): { result: RunResult; path: string } {
     throw new UsageError('--batches needs a single run with a fixed warm-up (no replications, no warmup "auto").');
   }
   checkBudget(spec, args.scenario, args.force === true);
+  const interval = args.reportInterval;
+  if (interval !== undefined) {
+    if (!Number.isInteger(interval) || interval < 1) {
+      throw new UsageError(`--report-interval: expected a whole number of seconds (1 or more), got ${String(interval)}`);
+    }
+    if (args.batches !== undefined || (spec.replications ?? 1) > 1) {
+      throw new UsageError('--report-interval needs a single run (no --replications, no --batches): intervals of different replications are not one timeline.');
+    }
+  }
   const progress = createProgress(process.stderr, !args.quiet && process.stderr.isTTY === true);
   let result: RunResult;
   try {
@@ -82,7 +94,7 @@ export function runCommand(args: RunArgs): { result: RunResult; path: string } {
     const n = spec.replications ?? 1;
     if (n > 1) result = runReplications(spec, n, { onProgress });
     else if (args.batches !== undefined) result = runBatchMeans(spec, args.batches, { onProgress });
-    else result = runScenario(spec, { onProgress });
+    else result = runScenario(spec, { onProgress, ...(interval !== undefined ? { reportIntervalSeconds: interval } : {}) });
   } catch (e) {
     throw asRunFailure(e);
   } finally {
@@ -101,6 +113,8 @@ export function runCommand(args: RunArgs): { result: RunResult; path: string } {
   if (args.json) process.stdout.write(json);
   else if (!args.quiet) {
     const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+    // sysbench prints its interval lines before the summary; here they come from simulated time.
+    process.stdout.write(formatIntervals(result));
     process.stdout.write(`${formatReport(result, { color })}\n`);
     process.stderr.write(`result written to ${path}\n`);
   }

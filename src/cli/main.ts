@@ -6,6 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { closest } from '../workload/errors.js';
 import { runCommand, schemaCommand, validateCommand } from './commands.js';
 import { checkCommand } from './check.js';
+import { exportCommand } from './export.js';
 import { calibrateCommands } from './calibrate-commands.js';
 import { UsageError, describeError } from './errors.js';
 import { mergeCommand, sweepCommand } from './sweep.js';
@@ -80,7 +81,7 @@ const setOption = {
 const durationOption = { type: 'string', requiresArg: true, description: 'Simulated time, e.g. 30s (same as --set duration=D)' } as const;
 const warmupOption = { type: 'string', requiresArg: true, description: 'Warm-up excluded from statistics, e.g. 2s or auto (same as --set warmup=D)' } as const;
 
-const COMMANDS = ['run', 'validate', 'schema', 'sweep', 'merge', 'compare', 'tune', 'plot', 'check', 'import', 'fit', 'predict', 'measure'];
+const COMMANDS = ['run', 'validate', 'schema', 'sweep', 'merge', 'compare', 'tune', 'plot', 'check', 'import', 'fit', 'predict', 'measure', 'export'];
 
 function usageMessage(msg: string, argv: readonly string[]): string {
   let text = /[.?!]$/.test(msg) ? msg : `${msg}.`;
@@ -120,10 +121,12 @@ export async function main(argv: string[]): Promise<void> {
           .option('replications', { type: 'string', requiresArg: true, description: 'Independent replications: means with 95% t intervals (same as --set replications=N)' })
           .option('batches', { type: 'number', requiresArg: true, description: 'Batch means on the single run: 95% intervals of mean latency and tps from N batches' })
           .option('force', { type: 'boolean', description: 'Run even when the estimate of events or memory is above the budget (2e9 events, 2 GiB)' })
+          .option('report-interval', { type: 'number', requiresArg: true, description: "Print sysbench's per-interval lines every N simulated seconds (as sysbench --report-interval)" })
           .conflicts('json', 'quiet')
           .example(exampleText('sim run scenarios/oltp.json', 'run; writes results/oltp.json'), '')
           .example(exampleText('sim run scenarios/oltp-no-pool.json', 'the same workload, one thread per connection'), '')
           .example(exampleText('sim run scenarios/oltp.json --seed 7', 'another seed; writes results/oltp--seed=7.json'), '')
+          .example(exampleText('sim run scenarios/oltp.json --report-interval 1', "sysbench's per-second lines first"), '')
           .example(
             exampleText('sim run scenarios/oltp.json --set threadHandling.thread_pool_size=32', 'change a setting; writes results/oltp--threadHandling.thread_pool_size=32.json'),
             '',
@@ -139,6 +142,7 @@ export async function main(argv: string[]): Promise<void> {
           replications: a.replications,
           batches: a.batches,
           force: a.force === true,
+          reportInterval: a.reportInterval,
           json: a.json === true,
           out: a.out,
           quiet: a.quiet === true,
@@ -351,6 +355,18 @@ export async function main(argv: string[]): Promise<void> {
           .option('out', { type: 'string', requiresArg: true, description: 'Directory for the merged sweep.json and .csv (default: the shards\' directory, when they share one)' })
           .option('quiet', { type: 'boolean', description: 'Print nothing' }),
       guarded((a) => mergeCommand({ dirs: strings(a.dirs), out: a.out, quiet: a.quiet === true })),
+    )
+    .command(
+      'export',
+      'Export a result file in another tool\'s format: --hgrm, the HdrHistogram percentile distribution',
+      (y) =>
+        y
+          .option('hgrm', { type: 'string', requiresArg: true, description: 'Result file whose latency distribution to write as .hgrm (values in ms)' })
+          .option('transaction', { type: 'string', requiresArg: true, description: 'One transaction type instead of all' })
+          .option('of', { type: 'string', requiresArg: true, description: 'latency (default), queueWait or execution' })
+          .option('out', { type: 'string', requiresArg: true, description: 'Write to this file instead of standard output' })
+          .example(exampleText('sim export --hgrm results/oltp.json --out oltp.hgrm', "oltp's latency as an HdrHistogram percentile distribution, for HdrHistogram's plotter"), ''),
+      guarded((a) => exportCommand({ hgrm: a.hgrm, transaction: a.transaction, of: a.of, out: a.out })),
     )
     .command(calibrateCommands(guardedAsync))
     .command(

@@ -8,7 +8,8 @@ export interface ReportOptions {
   color?: boolean;
 }
 
-const LATENCY_HEAD = ['', 'count', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'];
+/** sysbench's min, and p99.99 for tails that p99.9 cannot show (the count allowing). */
+const LATENCY_HEAD = ['', 'count', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'p99.99', 'max'];
 
 /** A sysbench-like summary of one run, for the terminal. */
 export function formatReport(result: RunResult, options: ReportOptions = {}): string {
@@ -190,16 +191,19 @@ function throughput(r: RunResult, c?: CiTree): string[] {
 }
 
 function statsRow(label: string, s: LatencyStats | undefined, c?: CiTree): string[] {
-  if (s === undefined || s.count === 0) return [label, s ? '0' : '-', '-', '-', '-', '-', '-', '-', '-'];
+  if (s === undefined || s.count === 0) return [label, s ? '0' : '-', ...LATENCY_HEAD.slice(2).map(() => '-')];
   return [
     label,
     pm(s.count, c, 'count', fmtCount),
+    // Older result files have neither min nor p99.99: a dash, not a zero.
+    s.min === undefined ? '-' : pm(s.min, c, 'min', fmtMs),
     pm(s.mean, c, 'mean', fmtMs),
     pm(s.p50, c, 'p50', fmtMs),
     pm(s.p90, c, 'p90', fmtMs),
     pm(s.p95, c, 'p95', fmtMs),
     pm(s.p99, c, 'p99', fmtMs),
     pm(s.p999, c, 'p999', fmtMs),
+    s.p9999 === undefined ? '-' : pm(s.p9999, c, 'p9999', fmtMs),
     pm(s.max, c, 'max', fmtMs),
   ];
 }

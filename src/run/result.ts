@@ -6,12 +6,16 @@ export const RESULT_SCHEMA_VERSION = 1;
 /** A latency distribution summary, all times in milliseconds. */
 export interface LatencyStats {
   count: number;
+  /** Exact minimum (absent in older files). */
+  min?: number;
   mean: number;
   p50: number;
   p90: number;
   p95: number;
   p99: number;
   p999: number;
+  /** p99.99 (absent in older files). */
+  p9999?: number;
   max: number;
 }
 
@@ -91,6 +95,11 @@ export interface RunResult {
   countersSource: string;
   countersByGroup: Array<Record<string, number>>;
   engine: { events: number; wallSeconds: number; eventsPerSecond: number };
+  /**
+   * `sim run --report-interval N` only: sysbench's per-interval figures of the measured window
+   * (the percentile is sysbench's default, 95, from a sysbench-style histogram).
+   */
+  intervals?: { intervalSeconds: number; percentile: number; rows: IntervalRow[] };
   /** Open loops only: whether arrivals were kept up with (see docs/RESULTS.md). */
   stability?: Stability;
   /** warmup "auto" only: how the warm-up was chosen. */
@@ -112,6 +121,22 @@ export interface RunResult {
     queueWait: EncodedHistogramGroup;
     execution: EncodedHistogramGroup;
   };
+}
+
+/** One `--report-interval` line: counts in the interval ending at `time` (s into the window). */
+export interface IntervalRow {
+  time: number;
+  seconds: number;
+  threads: number;
+  transactions: number;
+  reads: number;
+  writes: number;
+  other: number;
+  errors: number;
+  /** Always 0: the model has no reconnects (kept for sysbench's column). */
+  reconnects: number;
+  /** Transaction latency percentile of the interval, ms. */
+  latencyMs: number;
 }
 
 /** Encoded HDR histograms (see RunResult.histograms): the sum over types, and per transaction type. */

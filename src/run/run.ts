@@ -12,6 +12,7 @@ import { Executor, type InnodbParts } from '../server/executor.js';
 import { ThreadRegistry } from '../server/threads.js';
 import { round6, type LatencyRecorder } from '../stats/latency.js';
 import { Measurements } from '../stats/measurements.js';
+import { IntervalSeries, histPercentileMs } from '../stats/intervals.js';
 import { createThreadHandling, resolveThreadHandling } from '../threadpool/factory.js';
 import type { ThreadHandling } from '../threadpool/types.js';
 import { ClosedLoopClients } from '../workload/closed-loop.js';
@@ -22,14 +23,19 @@ import { stream } from '../engine/random.js';
 import { type CompiledWorkload, compileWorkload } from '../workload/templates.js';
 import { formatDuration } from '../engine/duration.js';
 import { mser5, mser5Weighted } from './warmup.js';
-import { RESULT_SCHEMA_VERSION, assertFinite, type EncodedHistogramGroup, type LatencyStats, type RunResult, type ServerResult, type Stability } from './result.js';
+import { RESULT_SCHEMA_VERSION, assertFinite, type EncodedHistogramGroup, type IntervalRow, type LatencyStats, type RunResult, type ServerResult, type Stability } from './result.js';
 
 export interface RunOptions {
   /** Called now and then with the fraction of simulated time done (0..1). */
   onProgress?: (fraction: number) => void;
   /** Filled with per-interval transaction counts and latency sums of the measured window. */
   trace?: RunTrace;
+  /** Whole seconds: record sysbench's per-interval figures (`--report-interval`) in `intervals`. */
+  reportIntervalSeconds?: number;
 }
+
+/** sysbench's default --percentile. */
+const INTERVAL_PERCENTILE = 95;
 
 /** Completed transactions and the sum of their latencies (µs) per interval of the measured window. */
 export interface RunTrace {
@@ -75,6 +81,9 @@ class RunClock implements EventHandler {
   readonly backlogSeries: number[] = [];
   /** Open-loop backlog, sampled with the other series; null for closed loops. */
   backlogOf: (() => number) | null = null;
+  /** Failed statements so far (for the per-interval err/s), sampled with the other series. */
+  errorsOf: (() => number) | null = null;
+  readonly errorSeries: number[] = [];
   readonly gaugeSeries: number[][];
   private readonly gaugeBuf: Float64Array;
   private counterBase: Float64Array[] = [];
@@ -101,6 +110,7 @@ class RunClock implements EventHandler {
     }
     this.threadSeries.push(this.threads.live);
     if (this.backlogOf !== null) this.backlogSeries.push(this.backlogOf());
+    if (this.errorsOf !== null) this.errorSeries.push(this.errorsOf());
     this.handling.sampleGauges(this.gaugeBuf);
     this.gaugeBuf.forEach((v, i) => this.gaugeSeries[i].push(v));
     this.sim.schedule(1e6, this.id, SAMPLE, 0, 0);
@@ -160,6 +170,12 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   clients.handling = handling;
   const clock = new RunClock(sim, m, threads, cpu, handling);
   if (open !== null) clock.backlogOf = () => open.backlog;
+  const ivSeconds = options.reportIntervalSeconds;
+  if (ivSeconds !== undefined) {
+    const ivUs = ivSeconds * 1e6;
+    m.intervals = new IntervalSeries(ivUs, Math.max(0, Math.ceil((durationUs - warmupUs) / ivUs) - 1), workload.classes, sim);
+    clock.errorsOf = () => executor.stats.deadlocks + executor.stats.lockWaitTimeouts;
+  }
 
   handling.start(n);
   clients.start();
@@ -255,6 +271,13 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
     result.stability = stabilityOf(open, clock.backlogSeries.slice(0, Math.ceil(seconds)), spec, workload, endUs);
     result.timeline.backlog = clock.backlogSeries.slice(0, Math.ceil(seconds));
   }
+  if (m.intervals !== null && ivSeconds !== undefined) {
+    result.intervals = {
+      intervalSeconds: ivSeconds,
+      percentile: INTERVAL_PERCENTILE,
+      rows: intervalRows(m.intervals, ivSeconds, seconds, n, clock.errorSeries, result.summary.errors ?? 0),
+    };
+  }
   const encoded = (all: LatencyRecorder, by: LatencyRecorder[]): EncodedHistogramGroup => ({
     all: all.encode(),
     byTransaction: Object.fromEntries(workload.transactions.map((t, i) => [t.name, by[i].encode()])),
@@ -313,6 +336,47 @@ function stabilityOf(open: OpenLoopClients, backlog: readonly number[], spec: Sc
     stability.message = `unstable: arrivals outrun the server (${why}); queues grow without bound, so latency percentiles only reflect how long the run lasted`;
   }
   return stability;
+}
+
+/**
+ * The rows of `--report-interval`: intervals of `ivSeconds` from the start of the measured
+ * window; a last, shorter interval keeps its own length so rates stay true. Errors per interval
+ * come from the once-a-second samples of the cumulative count (reset at the end of the warm-up),
+ * the last interval taking the rest, so every column adds up to the run's totals.
+ */
+function intervalRows(iv: IntervalSeries, ivSeconds: number, seconds: number, threads: number, errorsAt: number[], errorsTotal: number): IntervalRow[] {
+  const rows: IntervalRow[] = [];
+  const count = Math.max(1, Math.ceil(seconds / ivSeconds - 1e-9));
+  const cumErrors = (s: number): number => (s <= 0 ? 0 : s < errorsAt.length ? errorsAt[s] : errorsTotal);
+  // An open loop that stopped early: its few completions binned past the stop join the last row.
+  const k = count - 1;
+  for (let i = count; i < iv.transactions.length; i++) {
+    iv.transactions[k] += iv.transactions[i];
+    iv.reads[k] += iv.reads[i];
+    iv.writes[k] += iv.writes[i];
+    iv.other[k] += iv.other[i];
+    iv.latency[i].forEach((c, b) => {
+      iv.latency[k][b] += c;
+    });
+  }
+  for (let i = 0; i < count; i++) {
+    const start = i * ivSeconds;
+    const last = i === count - 1;
+    const end = last ? seconds : start + ivSeconds;
+    rows.push({
+      time: round6(end),
+      seconds: round6(end - start),
+      threads,
+      transactions: iv.transactions[i],
+      reads: iv.reads[i],
+      writes: iv.writes[i],
+      other: iv.other[i],
+      errors: (last ? errorsTotal : cumErrors(start + ivSeconds)) - cumErrors(start),
+      reconnects: 0,
+      latencyMs: round6(histPercentileMs(iv.latency[i], INTERVAL_PERCENTILE)),
+    });
+  }
+  return rows;
 }
 
 /**

@@ -41,6 +41,7 @@ export class LatencyRecorder {
   private fastCount = 0;
   count = 0;
   sum = 0;
+  min = Infinity;
   max = 0;
 
   /**
@@ -70,6 +71,7 @@ export class LatencyRecorder {
     this.count++;
     this.sum += us;
     if (us > this.max) this.max = us;
+    if (us < this.min) this.min = us;
     const ns = Math.round(us * 1000);
     if (ns < FAST_LIMIT) {
       this.fast[bucketIndex(ns)]++;
@@ -85,6 +87,7 @@ export class LatencyRecorder {
     this.count += other.count;
     this.sum += other.sum;
     if (other.max > this.max) this.max = other.max;
+    if (other.min < this.min) this.min = other.min;
     this.flush();
     other.flush();
     if (other.count > 0) this.hist.add(other.hist);
@@ -92,17 +95,20 @@ export class LatencyRecorder {
 
   /** Summary in milliseconds. */
   stats(): LatencyStats {
-    if (this.count === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
+    if (this.count === 0) return { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, p9999: 0, max: 0 };
     this.flush();
     const q = (p: number): number => round6(Math.min(this.hist.getValueAtPercentile(p) / 1e6, this.max / 1000));
     return {
       count: this.count,
+      // Exact, as sysbench's "min:" is (not a bucket value).
+      min: round6(this.min / 1000),
       mean: round6(this.sum / this.count / 1000),
       p50: q(50),
       p90: q(90),
       p95: q(95),
       p99: q(99),
       p999: q(99.9),
+      p9999: q(99.99),
       max: round6(this.max / 1000),
     };
   }

@@ -1,3 +1,4 @@
+import type { IntervalSeries } from './intervals.js';
 import { LatencyRecorder } from './latency.js';
 
 /**
@@ -20,6 +21,8 @@ export class Measurements {
   readonly stmtBy: LatencyRecorder[];
   /** Completed transactions per second of the window. */
   readonly tpsSeries: number[] = [];
+  /** sysbench-style per-interval figures (`--report-interval`), when asked for. */
+  intervals: IntervalSeries | null = null;
 
   constructor(
     readonly transactionNames: readonly string[],
@@ -41,6 +44,7 @@ export class Measurements {
     this.queueBy[txn].record(queueUs);
     this.execBy[txn].record(execUs);
     this.stmtBy[cls].record(responseUs);
+    if (this.intervals !== null) this.intervals.statement(this.windowStart, cls);
   }
 
   transaction(now: number, txn: number, responseUs: number): void {
@@ -49,6 +53,7 @@ export class Measurements {
     const bucket = Math.floor((now - this.windowStart) / 1e6);
     while (this.tpsSeries.length <= bucket) this.tpsSeries.push(0);
     this.tpsSeries[bucket]++;
+    if (this.intervals !== null) this.intervals.transaction(now - this.windowStart, responseUs);
   }
 
   /** Forms the "all" distributions; call once, after the run. */

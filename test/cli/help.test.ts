@@ -8,7 +8,7 @@ import { exampleText } from '../../src/cli/help.js';
 import { CLI, ROOT, ensureBuilt, sim, tempDir } from './helpers.js';
 
 /** Every command's help, as a user sees it at 80 columns (no terminal: the default width). */
-const COMMANDS = ['run', 'plot', 'check', 'validate', 'sweep', 'compare', 'tune', 'merge', 'import', 'fit', 'predict', 'measure', 'schema'];
+const COMMANDS = ['run', 'plot', 'check', 'validate', 'sweep', 'compare', 'tune', 'merge', 'import', 'fit', 'predict', 'measure', 'export', 'schema'];
 
 /** The examples of one help text: "# what" comment lines, then the command with " \" continuations. */
 function examplesOf(help: string): string[] {
@@ -113,7 +113,7 @@ describe('help text', () => {
     const byCommand = new Map(COMMANDS.map((c) => [c, examplesOf(helps.get(c) ?? '')]));
     expect(byCommand.get('sweep')).toHaveLength(2);
     // Producers before consumers: results and sweeps before plot and compare, import before fit.
-    const order = ['run', 'sweep', 'tune', 'compare', 'plot', 'check', 'validate', 'merge', 'schema', 'import', 'fit', 'predict'];
+    const order = ['run', 'export', 'sweep', 'tune', 'compare', 'plot', 'check', 'validate', 'merge', 'schema', 'import', 'fit', 'predict'];
     let ran = 0;
     for (const c of order) {
       for (const example of byCommand.get(c) ?? []) {

@@ -322,6 +322,10 @@ describe('suggestions and JSON error positions', () => {
     expect(closest('thread_pool_sizee', ['thread_pool_size', 'thread_pool_algorithm'])).toBe('thread_pool_size');
     expect(closest('pool_size', ['thread_pool_size', 'mode'])).toBe('thread_pool_size');
     expect(closest('zzz', ['thread_pool_size', 'mode'])).toBeUndefined();
+    // Swapped letters are one edit (optimal string alignment), so short keys get a suggestion
+    // too; plain Levenshtein (fastest-levenshtein) counts two and would say nothing here.
+    expect(closest('sede', ['seed', 'server'])).toBe('seed');
+    expect(closest('wramup', ['warmup', 'workload'])).toBe('warmup');
   });
 
   it('locates errors V8 reports without a position', () => {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { createProgress, renderBar } from '../../src/cli/progress.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createProgress } from '../../src/cli/progress.js';
 import { fmtCount, fmtMs, fmtRate, fmtShort, table } from '../../src/report/format.js';
 import { formatReport } from '../../src/report/terminal.js';
 import { resultFileName, resultJson, writeFileAtomic } from '../../src/report/write.js';
@@ -78,12 +78,12 @@ describe('formatReport', () => {
 
   it('has a latency table with all, then each transaction', () => {
     const lines = section(report, 'Transaction latency (ms)');
-    expect(lines[0].trim().split(/\s+/)).toEqual(['transaction', 'count', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max']);
-    expect(lines[1].trim().split(/\s+/)).toEqual(['all', '123,456', '41.5', '37.3', '74.6', '91.2', '170', '386', '829']);
+    expect(lines[0].trim().split(/\s+/)).toEqual(['transaction', 'count', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'p99.99', 'max']);
+    expect(lines[1].trim().split(/\s+/)).toEqual(['all', '123,456', '2.07', '41.5', '37.3', '74.6', '91.2', '170', '386', '622', '829']);
     expect(lines[2].trim().split(/\s+/)[0]).toBe('read_write');
-    expect(lines[3].trim().split(/\s+/)).toEqual(['report', '1,234', '1,235', '1,111', '2,222', '2,716', '5,061', '11,481', '24,690']);
+    expect(lines[3].trim().split(/\s+/)).toEqual(['report', '1,234', '61.7', '1,235', '1,111', '2,222', '2,716', '5,061', '11,481', '18,518', '24,690']);
     // A transaction type with no completions shows dashes, never NaN.
-    expect(lines[4].trim().split(/\s+/)).toEqual(['never_ran', '0', '-', '-', '-', '-', '-', '-', '-']);
+    expect(lines[4].trim().split(/\s+/)).toEqual(['never_ran', '0', '-', '-', '-', '-', '-', '-', '-', '-', '-']);
     // Right-aligned: every row ends at the same column.
     expect(new Set(lines.map((l) => l.length)).size).toBe(1);
   });
@@ -185,43 +185,56 @@ describe('result files', () => {
   });
 });
 
-describe('progress bar', () => {
-  it('renders within the terminal width', () => {
-    const bar = renderBar(0.5, 2, 60);
-    expect(bar).toMatch(/^sim: \[#+\.+\] +50% {2}eta 2 s$/);
-    expect(bar.length).toBeLessThan(60);
+describe('progress bar (cli-progress)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
   });
-
-  it('stays silent for the first second, redraws at most every 100 ms, and clears the line', () => {
-    let t = 0;
+  /** A fake terminal; cli-progress reads Date.now and sets timers, so the clock is vitest's. */
+  const terminal = (columns: number): { stream: NodeJS.WriteStream; writes: string[] } => {
     const writes: string[] = [];
-    const stream = { write: (s: string) => writes.push(s), columns: 80 } as unknown as NodeJS.WriteStream;
-    const p = createProgress(stream, true, () => t);
-    t = 500;
+    const stream = { write: (s: string) => writes.push(s), columns, isTTY: true } as unknown as NodeJS.WriteStream;
+    return { stream, writes };
+  };
+  const bars = (writes: string[]): string[] => writes.filter((w) => w.startsWith('sim: ['));
+
+  it('stays silent for the first second, then draws within the width, redraws at most every 100 ms, and clears the line', () => {
+    vi.useFakeTimers({ now: 0 });
+    const { stream, writes } = terminal(60);
+    const p = createProgress(stream, true, () => Date.now());
+    vi.setSystemTime(500);
     p.update(0.1);
     expect(writes).toHaveLength(0);
-    t = 1100;
+    vi.setSystemTime(1100);
     p.update(0.2);
-    t = 1150;
+    expect(bars(writes)).toHaveLength(1);
+    expect(bars(writes)[0]).toMatch(/^sim: \[#+\.+\] 20% {2}eta /);
+    expect(bars(writes)[0].length).toBeLessThan(60);
+    vi.setSystemTime(1150);
     p.update(0.25);
-    t = 1250;
-    p.update(0.3);
-    expect(writes).toHaveLength(2);
+    expect(bars(writes)).toHaveLength(1);
+    vi.setSystemTime(1300);
+    p.update(0.5);
+    expect(bars(writes)).toHaveLength(2);
+    expect(bars(writes)[1]).toMatch(/^sim: \[#+\.+\] 50% {2}eta /);
+    const before = writes.length;
     p.finish();
-    expect(writes[2]).toBe('\r\x1b[K');
+    // The line is erased (ESC [2K), not left behind or ended with a newline.
+    expect(writes.slice(before).join('')).toContain('\x1b[2K');
+    expect(writes.slice(before).join('')).not.toContain('\n');
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('draws nothing when disabled (not a TTY)', () => {
-    let t = 0;
-    const writes: string[] = [];
-    const stream = { write: (s: string) => writes.push(s) } as unknown as NodeJS.WriteStream;
-    const p = createProgress(stream, false, () => t);
-    t = 5000;
+    vi.useFakeTimers({ now: 0 });
+    const { stream, writes } = terminal(80);
+    const p = createProgress(stream, false, () => Date.now());
+    vi.setSystemTime(5000);
     p.update(0.5);
     p.finish();
     expect(writes).toHaveLength(0);
   });
 });
+
 
 describe('formatReport when nothing completed', () => {
   const empty = { count: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };

@@ -2,7 +2,7 @@ import type { LatencyStats, RunResult } from '../../src/run/result.js';
 import { Scenario } from '../../src/workload/schema.js';
 
 function stats(count: number, base: number): LatencyStats {
-  return { count, mean: base, p50: base * 0.9, p90: base * 1.8, p95: base * 2.2, p99: base * 4.1, p999: base * 9.3, max: base * 20 };
+  return { count, min: base * 0.05, mean: base, p50: base * 0.9, p90: base * 1.8, p95: base * 2.2, p99: base * 4.1, p999: base * 9.3, p9999: base * 15, max: base * 20 };
 }
 
 const EMPTY: LatencyStats = { count: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };

@@ -97,8 +97,8 @@ describe('replications', () => {
     for (const title of ['Transaction latency (ms)', 'Statement latency by class (ms)']) {
       const rows = section(title);
       expect(rows.length).toBeGreaterThan(0);
-      // 8 statistics per row, each with its half-width.
-      for (const row of rows) expect(row.split('±').length - 1, row).toBe(8);
+      // 10 statistics per row (count, min, mean, p50 ... p99.99, max), each with its half-width.
+      for (const row of rows) expect(row.split('±').length - 1, row).toBe(10);
     }
     expect(text).toMatch(/transactions:\s+\S+ ±/);
     expect(text).toMatch(/utilization:\s+\S+ ±/);

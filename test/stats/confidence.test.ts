@@ -74,6 +74,16 @@ describe('Student t', () => {
       expect(Math.abs(studentTQuantile(p, df) - t), `t(${p}, ${df})`).toBeLessThan(1e-6);
     }
   });
+  it('matches 15-digit reference values to 1e-12 (why jStat.studentt.inv is not used)', () => {
+    // R's qt() printed to 15 digits. jstat 1.9.6's studentt.inv is off by 1e-10 (df 1), 7e-9
+    // (df 4), 4e-8 (df 30) and 3e-3 at df 1e9 (docs/ARCHITECTURE.md, "Libraries").
+    const ref: Array<[p: number, df: number, t: number]> = [
+      [0.975, 1, 12.7062047361747],
+      [0.975, 4, 2.77644510519779],
+      [0.975, 30, 2.04227245630124],
+    ];
+    for (const [p, df, t] of ref) expect(Math.abs(studentTQuantile(p, df) - t), `t(${p}, ${df})`).toBeLessThan(1e-12);
+  });
   it('agrees with the closed forms for df = 1, 2, 4', () => {
     for (const p of [0.51, 0.6, 0.75, 0.9, 0.975, 0.999, 0.99999]) {
       expect(studentTQuantile(p, 1)).toBeCloseTo(Math.tan(Math.PI * (p - 0.5)), 8);

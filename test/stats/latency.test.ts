@@ -35,19 +35,23 @@ describe('LatencyRecorder', () => {
     const rec = new LatencyRecorder();
     const rng = stream(3, 'latency-test');
     let maxUs = 0;
+    let minUs = Infinity;
     for (let i = 0; i < 200_000; i++) {
       // From 1 ns to about 20 s: both the typed-array path and the direct path (>= 2^32 ns).
       const us = 1e-3 * Math.exp(rng() * Math.log(2e10));
       rec.record(us);
       ref.recordValue(Math.round(us * 1000));
       maxUs = Math.max(maxUs, us);
+      minUs = Math.min(minUs, us);
     }
     const s = rec.stats();
-    for (const [p, v] of [[50, s.p50], [90, s.p90], [99, s.p99], [99.9, s.p999]] as const) {
+    for (const [p, v] of [[50, s.p50], [90, s.p90], [99, s.p99], [99.9, s.p999], [99.99, s.p9999]] as const) {
       expect(v).toBe(round6(Math.min(ref.getValueAtPercentile(p) / 1e6, maxUs / 1000)));
     }
     expect(s.count).toBe(200_000);
     expect(s.max).toBe(round6(maxUs / 1000));
+    // min is exact (not a bucket value), as sysbench's is.
+    expect(s.min).toBe(round6(minUs / 1000));
     rec.destroy();
     ref.destroy();
   });
@@ -62,6 +66,7 @@ describe('LatencyRecorder', () => {
     expect(s.count).toBe(5);
     expect(s.mean).toBe(round6((1 + 2 + 3 + 10 + 5_000_000) / 5 / 1000));
     expect(s.max).toBe(5000);
+    expect(s.min).toBe(0.001);
     expect(s.p50).toBeCloseTo(0.003, 5); // HDR: highest value equivalent to 3000 ns
     a.destroy();
     b.destroy();
