@@ -116,7 +116,7 @@ describe('sim merge on what is not a sweep: exit 2 naming the file', () => {
     const other = join(dir, 'other.json');
     writeFileSync(other, '{"a":1}');
     const cases: Array<[string, RegExp]> = [
-      [join(dir, 'none'), /no such file or directory/],
+      [join(dir, 'none'), /none: no such (file or )?directory/],
       [TINY, /not a tpsim sweep file/],
       [cut, /sweep\.json: not a complete JSON file/],
       [other, /other\.json: not a tpsim sweep file/],

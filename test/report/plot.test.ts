@@ -334,7 +334,7 @@ describe('sim plot and sim run --plot', () => {
     const dir = tempDir();
     const r = sim(['run', TINY, '--replications', '3', '--out', dir, '--quiet']);
     expect(r.status, r.stderr).toBe(0);
-    const p = sim(['plot', join(dir, 'tiny.json'), '--out', join(dir, 'cdf.svg'), '--quiet']);
+    const p = sim(['plot', join(dir, 'tiny--replications=3.json'), '--out', join(dir, 'cdf.svg'), '--quiet']);
     expect(p.status, p.stderr).toBe(0);
     const svg = readFileSync(join(dir, 'cdf.svg'), 'utf8');
     expect(svg).toContain('tiny (3 replications, pooled)');
