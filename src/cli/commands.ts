@@ -1,9 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { formatReport } from '../report/terminal.js';
 import { resultFileName, resultJson, writeFileAtomic } from '../report/write.js';
 import type { RunResult } from '../run/result.js';
 import { resolveScenario, runScenario } from '../run/run.js';
-import { runBatchMeans, runReplications } from '../run/replications.js';
+import { runBatchMeans, runReplicationsParallel } from '../run/replications.js';
 import { shortWarmupWarning } from '../run/warmup.js';
 import { loadScenarioFile } from '../workload/load.js';
 import { scenarioJsonSchema, type ScenarioSpec } from '../workload/schema.js';
@@ -20,6 +21,8 @@ export interface RunArgs {
   replications?: string;
   /** Batch means on one run: the number of batches. */
   batches?: number;
+  /** Replications run at once on worker threads (default: the number of cores; 1 = serial). */
+  jobs?: number;
   json: boolean;
   out: string;
   quiet: boolean;
@@ -45,7 +48,8 @@ function resolve(spec: ScenarioSpec): ScenarioSpec {
 }
 
 /** Returns the result and where it was written (for `--plot`). */
-export function runCommand(args: RunArgs): { result: RunResult; path: string } {
+export async function runCommand(args: RunArgs): Promise<{ result: RunResult; path: string }> {
+  const jobs = jobsOption(args.jobs);
   const spec = resolve(loadScenarioFile(args.scenario, overridesOf(args)));
   if (args.batches !== undefined && (spec.warmup === 'auto' || (spec.replications ?? 1) > 1)) {
     throw new UsageError('--batches needs a single run with a fixed warm-up (no replications, no warmup "auto").');
@@ -55,7 +59,7 @@ export function runCommand(args: RunArgs): { result: RunResult; path: string } {
   try {
     const onProgress = (f: number): void => progress.update(f);
     const n = spec.replications ?? 1;
-    if (n > 1) result = runReplications(spec, n, { onProgress });
+    if (n > 1) result = await runReplicationsParallel(spec, n, { jobs, onProgress });
     else if (args.batches !== undefined) result = runBatchMeans(spec, args.batches, { onProgress });
     else result = runScenario(spec, { onProgress });
   } catch (e) {
@@ -80,6 +84,13 @@ export function runCommand(args: RunArgs): { result: RunResult; path: string } {
   }
   if (warning !== undefined) process.stderr.write(`warning: ${warning}\n`);
   return { result, path };
+}
+
+/** `--jobs N`: worker threads for independent runs; default one per core. */
+export function jobsOption(jobs: number | undefined): number {
+  if (jobs === undefined) return availableParallelism();
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${jobs}: expected a whole number >= 1 (1 runs serially).`);
+  return jobs;
 }
 
 export function validateCommand(args: { scenario: string; set: string[] }): void {

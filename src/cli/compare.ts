@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { type Comparison, type FailRule, compareResults, parseFailRule, ruleFails } from '../compare/compare.js';
 import { fmtMs, fmtPct, fmtRate, table } from '../report/format.js';
-import { aggregateReplications, runReplicationResults } from '../run/replications.js';
+import { aggregateReplications, runReplicationSets } from '../run/replications.js';
 import type { RunResult } from '../run/result.js';
 import { shortWarmupWarning } from '../run/warmup.js';
 import { resolveScenario } from '../run/run.js';
 import { loadScenarioFile } from '../workload/load.js';
+import type { ScenarioSpec } from '../workload/schema.js';
+import { jobsOption } from './commands.js';
 import { asRunFailure, UsageError } from './errors.js';
 
 export interface CompareArgs {
@@ -15,6 +17,8 @@ export interface CompareArgs {
   /** Overrides for side b only (so one scenario can be compared with a variant of itself). */
   setB: string[];
   replications: number;
+  /** Replications run at once on worker threads (default: the number of cores; 1 = serial). */
+  jobs?: number;
   failIf: string[];
   json: boolean;
 }
@@ -34,7 +38,7 @@ function readResult(path: string): RunResult {
   return JSON.parse(readFileSync(path, 'utf8')) as RunResult;
 }
 
-export function compareCommand(args: CompareArgs): void {
+export async function compareCommand(args: CompareArgs): Promise<void> {
   let rules: FailRule[];
   try {
     rules = args.failIf.map(parseFailRule);
@@ -44,15 +48,21 @@ export function compareCommand(args: CompareArgs): void {
   if (!Number.isInteger(args.replications) || args.replications < 1) {
     throw new UsageError(`--replications ${args.replications}: expected a whole number >= 1.`);
   }
+  const jobs = jobsOption(args.jobs);
+  const specs = [args.a, args.b].map((path, side) =>
+    isResultFile(path) ? undefined : resolveScenario(loadScenarioFile(path, side === 0 ? args.set : [...args.set, ...args.setB])),
+  );
+  // The replications of both sides are independent: all of them share one pool of workers.
+  const toRun = specs.filter((s): s is ScenarioSpec => s !== undefined);
+  let ran: RunResult[][];
+  try {
+    ran = await runReplicationSets(toRun, args.replications, { jobs });
+  } catch (e) {
+    throw asRunFailure(e);
+  }
   const sides = [args.a, args.b].map((path, side) => {
-    if (isResultFile(path)) return { path, result: readResult(path), runs: undefined as RunResult[] | undefined };
-    const spec = resolveScenario(loadScenarioFile(path, side === 0 ? args.set : [...args.set, ...args.setB]));
-    let runs: RunResult[];
-    try {
-      runs = runReplicationResults(spec, args.replications);
-    } catch (e) {
-      throw asRunFailure(e);
-    }
+    if (specs[side] === undefined) return { path, result: readResult(path), runs: undefined as RunResult[] | undefined };
+    const runs = ran[specs.slice(0, side).filter((s) => s !== undefined).length];
     return { path, result: runs.length === 1 ? runs[0] : aggregateReplications(runs), runs };
   });
   const [A, B] = sides;

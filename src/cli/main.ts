@@ -104,13 +104,14 @@ export async function main(argv: string[]): Promise<void> {
           .option('quiet', { type: 'boolean', description: 'Print nothing; only write the result file' })
           .option('plot', { type: 'boolean', description: 'Also write the standard charts beside the result (<name>.<kind>.png, <name>.html)' })
           .option('replications', { type: 'string', requiresArg: true, description: 'Independent replications: means with 95% t intervals (same as --set replications=N)' })
+          .option('jobs', { type: 'number', requiresArg: true, description: 'Replications run at once on worker threads (default: the number of cores; 1 = one after another)' })
           .option('batches', { type: 'number', requiresArg: true, description: 'Batch means on the single run: 95% intervals of mean latency and tps from N batches' })
           .conflicts('json', 'quiet')
           .example('$0 run scenarios/oltp.json --seed 7', 'run with another seed')
           .example('$0 run scenarios/oltp.json --set threadHandling.thread_pool_size=32', 'change one setting')
           .example('$0 run scenarios/oltp.json --set workload.transactions.0.weight=3 --json', 'print JSON'),
       guardedAsync(async (a) => {
-        const { result, path } = runCommand({
+        const { result, path } = await runCommand({
           scenario: a.scenario,
           set: strings(a.set),
           seed: a.seed,
@@ -118,6 +119,7 @@ export async function main(argv: string[]): Promise<void> {
           warmup: a.warmup,
           replications: a.replications,
           batches: a.batches,
+          jobs: a.jobs,
           json: a.json === true,
           out: a.out,
           quiet: a.quiet === true,
@@ -205,7 +207,7 @@ export async function main(argv: string[]): Promise<void> {
           })
           .option('set', setOption)
           .option('out', { type: 'string', default: 'results/sweep', requiresArg: true, description: 'Directory for the sweep and its point results' })
-          .option('workers', { type: 'number', requiresArg: true, description: 'Points run at once (default: the number of cores)' })
+          .option('workers', { alias: 'jobs', type: 'number', requiresArg: true, description: 'Points run at once on worker threads (default: the number of cores)' })
           .option('replications', { type: 'number', requiresArg: true, description: 'Replications of every point (95% intervals in the table and the sweep file)' })
           .option('shard', { type: 'string', requiresArg: true, description: 'Run only slice i of n of the grid (0-based), e.g. 0/4; join with sim merge' })
           .option('sort', { type: 'string', requiresArg: true, description: 'Sort the table by tps, mean, p50, p95, p99, p999, queueWaitMean, peakThreads or a varied path' })
@@ -239,6 +241,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('set', setOption)
           .option('set-b', { ...setOption, description: 'Override a value in scenario b only (compare a scenario with a variant of itself)' })
           .option('replications', { type: 'number', default: 5, requiresArg: true, description: 'Replications for scenario files (same seeds on both sides: paired)' })
+          .option('jobs', { type: 'number', requiresArg: true, description: 'Replications (of both sides) run at once on worker threads (default: the number of cores; 1 = one after another)' })
           .option('fail-if', {
             type: 'string',
             requiresArg: true,
@@ -248,13 +251,14 @@ export async function main(argv: string[]): Promise<void> {
           .option('json', { type: 'boolean', description: 'Print the comparison as JSON' })
           .example('$0 compare scenarios/oltp-no-pool.json scenarios/oltp.json', 'no pool vs pool, 5 paired replications')
           .example('$0 compare results/before.json results/after.json --fail-if "p99 > +10%"', 'a CI gate'),
-      guarded((a) =>
+      guardedAsync((a) =>
         compareCommand({
           a: a.a,
           b: a.b,
           set: strings(a.set),
           setB: strings(a['set-b']),
           replications: a.replications,
+          jobs: a.jobs,
           failIf: strings(a['fail-if']),
           json: a.json === true,
         }),
@@ -272,7 +276,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('replications', { type: 'number', default: 5, requiresArg: true, description: 'Replications of the final comparison with the current setting' })
           .option('method', { type: 'string', requiresArg: true, description: 'grid (every point) or climb (coordinate hill climb)' })
           .option('set', setOption)
-          .option('workers', { type: 'number', requiresArg: true, description: 'Points run at once (default: the number of cores)' })
+          .option('workers', { alias: 'jobs', type: 'number', requiresArg: true, description: 'Points, then the final replications, run at once on worker threads (default: the number of cores)' })
           .option('out', { type: 'string', default: 'results/tune', requiresArg: true, description: 'Directory for the evaluated points (reused when run again)' })
           .option('json', { type: 'boolean', description: 'Print the search and the recommendation as JSON' })
           .example('$0 tune scenarios/oltp.json --param threadHandling.thread_pool_size=4,8,16,32,64 --objective p99', 'best pool size for p99'),
