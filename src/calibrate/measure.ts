@@ -1,5 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { formatCsv } from './csv.js';
 import { type SysbenchReport, parseSysbench } from './sysbench.js';
@@ -161,6 +163,73 @@ function localPid(vars: Record<string, string>, o: MeasureOptions): number | nul
 const TICKS_PER_S = 100;
 
 /**
+ * The password's way to sysbench: a private option file (`--config-file`, lines `name=value`),
+ * never its command line, where any local user reads it (ps, /proc/PID/cmdline). The file is
+ * mode 0600 in a mode 0700 directory of its own, and removed when the measurement ends, also
+ * on an error or on SIGINT/SIGTERM/SIGHUP. sysbench registers the driver's options before it
+ * reads the file, so the value there stands (sysbench src/sysbench.c: register_tests, then
+ * parse_general_arguments).
+ */
+class PasswordFile {
+  readonly path: string;
+  private readonly dir: string;
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    this.remove();
+    process.kill(process.pid, signal); // the handler ran once; the default action follows
+  };
+  private readonly onExit = (): void => this.remove();
+
+  constructor(password: string) {
+    const line = `mysql-password=${quoteForSysbench(password)}\n`;
+    this.dir = mkdtempSync(join(tmpdir(), 'tpsim-measure-'));
+    this.path = join(this.dir, 'sysbench.cfg');
+    process.once('exit', this.onExit);
+    for (const s of SIGNALS) process.once(s, this.onSignal);
+    try {
+      writeFileSync(this.path, line, { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      this.remove();
+      throw e;
+    }
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+    process.removeListener('exit', this.onExit);
+    for (const s of SIGNALS) process.removeListener(s, this.onSignal);
+  }
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * A value as sysbench's option-file reader takes it (sb_options.c read_config): quoted with a
+ * quote character the value does not hold; lines are read 255 bytes at a time.
+ */
+function quoteForSysbench(password: string): string {
+  const q = !password.includes("'") ? "'" : !password.includes('"') ? '"' : undefined;
+  if (q === undefined || /[\r\n]/.test(password) || Buffer.byteLength(password) > 230) {
+    throw new MeasureRefused(
+      "the password cannot be handed to sysbench in its option file (it holds both ' and \", a line break, or more than 230 bytes); " +
+        'sim measure does not put it on a command line instead',
+    );
+  }
+  return `${q}${password}${q}`;
+}
+
+/** Text with every occurrence of the password replaced: for messages and log lines. */
+export function redact(text: string, password: string | undefined): string {
+  return password === undefined || password === '' ? text : text.split(password).join('***');
+}
+
+/** The same error with the password taken out of its message (sysbench or a client may echo it). */
+function redactError(e: unknown, password: string | undefined): unknown {
+  if (password === undefined || password === '') return e;
+  if (e instanceof MeasureRefused) return new MeasureRefused(redact(e.message, password));
+  return new Error(redact(e instanceof Error ? e.message : String(e), password));
+}
+
+/**
  * Runs sysbench against a real server at each thread count and writes runs.csv rows. Refuses to
  * start unless `confirm` names the server. The load: `threads` client connections running the
  * workload as fast as the server answers (closed loop, no think time) for warmup + time seconds
@@ -174,6 +243,20 @@ export async function measure(o: MeasureOptions): Promise<RunRow[]> {
         (o.confirm !== undefined ? ` (you gave "${o.confirm}")` : ''),
     );
   }
+  const log = o.log;
+  const safe: MeasureOptions = { ...o, log: log === undefined ? undefined : (line) => log(redact(line, o.password)) };
+  const secret = o.password !== undefined && o.password !== '' ? new PasswordFile(o.password) : undefined;
+  try {
+    return await measureWith(safe, secret);
+  } catch (e) {
+    throw redactError(e, o.password);
+  } finally {
+    secret?.remove();
+  }
+}
+
+async function measureWith(o: MeasureOptions, secret: PasswordFile | undefined): Promise<RunRow[]> {
+  const id = serverId(o);
   const log = o.log ?? (() => undefined);
   const sysbench = o.sysbench ?? 'sysbench';
   try {
@@ -188,7 +271,7 @@ export async function measure(o: MeasureOptions): Promise<RunRow[]> {
   const conn = [
     '--db-driver=mysql',
     `--mysql-user=${o.user}`,
-    ...(o.password !== undefined ? [`--mysql-password=${o.password}`] : []),
+    ...(secret !== undefined ? [`--config-file=${secret.path}`] : []),
     ...(o.socket !== undefined ? [`--mysql-socket=${o.socket}`] : [`--mysql-host=${o.host}`, `--mysql-port=${o.port}`]),
     `--mysql-db=${o.db}`,
     `--tables=${o.tables}`,

@@ -1,10 +1,11 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { formatIntervals } from '../report/intervals.js';
 import { formatReport } from '../report/terminal.js';
 import { resultFileName, resultJson, writeFileAtomic } from '../report/write.js';
 import type { RunResult } from '../run/result.js';
 import { resolveScenario, runScenario } from '../run/run.js';
-import { runBatchMeans, runReplications } from '../run/replications.js';
+import { runBatchMeans, runReplicationsParallel } from '../run/replications.js';
 import { shortWarmupWarning } from '../run/warmup.js';
 import { clampWarning, extrapolationWarning } from '../run/model-warnings.js';
 import { checkBudget } from '../workload/limits.js';
@@ -27,6 +28,8 @@ export interface RunArgs {
   force?: boolean;
   /** sysbench's --report-interval: whole simulated seconds. */
   reportInterval?: number;
+  /** Replications run at once on worker threads (default: the number of cores; 1 = serial). */
+  jobs?: number;
   json: boolean;
   out: string;
   quiet: boolean;
@@ -71,7 +74,8 @@ function resolve(spec: ScenarioSpec): ScenarioSpec {
 }
 
 /** Returns the result and where it was written (for `--plot`). */
-export function runCommand(args: RunArgs): { result: RunResult; path: string } {
+export async function runCommand(args: RunArgs): Promise<{ result: RunResult; path: string }> {
+  const jobs = jobsOption(args.jobs);
   const spec = resolve(loadScenarioFile(args.scenario, overridesOf(args)));
   if (!args.quiet) noteModeSwitch(args.scenario, overridesOf(args));
   if (args.batches !== undefined && (spec.warmup === 'auto' || (spec.replications ?? 1) > 1)) {
@@ -92,7 +96,7 @@ export function runCommand(args: RunArgs): { result: RunResult; path: string } {
   try {
     const onProgress = (f: number): void => progress.update(f);
     const n = spec.replications ?? 1;
-    if (n > 1) result = runReplications(spec, n, { onProgress });
+    if (n > 1) result = await runReplicationsParallel(spec, n, { jobs, onProgress });
     else if (args.batches !== undefined) result = runBatchMeans(spec, args.batches, { onProgress });
     else result = runScenario(spec, { onProgress, ...(interval !== undefined ? { reportIntervalSeconds: interval } : {}) });
   } catch (e) {
@@ -120,6 +124,13 @@ export function runCommand(args: RunArgs): { result: RunResult; path: string } {
   }
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   return { result, path };
+}
+
+/** `--jobs N`: worker threads for independent runs; default one per core. */
+export function jobsOption(jobs: number | undefined): number {
+  if (jobs === undefined) return availableParallelism();
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${jobs}: expected a whole number >= 1 (1 runs serially).`);
+  return jobs;
 }
 
 export function validateCommand(args: { scenario: string; set: string[] }): void {

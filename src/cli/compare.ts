@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { type Comparison, type FailRule, compareResults, parseFailRule, ruleFails } from '../compare/compare.js';
 import { fmtMs, fmtPct, fmtRate, table } from '../report/format.js';
-import { aggregateReplications, runReplicationResults } from '../run/replications.js';
+import { aggregateReplications, runReplicationSets } from '../run/replications.js';
 import type { RunResult } from '../run/result.js';
 import { shortWarmupWarning } from '../run/warmup.js';
 import { resolveScenario } from '../run/run.js';
 import { loadScenarioFile } from '../workload/load.js';
-import { noteModeSwitch, overridesOf } from './commands.js';
+import type { ScenarioSpec } from '../workload/schema.js';
+import { jobsOption, noteModeSwitch, overridesOf } from './commands.js';
 import { asRunFailure, UsageError } from './errors.js';
 
 export interface CompareArgs {
@@ -17,6 +18,8 @@ export interface CompareArgs {
   setB: string[];
   duration?: string;
   warmup?: string;
+  /** Replications run at once on worker threads (default: the number of cores; 1 = serial). */
+  jobs?: number;
   replications: number;
   failIf: string[];
   json: boolean;
@@ -37,7 +40,7 @@ function readResult(path: string): RunResult {
   return JSON.parse(readFileSync(path, 'utf8')) as RunResult;
 }
 
-export function compareCommand(args: CompareArgs): void {
+export async function compareCommand(args: CompareArgs): Promise<void> {
   let rules: FailRule[];
   try {
     rules = args.failIf.map(parseFailRule);
@@ -48,27 +51,35 @@ export function compareCommand(args: CompareArgs): void {
     throw new UsageError(`--replications ${args.replications}: expected a whole number >= 1.`);
   }
   const common = overridesOf({ set: args.set, duration: args.duration, warmup: args.warmup });
-  const sides = [args.a, args.b].map((path, side) => {
-    const sets = side === 0 ? common : [...common, ...args.setB];
-    // Each side's label names its overrides, so a scenario compared with a variant of itself
-    // does not show two identical labels.
-    const label = sideLabel(path, side === 0 ? [] : args.setB);
+  const jobs = jobsOption(args.jobs);
+  const setsOf = (side: number): string[] => (side === 0 ? common : [...common, ...args.setB]);
+  const specs = [args.a, args.b].map((path, side) => {
     if (isResultFile(path)) {
       // Overrides that would apply to no scenario are a mistake, not something to ignore.
       if (side === 1 && args.setB.length > 0) throw new UsageError(`${path} is a result file: --set-b applies to a scenario file b, which compare runs now.`);
       if (common.length > 0 && isResultFile(side === 0 ? args.b : args.a)) {
         throw new UsageError(`${args.a} and ${args.b} are result files: --set, --duration and --warmup apply to scenario files, which compare runs now.`);
       }
-      return { path, label, result: readResult(path), runs: undefined as RunResult[] | undefined };
+      return undefined;
     }
-    const spec = resolveScenario(loadScenarioFile(path, sets));
-    noteModeSwitch(path, sets);
-    let runs: RunResult[];
-    try {
-      runs = runReplicationResults(spec, args.replications);
-    } catch (e) {
-      throw asRunFailure(e);
-    }
+    const spec = resolveScenario(loadScenarioFile(path, setsOf(side)));
+    noteModeSwitch(path, setsOf(side));
+    return spec;
+  });
+  // The replications of both sides are independent: all of them share one pool of workers.
+  const toRun = specs.filter((s): s is ScenarioSpec => s !== undefined);
+  let ran: RunResult[][];
+  try {
+    ran = await runReplicationSets(toRun, args.replications, { jobs });
+  } catch (e) {
+    throw asRunFailure(e);
+  }
+  const sides = [args.a, args.b].map((path, side) => {
+    // Each side's label names its overrides, so a scenario compared with a variant of itself
+    // does not show two identical labels.
+    const label = sideLabel(path, side === 0 ? [] : args.setB);
+    if (specs[side] === undefined) return { path, label, result: readResult(path), runs: undefined as RunResult[] | undefined };
+    const runs = ran[specs.slice(0, side).filter((s) => s !== undefined).length];
     return { path, label, result: runs.length === 1 ? runs[0] : aggregateReplications(runs), runs };
   });
   const [A, B] = sides;

@@ -119,6 +119,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('quiet', { type: 'boolean', description: 'Print nothing; only write the result file' })
           .option('plot', { type: 'boolean', description: 'Also write the standard charts beside the result (<name>.<kind>.png, <name>.html)' })
           .option('replications', { type: 'string', requiresArg: true, description: 'Independent replications: means with 95% t intervals (same as --set replications=N)' })
+          .option('jobs', { type: 'number', requiresArg: true, description: 'Replications run at once on worker threads (default: the number of cores; 1 = one after another)' })
           .option('batches', { type: 'number', requiresArg: true, description: 'Batch means on the single run: 95% intervals of mean latency and tps from N batches' })
           .option('force', { type: 'boolean', description: 'Run even when the estimate of events or memory is above the budget (2e9 events, 2 GiB)' })
           .option('report-interval', { type: 'number', requiresArg: true, description: "Print sysbench's per-interval lines every N simulated seconds (as sysbench --report-interval)" })
@@ -133,7 +134,7 @@ export async function main(argv: string[]): Promise<void> {
           )
           .example(exampleText('sim run scenarios/point-select.json --set workload.connections=64 --json', 'print the result as JSON'), ''),
       guardedAsync(async (a) => {
-        const { result, path } = runCommand({
+        const { result, path } = await runCommand({
           scenario: a.scenario,
           set: strings(a.set),
           seed: a.seed,
@@ -143,6 +144,7 @@ export async function main(argv: string[]): Promise<void> {
           batches: a.batches,
           force: a.force === true,
           reportInterval: a.reportInterval,
+          jobs: a.jobs,
           json: a.json === true,
           out: a.out,
           quiet: a.quiet === true,
@@ -241,7 +243,7 @@ export async function main(argv: string[]): Promise<void> {
             requiresArg: true,
             description: 'Directory for the sweep and its point results (default: results/sweep/<scenario>--<grid>, one per sweep; run the same command again to resume)',
           })
-          .option('workers', { type: 'number', requiresArg: true, description: 'Points run at once (default: the number of cores)' })
+          .option('workers', { alias: 'jobs', type: 'number', requiresArg: true, description: 'Points run at once on worker threads (default: the number of cores)' })
           .option('replications', { type: 'number', requiresArg: true, description: 'Replications of every point (95% intervals in the table and the sweep file)' })
           .option('shard', { type: 'string', requiresArg: true, description: 'Run only slice i of n of the grid (0-based), e.g. 0/4; join with sim merge' })
           .option('sort', { type: 'string', requiresArg: true, description: 'Sort the table by tps, mean, p50, p95, p99, p999, queueWaitMean, peakThreads or a varied path' })
@@ -281,6 +283,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('duration', { ...durationOption, description: 'Simulated time of scenario files, e.g. 30s (same as --set duration=D)' })
           .option('warmup', { ...warmupOption, description: 'Warm-up of scenario files (same as --set warmup=D)' })
           .option('replications', { type: 'number', default: 5, requiresArg: true, description: 'Replications for scenario files (same seeds on both sides: paired)' })
+          .option('jobs', { type: 'number', requiresArg: true, description: 'Replications (of both sides) run at once on worker threads (default: the number of cores; 1 = one after another)' })
           .option('fail-if', {
             type: 'string',
             requiresArg: true,
@@ -297,7 +300,7 @@ export async function main(argv: string[]): Promise<void> {
             exampleText('sim compare results/oltp.json results/oltp--seed=7.json --fail-if "p99 > +50%"', 'two result files; a CI gate: exit 1 when p99 grew by more than 50%'),
             '',
           ),
-      guarded((a) =>
+      guardedAsync((a) =>
         compareCommand({
           a: a.a,
           b: a.b,
@@ -306,6 +309,7 @@ export async function main(argv: string[]): Promise<void> {
           duration: a.duration,
           warmup: a.warmup,
           replications: a.replications,
+          jobs: a.jobs,
           failIf: strings(a['fail-if']),
           json: a.json === true,
         }),
@@ -325,7 +329,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('set', setOption)
           .option('duration', durationOption)
           .option('warmup', warmupOption)
-          .option('workers', { type: 'number', requiresArg: true, description: 'Points run at once (default: the number of cores)' })
+          .option('workers', { alias: 'jobs', type: 'number', requiresArg: true, description: 'Points, then the final replications, run at once on worker threads (default: the number of cores)' })
           .option('out', { type: 'string', default: 'results/tune', requiresArg: true, description: 'Directory for the evaluated points (reused when run again)' })
           .option('json', { type: 'boolean', description: 'Print the search and the recommendation as JSON' })
           .example(exampleText('sim tune scenarios/oltp.json --param threadHandling.thread_pool_size=4,8,16,32,64 --objective p99', 'best pool size for p99'), ''),

@@ -1,22 +1,23 @@
 import { Worker } from 'node:worker_threads';
 import type { PointTask } from './point.js';
-import type { PointOutcome } from './worker.js';
+import type { PointOutcome, WorkerOutcome, WorkerTask } from './tasks.js';
 
 /**
- * Runs point tasks on `workers` worker threads (points are independent simulations: the
- * speed-up is close to the number of cores). Tasks are handed out one at a time, so a slow
- * point does not hold back a queue of others. Resolves when all have finished or one failed.
+ * Runs tasks on `workers` worker threads (each task is an independent simulation: the speed-up
+ * is close to the number of cores). Tasks are handed out one at a time, so a slow task does not
+ * hold back a queue of others. Resolves when all have finished or one failed; the outcomes come
+ * in the order they finished (each carries its task's index).
  */
-export async function runOnWorkers(
-  tasks: readonly PointTask[],
+export async function runTasks<O extends WorkerOutcome>(
+  tasks: readonly WorkerTask[],
   workers: number,
-  onDone: (outcome: PointOutcome, finished: number) => void,
-): Promise<PointOutcome[]> {
-  const outcomes: PointOutcome[] = [];
+  onDone: (outcome: O, finished: number) => void,
+): Promise<O[]> {
+  const outcomes: O[] = [];
   if (tasks.length === 0) return outcomes;
   const n = Math.max(1, Math.min(workers, tasks.length));
   let next = 0;
-  let failed: PointOutcome | undefined;
+  let failed: O | undefined;
   const url = new URL('./worker.js', import.meta.url);
   await Promise.all(
     Array.from({ length: n }, () => {
@@ -26,7 +27,7 @@ export async function runOnWorkers(
           if (next < tasks.length && failed === undefined) w.postMessage(tasks[next++]);
           else void w.terminate().then(() => resolve());
         };
-        w.on('message', (o: PointOutcome) => {
+        w.on('message', (o: O) => {
           outcomes.push(o);
           if (!o.ok) failed ??= o;
           onDone(o, outcomes.length);
@@ -38,4 +39,13 @@ export async function runOnWorkers(
     }),
   );
   return outcomes;
+}
+
+/** Sweep and tuning points on worker threads (see runTasks). */
+export function runOnWorkers(
+  tasks: readonly PointTask[],
+  workers: number,
+  onDone: (outcome: PointOutcome, finished: number) => void,
+): Promise<PointOutcome[]> {
+  return runTasks<PointOutcome>(tasks, workers, onDone);
 }

@@ -8,7 +8,7 @@ import { checkBudget } from '../workload/limits.js';
 import { type Axis, type PointValues, expandPoints, pointId } from './grid.js';
 import { type PointTask, isDone, pointScenario, runPoint } from './point.js';
 import { runOnWorkers } from './pool.js';
-import type { PointOutcome } from './worker.js';
+import type { PointOutcome } from './tasks.js';
 
 export interface SweepOptions {
   file: string;

@@ -1,23 +1,23 @@
 import { parentPort } from 'node:worker_threads';
-import { OutputFailed } from '../report/write.js';
-import { type PointTask, runPoint } from './point.js';
+import { runOneReplication } from '../run/replications.js';
+import { runPoint } from './point.js';
+import { type PointOutcome, type ReplicationOutcome, type WorkerTask, failure } from './tasks.js';
 
-/** Worker thread: runs the points it is sent, one at a time, and reports each outcome. */
-export interface PointOutcome {
-  index: number;
-  ok: boolean;
-  error?: string;
-  /** Set when the point ran but its result file could not be written (a full disk, not the model). */
-  output?: { path: string; reason: string };
-  wallSeconds?: number;
-}
-
-parentPort?.on('message', (task: PointTask) => {
+/** Worker thread entry (see pool.ts): runs the tasks it is sent, one at a time, and reports each outcome. */
+parentPort?.on('message', (task: WorkerTask) => {
+  if ('kind' in task) {
+    try {
+      // The result crosses to the main thread by structured clone: plain data, key order kept.
+      parentPort?.postMessage({ index: task.index, ok: true, result: runOneReplication(task.spec) } satisfies ReplicationOutcome);
+    } catch (e) {
+      parentPort?.postMessage(failure(task.index, e));
+    }
+    return;
+  }
   try {
     const r = runPoint(task);
     parentPort?.postMessage({ index: task.index, ok: true, wallSeconds: r.engine.wallSeconds } satisfies PointOutcome);
   } catch (e) {
-    const output = e instanceof OutputFailed ? { path: e.path, reason: e.reason } : undefined;
-    parentPort?.postMessage({ index: task.index, ok: false, error: e instanceof Error ? e.message : String(e), output } satisfies PointOutcome);
+    parentPort?.postMessage(failure(task.index, e));
   }
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type SweepSummary, sweepSummary } from '../report/sweep-file.js';
-import { runReplicationResults } from '../run/replications.js';
+import { runReplicationSets } from '../run/replications.js';
 import type { RunResult } from '../run/result.js';
 import { meanCi, type MeanCi } from '../stats/confidence.js';
 import { ScenarioError } from '../workload/errors.js';
@@ -164,11 +164,13 @@ export async function tune(o: TuneOptions): Promise<TuneResult> {
   const ranked = [...evaluated].sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
   const top = ranked.slice(0, 3).map((e) => e.values);
   if (!top.some((v) => key(v) === key(current))) top.push(current);
-  const runs = top.map((values) =>
-    runReplicationResults(pointScenario({ file: o.file, sets: [...o.sets, ...Object.entries(values).map(([k, v]) => `${k}=${JSON.stringify(v)}`)] }), o.replications).map(
-      (r) => sweepSummary(r)[o.objective],
-    ),
+  // The confirming replications of every candidate are independent runs: one pool for all.
+  const sets = await runReplicationSets(
+    top.map((values) => pointScenario({ file: o.file, sets: [...o.sets, ...Object.entries(values).map(([k, v]) => `${k}=${JSON.stringify(v)}`)] })),
+    o.replications,
+    { jobs: o.workers },
   );
+  const runs = sets.map((results) => results.map((r) => sweepSummary(r)[o.objective]));
   const cur = runs[top.findIndex((v) => key(v) === key(current))];
   const confirmed: Confirmed[] = top.map((values, i) => ({
     values,

@@ -1,0 +1,49 @@
+import { OutputFailed } from '../report/write.js';
+import type { RunResult } from '../run/result.js';
+import { ScenarioError } from '../workload/errors.js';
+import type { ScenarioSpec } from '../workload/schema.js';
+import type { PointTask } from './point.js';
+
+/** A replication of a resolved scenario: `spec` already holds its seed and warm-up. */
+export interface ReplicationTask {
+  kind: 'replication';
+  index: number;
+  spec: ScenarioSpec;
+}
+
+export type WorkerTask = PointTask | ReplicationTask;
+
+/** What a worker thread reports for each task it ran. */
+export interface WorkerOutcome {
+  index: number;
+  ok: boolean;
+  error?: string;
+  /** Set when the error was the user's input (a ScenarioError): the file it names. */
+  scenarioFile?: string;
+  /** Set when the task ran but its output could not be written (a full disk, not the model). */
+  output?: { path: string; reason: string };
+}
+
+export interface PointOutcome extends WorkerOutcome {
+  wallSeconds?: number;
+}
+
+export interface ReplicationOutcome extends WorkerOutcome {
+  result?: RunResult;
+}
+
+/** The error a failed outcome stands for, rebuilt in the main thread. */
+export function outcomeError(o: WorkerOutcome): Error {
+  const message = o.error ?? 'unknown error';
+  return o.scenarioFile !== undefined ? new ScenarioError(o.scenarioFile, message) : new Error(message);
+}
+
+export function failure(index: number, e: unknown): WorkerOutcome {
+  return {
+    index,
+    ok: false,
+    error: e instanceof Error ? e.message : String(e),
+    ...(e instanceof ScenarioError ? { scenarioFile: e.file } : {}),
+    ...(e instanceof OutputFailed ? { output: { path: e.path, reason: e.reason } } : {}),
+  };
+}
