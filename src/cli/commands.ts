@@ -168,15 +168,15 @@ export function schemaText(): string {
 }
 
 export function schemaCommand(args: { out?: string }): void {
-  const text = schemaText();
-  if (args.out === undefined) {
+  writeOrPrint(args.out, schemaText(), 'schema');
+}
+
+/** To standard output, or atomically to `out` (writeFileAtomic throws OutputFailed: exit 1, naming the file). */
+export function writeOrPrint(out: string | undefined, text: string, what: string): void {
+  if (out === undefined) {
     process.stdout.write(text);
     return;
   }
-  try {
-    writeFileAtomic(args.out, text);
-  } catch (e) {
-    throw new OutputFailed(args.out, e);
-  }
-  process.stderr.write(`schema written to ${args.out}\n`);
+  writeFileAtomic(out, text);
+  process.stderr.write(`${what} written to ${out}\n`);
 }

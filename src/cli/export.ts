@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { hgrmText } from '../report/hgrm.js';
-import { writeFileAtomic } from '../report/write.js';
 import type { RunResult } from '../run/result.js';
-import { OutputFailed, UsageError } from './errors.js';
+import { writeOrPrint } from './commands.js';
+import { UsageError } from './errors.js';
 
 export interface ExportArgs {
   /** A result file whose transaction latency is written as an .hgrm percentile distribution. */
@@ -57,15 +57,5 @@ export function exportCommand(args: ExportArgs): void {
   if (args.hgrm === undefined) throw new UsageError('sim export: say what to export: --hgrm RESULT.json');
   const of = (args.of ?? 'latency') as Of;
   if (!OF.includes(of)) throw new UsageError(`--of: expected one of ${OF.join(', ')}, got ${JSON.stringify(args.of)}`);
-  const text = hgrmText(pickHistogram(args.hgrm, readJson(args.hgrm), of, args.transaction));
-  if (args.out === undefined) {
-    process.stdout.write(text);
-    return;
-  }
-  try {
-    writeFileAtomic(args.out, text);
-  } catch (e) {
-    throw new OutputFailed(args.out, e);
-  }
-  process.stderr.write(`percentile distribution written to ${args.out}\n`);
+  writeOrPrint(args.out, hgrmText(pickHistogram(args.hgrm, readJson(args.hgrm), of, args.transaction)), 'percentile distribution');
 }
