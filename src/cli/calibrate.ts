@@ -297,7 +297,9 @@ export async function measureCommand(a: MeasureArgs): Promise<void> {
   }
   write(a.out, runsCsv(rows));
   if (!a.quiet) {
-    for (const r of rows) process.stdout.write(`${String(r.label).padEnd(32)} tps ${r.tps}  p95 ${r.lat_p95_ms_hist} ms  p99 ${r.lat_p99_ms_hist} ms\n`);
+    // sysbench prints no histogram without --histogram: a figure it did not give is "n/a", not NaN.
+    const ms = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? `${v} ms` : 'n/a');
+    for (const r of rows) process.stdout.write(`${String(r.label).padEnd(32)} tps ${r.tps}  p95 ${ms(r.lat_p95_ms_hist)}  p99 ${ms(r.lat_p99_ms_hist)}\n`);
     process.stderr.write(`runs written to ${a.out}\n`);
   }
 }
