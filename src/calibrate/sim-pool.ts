@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { WORKER_LIMITS } from '../sweep/pool.js';
 import type { ScenarioSpec } from '../workload/schema.js';
 import type { FitReply, FitTask } from './fit-worker.js';
 import { type PointFigures, simulatePoint } from './sim-point.js';
@@ -13,7 +14,7 @@ export class SimPool {
 
   constructor(readonly size: number) {
     const url = new URL('./fit-worker.js', import.meta.url);
-    if (size > 1) for (let i = 0; i < size; i++) this.workers.push(new Worker(url));
+    if (size > 1) for (let i = 0; i < size; i++) this.workers.push(new Worker(url, { resourceLimits: WORKER_LIMITS }));
   }
 
   async run(specs: readonly ScenarioSpec[]): Promise<PointFigures[]> {

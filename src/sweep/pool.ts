@@ -3,6 +3,13 @@ import type { PointTask } from './point.js';
 import type { PointOutcome, WorkerOutcome, WorkerTask } from './tasks.js';
 
 /**
+ * Each worker's V8 reserves a code range of its own (128 MiB by default on x64) on top of the
+ * address space WebAssembly-free simulation needs: under `ulimit -v` 2 GiB two default workers
+ * failed with "Failed to reserve virtual memory for CodeRange". 32 MiB of code is plenty here.
+ */
+export const WORKER_LIMITS = { codeRangeSizeMb: 32 };
+
+/**
  * Runs tasks on `workers` worker threads (each task is an independent simulation: the speed-up
  * is close to the number of cores). Tasks are handed out one at a time, so a slow task does not
  * hold back a queue of others. Resolves when all have finished or one failed; the outcomes come
@@ -21,7 +28,7 @@ export async function runTasks<O extends WorkerOutcome>(
   const url = new URL('./worker.js', import.meta.url);
   await Promise.all(
     Array.from({ length: n }, () => {
-      const w = new Worker(url);
+      const w = new Worker(url, { resourceLimits: WORKER_LIMITS });
       return new Promise<void>((resolve, reject) => {
         const feed = (): void => {
           if (next < tasks.length && failed === undefined) w.postMessage(tasks[next++]);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exampleText } from '../../src/cli/help.js';
-import { CLI, ROOT, ensureBuilt, sim, tempDir } from './helpers.js';
+import { CLI, ROOT, ensureBuilt, tempDir } from './helpers.js';
 
 /** Every command's help, as a user sees it at 80 columns (no terminal: the default width). */
 const COMMANDS = ['run', 'plot', 'check', 'validate', 'sweep', 'compare', 'tune', 'merge', 'import', 'fit', 'predict', 'measure', 'export', 'schema'];

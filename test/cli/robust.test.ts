@@ -82,6 +82,15 @@ describe('runs under an address-space limit (containers, batch schedulers)', () 
     expect(r.status).toBe(0);
     expect(statSync(out).size).toBeGreaterThan(0);
   });
+
+  it('sim sweep on two worker threads works under ulimit -v of 2 GiB', () => {
+    const out = tempDir();
+    const r = spawnSync('prlimit', [`--as=${2 ** 31}`, process.execPath, CLI, 'sweep', TINY, '--vary', 'workload.connections=2,4', '--workers', '2', '--out', out, '--quiet'], { cwd: ROOT, encoding: 'utf8' });
+    if (r.error !== undefined) return; // no prlimit here
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(statSync(join(out, 'sweep.json')).size).toBeGreaterThan(0);
+  });
 });
 
 describe('hostile input through the CLI: exit 2, one message, no result', () => {
