@@ -7,7 +7,7 @@ import type { RunResult } from '../run/result.js';
 import { resolveScenario, runScenario } from '../run/run.js';
 import { runBatchMeans, runReplicationsParallel } from '../run/replications.js';
 import { shortWarmupWarning } from '../run/warmup.js';
-import { clampWarning, extrapolationWarning } from '../run/model-warnings.js';
+import { clampWarning, extrapolationWarning, saturationWarning } from '../run/model-warnings.js';
 import { checkBudget } from '../workload/limits.js';
 import { loadScenarioFile, modeSwitchDrops } from '../workload/load.js';
 import { scenarioJsonSchema, type ScenarioSpec } from '../workload/schema.js';
@@ -113,7 +113,7 @@ export async function runCommand(args: RunArgs): Promise<{ result: RunResult; pa
   } catch (e) {
     throw new OutputFailed(path, e);
   }
-  const warnings = args.quiet ? [] : [shortWarmupWarning(result), clampWarning(result), extrapolationWarning(result.scenario.calibration, [result.summary.connections])].filter((w) => w !== undefined);
+  const warnings = args.quiet ? [] : [shortWarmupWarning(result), clampWarning(result), saturationWarning(result), extrapolationWarning(result.scenario.calibration, [result.summary.connections])].filter((w) => w !== undefined);
   if (args.json) process.stdout.write(json);
   else if (!args.quiet) {
     const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;

@@ -36,3 +36,30 @@ export function extrapolationWarning(
     'treat the figures as an extrapolation (docs/VALIDATION.md shows how far such predictions held)'
   );
 }
+
+/** Offered load above which a run is near saturation. */
+export const NEAR_SATURATION = 0.9;
+
+/**
+ * Near saturation an open queue forgets its start slowly: the M/M/c relaxation time
+ * S / (c (1 - sqrt(rho))^2), with S the mean CPU time of a statement (measured) and c the cores,
+ * grows without bound as rho -> 1 (at rho 0.97 and S = 1 ms on one core it is 4.4 s). A warning
+ * with that figure and how many of them the measured window holds, for open loops offered more
+ * than NEAR_SATURATION of the CPU and less than all of it (an unstable load is reported as such).
+ * Closed loops are left out: their finite population bounds the queue.
+ */
+export function saturationWarning(r: Pick<RunResult, 'stability' | 'cpu' | 'summary'>): string | undefined {
+  const rho = r.stability?.offeredUtilization;
+  if (rho === undefined || r.stability?.unstable === true || !(rho > NEAR_SATURATION && rho < 1)) return undefined;
+  const { statements, simulatedSeconds } = r.summary;
+  if (statements <= 0 || simulatedSeconds <= 0) return undefined;
+  const serviceSeconds = (r.cpu.busyCores * simulatedSeconds) / statements;
+  const relaxation = serviceSeconds / (r.cpu.cores * (1 - Math.sqrt(rho)) ** 2);
+  const held = simulatedSeconds / relaxation;
+  const fmt = (s: number): string => (s >= 1 ? `${s.toPrecision(3)} s` : `${(s * 1000).toPrecision(3)} ms`);
+  return (
+    `near saturation: the offered load is ${(100 * rho).toFixed(1)}% of the CPU; the queue's relaxation time is about ${fmt(relaxation)} ` +
+    `(M/M/c: S / (c (1 - sqrt(rho))^2)), and the measured window holds ${held < 10 ? held.toFixed(1) : Math.round(held)} of them. ` +
+    'Means need hundreds of relaxation times and tails more: run longer (--duration), with a warm-up of several relaxation times, and compare --replications'
+  );
+}
