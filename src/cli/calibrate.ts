@@ -180,7 +180,8 @@ export async function fitCommand(a: FitArgs): Promise<FitResult> {
       await refitPool.close();
     }
   }
-  const fitted = fit.scenario;
+  // None identified: every parameter keeps its starting value, so the scenario is the base one.
+  const fitted = identified.length === 0 ? structuredClone(base) : fit.scenario;
   const threads = points.map((p) => p.threads);
   fitted.calibration = {
     runs: basename(a.runs),
