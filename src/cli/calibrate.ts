@@ -13,7 +13,7 @@ import { ScenarioError } from '../workload/errors.js';
 import { loadScenarioFile, parseScenarioText } from '../workload/load.js';
 import type { ScenarioInput } from '../workload/schema.js';
 import { readFileSync } from 'node:fs';
-import { asRunFailure, OutputFailed, SimulationFailed, UsageError } from './errors.js';
+import { asRunFailure, SimulationFailed, UsageError } from './errors.js';
 
 export interface ImportArgs {
   slowLog: string[];
@@ -33,13 +33,6 @@ export interface ImportArgs {
   quiet: boolean;
 }
 
-function write(path: string, text: string): void {
-  try {
-    writeFileAtomic(path, text);
-  } catch (e) {
-    throw new OutputFailed(path, e);
-  }
-}
 
 function threadHandlingOf(mode: string, flavor: string, size: number | undefined): ScenarioInput['threadHandling'] {
   if (mode === 'tpc' || mode === 'one-thread-per-connection') return { mode: 'one-thread-per-connection' };
@@ -87,9 +80,9 @@ export function importCommand(a: ImportArgs): void {
   const text = prettyJson(res.scenario);
   // It must load: the writer and the schema are checked against each other on every import.
   parseScenarioText(text, a.out);
-  write(a.out, text);
+  writeFileAtomic(a.out, text);
   const md = a.out.replace(/\.json$/, '') + '.md';
-  write(md, res.markdown);
+  writeFileAtomic(md, res.markdown);
   if (!a.quiet) {
     process.stdout.write(
       `${trace.statements} statements, ${trace.connections} connections, ${res.scenario.workload.transactions.length} transaction templates, ${trace.digests.size} statement classes\n`,
@@ -195,13 +188,13 @@ export async function fitCommand(a: FitArgs): Promise<FitResult> {
     ` (RSS ${fit.rss.toPrecision(3)}, ${fit.points.length} points).`;
   fitted.description = `${(fitted.description ?? '').replace(/ FITTED by sim fit.*$/, '')}${note}`.trim();
   const outputs: string[] = [a.out];
-  write(a.out, prettyJson(fitted));
+  writeFileAtomic(a.out, prettyJson(fitted));
   const handlings = new Set(points.map((p) => p.handling));
   const baseIsPool = fitted.threadHandling.mode === 'pool';
   const stem = a.out.replace(/\.json$/, '');
   if (baseIsPool && handlings.has('tpc')) {
     const twin = { ...structuredClone(fitted), name: `${fitted.name}-tpc`, threadHandling: { mode: 'one-thread-per-connection' as const } };
-    write(`${stem}-tpc.json`, prettyJson(twin));
+    writeFileAtomic(`${stem}-tpc.json`, prettyJson(twin));
     outputs.push(`${stem}-tpc.json`);
   }
   const report = {
@@ -225,7 +218,7 @@ export async function fitCommand(a: FitArgs): Promise<FitResult> {
       residuals: p.residuals,
     })),
   };
-  write(`${stem}.fit.json`, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileAtomic(`${stem}.fit.json`, `${JSON.stringify(report, null, 2)}\n`);
   outputs.push(`${stem}.fit.json`);
   if (a.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else if (!a.quiet) {
@@ -296,7 +289,7 @@ export async function measureCommand(a: MeasureArgs): Promise<void> {
     if (e instanceof MeasureRefused) throw new UsageError(e.message);
     throw new MeasureFailed(e);
   }
-  write(a.out, runsCsv(rows));
+  writeFileAtomic(a.out, runsCsv(rows));
   if (!a.quiet) {
     // sysbench prints no histogram without --histogram: a figure it did not give is "n/a", not NaN.
     const ms = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? `${v} ms` : 'n/a');

@@ -11,7 +11,7 @@ import { clampWarning, extrapolationWarning, saturationWarning } from '../run/mo
 import { checkBudget } from '../workload/limits.js';
 import { loadScenarioFile, modeSwitchDrops } from '../workload/load.js';
 import { scenarioJsonSchema, type ScenarioSpec } from '../workload/schema.js';
-import { asRunFailure, OutputFailed, UsageError } from './errors.js';
+import { asRunFailure, UsageError } from './errors.js';
 import { createProgress } from './progress.js';
 
 export interface RunArgs {
@@ -108,11 +108,7 @@ export async function runCommand(args: RunArgs): Promise<{ result: RunResult; pa
   const json = resultJson(result);
   // A name ending in .json is the result file itself; anything else is a directory for it.
   const path = args.out.endsWith('.json') ? args.out : join(args.out, resultFileName(result));
-  try {
-    writeFileAtomic(path, json);
-  } catch (e) {
-    throw new OutputFailed(path, e);
-  }
+  writeFileAtomic(path, json);
   const warnings = args.quiet ? [] : [shortWarmupWarning(result), clampWarning(result), saturationWarning(result), extrapolationWarning(result.scenario.calibration, [result.summary.connections])].filter((w) => w !== undefined);
   if (args.json) process.stdout.write(json);
   else if (!args.quiet) {

@@ -1,4 +1,3 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { LatencyGroupName } from '../report/plot-data.js';
 import {
@@ -16,7 +15,8 @@ import {
   type PlotSource,
 } from '../report/plot.js';
 import type { RunResult } from '../run/result.js';
-import { OutputFailed, UsageError } from './errors.js';
+import { writeFileAtomic } from '../report/write.js';
+import { UsageError } from './errors.js';
 
 export interface PlotArgs {
   files: string[];
@@ -43,17 +43,6 @@ function usage<T>(fn: () => T): T {
 }
 
 /** Same-directory temporary file then rename: readers never see a torn chart. */
-function write(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new OutputFailed(path, e);
-  }
-}
 
 /**
  * `sim plot <files..> [--kind K] [--out FILE...]`: the format follows each --out's ending. Without --kind,
@@ -78,7 +67,7 @@ export async function plotCommand(a: PlotArgs): Promise<void> {
   for (const [i, out] of outs.entries()) {
     const kinds = explicit !== undefined ? [explicit] : formats[i] === 'html' ? standardKinds(sources) : [first];
     const charts: Chart[] = usage(() => kinds.map(chartOf));
-    write(out, await renderCharts(charts, formats[i]));
+    writeFileAtomic(out, await renderCharts(charts, formats[i]));
     if (!a.quiet) process.stderr.write(`${kinds.join(', ')} written to ${out}\n`);
   }
 }
@@ -98,11 +87,11 @@ export async function plotRunResult(result: RunResult, resultPath: string): Prom
   const written: string[] = [];
   for (const c of charts) {
     const path = `${base}.${c.kind}.png`;
-    write(path, await renderCharts([c], 'png'));
+    writeFileAtomic(path, await renderCharts([c], 'png'));
     written.push(path);
   }
   const html = `${base}.html`;
-  write(html, await renderCharts(charts, 'html', `tpsim: ${result.scenario.name}`));
+  writeFileAtomic(html, await renderCharts(charts, 'html', `tpsim: ${result.scenario.name}`));
   written.push(html);
   return written;
 }

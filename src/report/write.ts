@@ -29,7 +29,7 @@ export const STALE_TMP_MS = 60_000;
  * write fewer bytes than asked, e.g. on a full disk, and that must not pass for success), fsync,
  * then rename over the target. Any failure removes the temporary file and throws.
  */
-export function writeFileAtomic(path: string, data: string): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const dir = dirname(path);
   const tmp = `${path}.${process.pid}.tmp`;
   try {
@@ -37,7 +37,7 @@ export function writeFileAtomic(path: string, data: string): void {
     removeStaleTemporaries(path);
     const fd = openSync(tmp, 'w');
     try {
-      writeAll(fd, Buffer.from(data, 'utf8'));
+      writeAll(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
