@@ -8,7 +8,7 @@ import { type SysbenchReport, parseSysbench } from './sysbench.js';
 
 const run = promisify(execFile);
 
-/** The runs.csv columns of ../shared/oracle, in its order: `sim fit` reads both alike. */
+/** The runs.csv columns of the oracle measurements (test/fixtures/oracle), in their order: `sim fit` reads both alike. */
 export const RUNS_HEADER = [
   'label', 'config', 'thread_handling', 'thread_pool_size', 'thread_pool_oversubscribe', 'thread_pool_stall_limit', 'thread_pool_priority',
   'thread_pool_prio_kickup_timer', 'workload', 'threads', 'measured_s', 'transactions', 'tps', 'queries', 'qps', 'errors', 'lat_min_ms',

@@ -49,7 +49,7 @@ const num = (s: string | undefined): number | undefined => {
 };
 
 /**
- * Reads measured runs: the runs.csv format of `sim measure` (and of ../shared/oracle), or a plain
+ * Reads measured runs: the runs.csv format of `sim measure` (and of the project's oracle measurements), or a plain
  * CSV with the columns threads, tps and optionally p95, p99 (ms), for users who only have that.
  */
 export function readRuns(path: string): MeasuredRun[] {
