@@ -137,41 +137,33 @@ export async function fitCommand(a: FitArgs): Promise<FitResult> {
   const points: MeasuredPoint[] = groupRuns(runs);
   const workers = a.workers ?? Math.min(availableParallelism(), points.length);
   const pool = new SimPool(workers);
+  const options = (fitted: readonly ParamName[]) => ({
+    params: [...fitted],
+    weights: { tps: 1, p95: a.p95Weight, p99: a.p99Weight },
+    statementsPerPoint: a.statements,
+    maxEvaluations: a.maxEvals,
+    seed: a.seed,
+    onEvaluation: a.quiet || a.json ? undefined : (n: number, rss: number, v: Record<string, number>) => process.stderr.write(`  eval ${n}: RSS ${rss.toPrecision(4)} ${Object.entries(v).map(([k, x]) => `${k}=${x.toPrecision(4)}`).join(' ')}\n`),
+  });
   let fit: FitResult;
+  let firstPass: FitResult['params'];
+  let unidentified: ParamName[];
+  let identified: FitResult['params'];
   try {
-    fit = await fitScenario(base, points, pool, {
-      params: params as ParamName[],
-      weights: { tps: 1, p95: a.p95Weight, p99: a.p99Weight },
-      statementsPerPoint: a.statements,
-      maxEvaluations: a.maxEvals,
-      seed: a.seed,
-      onEvaluation: a.quiet || a.json ? undefined : (n, rss, v) => process.stderr.write(`  eval ${n}: RSS ${rss.toPrecision(4)} ${Object.entries(v).map(([k, x]) => `${k}=${x.toPrecision(4)}`).join(' ')}\n`),
-    });
+    fit = await fitScenario(base, points, pool, options(params as ParamName[]));
+    // A parameter the data cannot pin down keeps its starting value; the others are fitted again without it.
+    firstPass = fit.params;
+    unidentified = firstPass.filter(isUnidentified).map((p) => p.name);
+    identified = firstPass.filter((p) => !unidentified.includes(p.name));
+    if (unidentified.length > 0 && identified.length > 0) {
+      if (!a.quiet && !a.json) process.stderr.write(`unidentified (kept at their starting values): ${unidentified.join(', ')}; fitting ${identified.map((p) => p.name).join(', ')} again\n`);
+      const names = identified.map((p) => p.name);
+      fit = await fitScenario(applyParams(base, names, identified.map((p) => p.value)), points, pool, { ...options(names), onEvaluation: undefined });
+    }
   } catch (e) {
     throw asRunFailure(e);
   } finally {
     await pool.close();
-  }
-  // A parameter the data cannot pin down keeps its starting value; the others are fitted again without it.
-  const firstPass = fit.params;
-  const unidentified = firstPass.filter(isUnidentified).map((p) => p.name);
-  const identified = fit.params.filter((p) => !unidentified.includes(p.name));
-  if (unidentified.length > 0 && identified.length > 0) {
-    if (!a.quiet && !a.json) process.stderr.write(`unidentified (kept at their starting values): ${unidentified.join(', ')}; fitting ${identified.map((p) => p.name).join(', ')} again\n`);
-    const refitPool = new SimPool(workers);
-    try {
-      fit = await fitScenario(applyParams(base, identified.map((p) => p.name), identified.map((p) => p.value)), points, refitPool, {
-        params: identified.map((p) => p.name),
-        weights: { tps: 1, p95: a.p95Weight, p99: a.p99Weight },
-        statementsPerPoint: a.statements,
-        maxEvaluations: a.maxEvals,
-        seed: a.seed,
-      });
-    } catch (e) {
-      throw asRunFailure(e);
-    } finally {
-      await refitPool.close();
-    }
   }
   // None identified: every parameter keeps its starting value, so the scenario is the base one.
   const fitted = identified.length === 0 ? structuredClone(base) : fit.scenario;
