@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,5 +45,26 @@ describe('fitting that knows what it does not know', () => {
     const beyond = sim(['run', file, '--set', 'workload.connections=256', '--out', join(dir, 'b.json')]);
     expect(beyond.status).toBe(0);
     expect(beyond.stderr).toMatch(/warning: this scenario was fitted on 1-16 client connections \(runs\.csv\) and is run at 256, 16x/);
+  });
+
+  it('sim fit keeps an unidentified parameter at its starting value, fits the rest again, and records both', () => {
+    ensureBuilt();
+    const dir = mkdtempSync(join(tmpdir(), 'tpsim-unident-'));
+    // 1 and 4 clients on one core: the cache refill of many threads taking turns is never seen.
+    const runs = readFileSync(join(__dirname, '..', 'fixtures', 'oracle', 'runs.csv'), 'utf8').split('\n');
+    const low = [runs[0], ...runs.slice(1).filter((l) => /,oltp_point_select,(1|4),/.test(l))].join('\n');
+    writeFileSync(join(dir, 'low.csv'), `${low}\n`);
+    const out = join(dir, 'fitted.json');
+    const r = sim(['fit', join(__dirname, '..', '..', 'scenarios', 'oracle', 'point_select.json'), '--runs', join(dir, 'low.csv'), '--workload', 'oltp_point_select', '--out', out, '--params', 'scale,rtt,refill', '--max-evals', '6', '--statements', '2000', '--workers', '1']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/unidentified \(kept at their starting values\): refill; fitting scale, rtt again/);
+    const fitted = JSON.parse(readFileSync(out, 'utf8')) as { calibration: { connections: { min: number; max: number }; unidentified: string[] }; server: { linux: { cacheRefill: { refill: string } } } };
+    expect(fitted.calibration.connections).toEqual({ min: 1, max: 4 });
+    expect(fitted.calibration.unidentified).toEqual(['refill']);
+    const start = JSON.parse(readFileSync(join(__dirname, '..', '..', 'scenarios', 'oracle', 'point_select.json'), 'utf8')) as typeof fitted;
+    expect(fitted.server.linux.cacheRefill.refill).toBe(start.server.linux.cacheRefill.refill);
+    const report = JSON.parse(readFileSync(join(dir, 'fitted.fit.json'), 'utf8')) as { params: Array<{ name: string }>; unidentified: Array<{ name: string }> };
+    expect(report.params.map((p) => p.name)).toEqual(['scale', 'rtt']);
+    expect(report.unidentified.map((p) => p.name)).toEqual(['refill']);
   });
 });
