@@ -142,7 +142,7 @@ export async function main(argv: string[]): Promise<void> {
           .example(exampleText('sim run scenarios/oltp-no-pool.json', 'the same workload, one thread per connection'), '')
           .example(exampleText('sim run scenarios/oltp.json --seed 7', 'another seed; writes results/oltp--seed=7.json'), '')
           .example(exampleText('sim run scenarios/oltp.json --report-interval 1', "sysbench's per-second lines first"), '')
-          .example(exampleText('sim run scenarios/point-select.json --duration 2s --precision 5%', 'replications until the mean and p99 intervals are within ±5%'), '')
+          .example(exampleText('sim run scenarios/validation/mm1-rho05.json --duration 3s --warmup 0.5s --replications 5 --precision 10%', 'replications (5 first) until the mean and p99 intervals are within ±10%'), '')
           .example(
             exampleText('sim run scenarios/oltp.json --set threadHandling.thread_pool_size=32', 'change a setting; writes results/oltp--threadHandling.thread_pool_size=32.json'),
             '',
