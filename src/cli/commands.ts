@@ -160,7 +160,7 @@ export function precisionOptions(args: Pick<RunArgs, 'precision' | 'precisionMet
   let maxWallSeconds: number | undefined;
   if (args.maxWall !== undefined) {
     maxWallSeconds = parseDuration(args.maxWall) / 1e6;
-    if (!(maxWallSeconds > 0)) throw new UsageError(`--max-wall: expected a duration such as 90s or 10m, got "${args.maxWall}"`);
+    if (!(maxWallSeconds > 0)) throw new UsageError(`--max-wall: expected a duration such as 90s or 10min, got "${args.maxWall}"`);
   }
   return {
     target,

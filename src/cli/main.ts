@@ -134,7 +134,7 @@ export async function main(argv: string[]): Promise<void> {
             description: `Transaction latency figures --precision must reach (repeatable or comma-separated): ${PRECISION_METRICS.join(', ')} (default: mean and p99)`,
           })
           .option('max-replications', { type: 'number', requiresArg: true, description: `With --precision: stop after this many replications (default ${MAX_REPLICATIONS})` })
-          .option('max-wall', { type: 'string', requiresArg: true, description: 'With --precision: stop after this much wall-clock time, e.g. 10m (the result then depends on the machine)' })
+          .option('max-wall', { type: 'string', requiresArg: true, description: 'With --precision: stop after this much wall-clock time, e.g. 10min (the result then depends on the machine)' })
           .option('force', { type: 'boolean', description: 'Run even when the estimate of events or memory is above the budget (2e9 events, 2 GiB)' })
           .option('report-interval', { type: 'number', requiresArg: true, description: "Print sysbench's per-interval lines every N simulated seconds (as sysbench --report-interval)" })
           .conflicts('json', 'quiet')
