@@ -10,7 +10,7 @@ beforeAll(() => ensureBuilt());
 describe('sim run --precision', () => {
   it('runs replications until the mean and p99 are within the target, and says what it reached', () => {
     const out = join(tempDir(), 'p.json');
-    const r = sim(['run', MM1, '--duration', '3s', '--warmup', '0.5s', '--replications', '5', '--precision', '10%', '--jobs', '1', '--out', out]);
+    const r = sim(['run', MM1, '--duration', '3s', '--warmup', '0.5s', '--replications', '5', '--precision', '15%', '--jobs', '1', '--out', out]);
     expect(r.status).toBe(0);
     const res = JSON.parse(readFileSync(out, 'utf8')) as {
       precision: { reached: boolean; stoppedBy: string; replications: number; metrics: string[] };
@@ -19,10 +19,10 @@ describe('sim run --precision', () => {
     expect(res.precision.metrics).toEqual(['mean', 'p99']);
     expect(res.precision.reached).toBe(true);
     expect(res.precision.stoppedBy).toBe('target');
-    expect(res.outputAnalysis.latency.mean.relativeHalfWidth).toBeLessThanOrEqual(0.1);
-    expect(res.outputAnalysis.latency.p99.relativeHalfWidth).toBeLessThanOrEqual(0.1);
-    expect(r.stdout).toMatch(/--precision 10\.0%: reached: mean ±[\d.]+%, p99 ±[\d.]+%; \d+ replications/);
-  }, 30_000);
+    expect(res.outputAnalysis.latency.mean.relativeHalfWidth).toBeLessThanOrEqual(0.15);
+    expect(res.outputAnalysis.latency.p99.relativeHalfWidth).toBeLessThanOrEqual(0.15);
+    expect(r.stdout).toMatch(/--precision 15\.0%: reached: mean ±[\d.]+%, p99 ±[\d.]+%; \d+ replications/);
+  }, 90_000);
 
   it('a cap that stops it first is a warning naming the half-widths reached', () => {
     const out = join(tempDir(), 'p.json');
