@@ -180,8 +180,8 @@ export interface Transient {
   significant: boolean;
 }
 
-function estimate(point: number, halfWidth: number): IntervalEstimate {
-  const hw = Number.isFinite(halfWidth) ? halfWidth : 0;
+/** A symmetric interval; callers leave an interval out rather than pass an unbounded half-width. */
+function estimate(point: number, hw: number): IntervalEstimate {
   return {
     estimate: round6(point),
     lo: round6(point - hw),
@@ -271,13 +271,14 @@ export function analyseRun(rec: OutputRecorder, stats: LatencyStats, seconds: nu
     tpsBatches.push(c / batchSeconds);
   }
   const meanHw = halfWidthOf(means, level);
+  if (!Number.isFinite(meanHw)) return undefined;
   const latency: OutputAnalysis['latency'] = { mean: estimate(stats.mean, meanHw) };
   for (const [key, p] of PERCENTILES) {
     const iv = rec.percentileInterval(p, level);
     const x = stats[key];
     // The run's own (HDR) figure stays the estimate; the bounds come from the CDF inversion and
     // may be asymmetric (the histogram buckets differ by at most 0.14%, hence min/max).
-    latency[key] = iv === undefined ? estimate(x, Infinity) : bounded(x, Math.min(iv[0], x), Math.max(iv[1], x));
+    if (iv !== undefined) latency[key] = bounded(x, Math.min(iv[0], x), Math.max(iv[1], x));
   }
   const tps = meanCi(tpsBatches, level);
   return {
@@ -340,8 +341,9 @@ export interface ReplicationFigures {
  * around their mean; a percentile's is centred on the pooled histogram's percentile (all
  * replications' transactions) with the spread of the replications' own percentiles.
  */
-export function analyseReplications(reps: readonly ReplicationFigures[], pooledHistogram: string | undefined, level = 0.95): OutputAnalysis {
+export function analyseReplications(reps: readonly ReplicationFigures[], pooledHistogram: string | undefined, level = 0.95): OutputAnalysis | undefined {
   const n = reps.length;
+  if (n < 2) return undefined;
   const mean = meanCi(reps.map((r) => r.latency.mean), level);
   let pooled: ((p: number) => number) | undefined;
   if (pooledHistogram !== undefined) {
@@ -353,7 +355,8 @@ export function analyseReplications(reps: readonly ReplicationFigures[], pooledH
   for (const [key, p] of PERCENTILES) {
     const qs = reps.map((r) => r.latency[key]);
     const centre = pooled !== undefined ? pooled(p) : qs.reduce((a, b) => a + b, 0) / n;
-    latency[key] = estimate(centre, halfWidthOf(qs, level));
+    const hw = halfWidthOf(qs, level);
+    if (Number.isFinite(hw)) latency[key] = estimate(centre, hw);
   }
   const tps = meanCi(reps.map((r) => r.tps), level);
   const out: OutputAnalysis = { method: 'replications', level, sections: n, latency, tps: estimate(tps.mean, tps.halfWidth) };

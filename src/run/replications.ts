@@ -33,8 +33,8 @@ const STAT_SECTIONS = ['summary', 'latency', 'queueWait', 'execution', 'statemen
  * and returns one result: every statistic is the mean over replications, `ci95` holds its
  * Student t interval, `replications` the seeds and key figures of each. n = 1 returns the
  * single run unchanged. With warmup "auto" every replication chooses its own warm-up (MSER-5 on
- * its own pilot run): a transient is a property of the replication's own start. Kept free of shared state so that replications can run on worker threads
- * (runReplicationsParallel).
+ * its own pilot run): a transient is a property of the replication's own start. Kept free of
+ * shared state so that replications can run on worker threads (runReplicationsParallel).
  */
 export function runReplications(spec: ScenarioSpec, n: number, options: ReplicationOptions = {}): RunResult {
   const results = runReplicationResults(spec, n, options);
@@ -158,11 +158,12 @@ export function aggregateReplications(results: readonly RunResult[], level = 0.9
   out.ci95 = ci;
   delete out.outputAnalysis;
   if (results.every((r) => r.stability?.unstable !== true)) {
-    out.outputAnalysis = analyseReplications(
+    const analysis = analyseReplications(
       results.map((r) => ({ latency: r.latency.all, tps: r.summary.tps, analysis: r.outputAnalysis })),
       pooled?.latency.all,
       level,
     );
+    if (analysis !== undefined) out.outputAnalysis = analysis;
   }
   out.replications = {
     count: results.length,
