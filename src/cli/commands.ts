@@ -7,7 +7,9 @@ import type { RunResult } from '../run/result.js';
 import { resolveScenario, runScenario } from '../run/run.js';
 import { runBatchMeans, runReplicationsParallel } from '../run/replications.js';
 import { shortWarmupWarning } from '../run/warmup.js';
-import { clampWarning, extrapolationWarning, saturationWarning } from '../run/model-warnings.js';
+import { clampWarning, extrapolationWarning, outputWarnings, saturationWarning } from '../run/model-warnings.js';
+import { PRECISION_METRICS, type PrecisionMetric, type PrecisionOptions, parsePrecision, runToPrecision } from '../run/precision.js';
+import { parseDuration } from '../engine/duration.js';
 import { checkBudget } from '../workload/limits.js';
 import { loadScenarioFile, modeSwitchDrops } from '../workload/load.js';
 import { scenarioJsonSchema, type ScenarioSpec } from '../workload/schema.js';
@@ -24,6 +26,14 @@ export interface RunArgs {
   replications?: string;
   /** Batch means on one run: the number of batches. */
   batches?: number;
+  /** `--precision 2%`: replications until the chosen intervals are that narrow. */
+  precision?: string;
+  /** `--precision-metric`: which intervals (default mean and p99). */
+  precisionMetric?: string[];
+  /** `--max-replications`: cap of --precision. */
+  maxReplications?: number;
+  /** `--max-wall`: wall-clock cap of --precision, a duration. */
+  maxWall?: string;
   /** Run even above the budget of events and memory (checkBudget). */
   force?: boolean;
   /** sysbench's --report-interval: whole simulated seconds. */
@@ -91,12 +101,17 @@ export async function runCommand(args: RunArgs): Promise<{ result: RunResult; pa
       throw new UsageError('--report-interval needs a single run (no --replications, no --batches): intervals of different replications are not one timeline.');
     }
   }
+  const precision = precisionOptions(args);
+  if (precision !== undefined && (args.batches !== undefined || interval !== undefined)) {
+    throw new UsageError('--precision runs replications: it cannot be combined with --batches or --report-interval.');
+  }
   const progress = createProgress(process.stderr, !args.quiet && process.stderr.isTTY === true);
   let result: RunResult;
   try {
     const onProgress = (f: number): void => progress.update(f);
     const n = spec.replications ?? 1;
-    if (n > 1) result = await runReplicationsParallel(spec, n, { jobs, onProgress });
+    if (precision !== undefined) result = await runToPrecision(spec, { ...precision, initial: n > 1 ? n : undefined, jobs, onProgress });
+    else if (n > 1) result = await runReplicationsParallel(spec, n, { jobs, onProgress });
     else if (args.batches !== undefined) result = runBatchMeans(spec, args.batches, { onProgress });
     else result = runScenario(spec, { onProgress, ...(interval !== undefined ? { reportIntervalSeconds: interval } : {}) });
   } catch (e) {
@@ -109,7 +124,11 @@ export async function runCommand(args: RunArgs): Promise<{ result: RunResult; pa
   // A name ending in .json is the result file itself; anything else is a directory for it.
   const path = args.out.endsWith('.json') ? args.out : join(args.out, resultFileName(result));
   writeFileAtomic(path, json);
-  const warnings = args.quiet ? [] : [shortWarmupWarning(result), clampWarning(result), saturationWarning(result), extrapolationWarning(result.scenario.calibration, [result.summary.connections])].filter((w) => w !== undefined);
+  const warnings = args.quiet
+    ? []
+    : [shortWarmupWarning(result), clampWarning(result), saturationWarning(result), ...outputWarnings(result), extrapolationWarning(result.scenario.calibration, [result.summary.connections])].filter(
+        (w) => w !== undefined,
+      );
   if (args.json) process.stdout.write(json);
   else if (!args.quiet) {
     const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
@@ -120,6 +139,35 @@ export async function runCommand(args: RunArgs): Promise<{ result: RunResult; pa
   }
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   return { result, path };
+}
+
+/** The --precision options checked (undefined without --precision); the caps only with it. */
+export function precisionOptions(args: Pick<RunArgs, 'precision' | 'precisionMetric' | 'maxReplications' | 'maxWall'>): Omit<PrecisionOptions, 'jobs' | 'onProgress'> | undefined {
+  const metrics = (args.precisionMetric ?? []).flatMap((m) => m.split(',')).map((m) => m.trim()).filter((m) => m !== '');
+  if (args.precision === undefined) {
+    if (metrics.length > 0 || args.maxReplications !== undefined || args.maxWall !== undefined) {
+      throw new UsageError('--precision-metric, --max-replications and --max-wall need --precision.');
+    }
+    return undefined;
+  }
+  const target = parsePrecision(args.precision);
+  if (target === undefined) throw new UsageError(`--precision: expected a relative half-width such as 2% or 0.02 (between 0 and 100%), got "${args.precision}"`);
+  for (const m of metrics) {
+    if (!(PRECISION_METRICS as readonly string[]).includes(m)) throw new UsageError(`--precision-metric: expected one of ${PRECISION_METRICS.join(', ')}, got "${m}"`);
+  }
+  const max = args.maxReplications;
+  if (max !== undefined && (!Number.isInteger(max) || max < 2)) throw new UsageError(`--max-replications: expected a whole number >= 2, got ${String(max)}`);
+  let maxWallSeconds: number | undefined;
+  if (args.maxWall !== undefined) {
+    maxWallSeconds = parseDuration(args.maxWall) / 1e6;
+    if (!(maxWallSeconds > 0)) throw new UsageError(`--max-wall: expected a duration such as 90s or 10min, got "${args.maxWall}"`);
+  }
+  return {
+    target,
+    ...(metrics.length > 0 ? { metrics: [...new Set(metrics)] as PrecisionMetric[] } : {}),
+    ...(max !== undefined ? { maxReplications: max } : {}),
+    ...(maxWallSeconds !== undefined ? { maxWallSeconds } : {}),
+  };
 }
 
 /** `--jobs N`: worker threads for independent runs; default one per core. */

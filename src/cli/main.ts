@@ -15,6 +15,7 @@ import { tuneCommand } from './tune.js';
 import { plotCommand, plotRunResult } from './plot.js';
 import { PLOT_KINDS } from '../report/plot.js';
 import { exampleText, HELP_WIDTH } from './help.js';
+import { MAX_REPLICATIONS, PRECISION_METRICS } from '../run/precision.js';
 
 // yargs' ES module build lays out help with cliui's ESM shim, which wraps text every N characters,
 // mid-word; its CommonJS build wraps at spaces (wrap-ansi). Same yargs, same API.
@@ -121,6 +122,19 @@ export async function main(argv: string[]): Promise<void> {
           .option('replications', { type: 'string', requiresArg: true, description: 'Independent replications: means with 95% t intervals (same as --set replications=N)' })
           .option('jobs', { type: 'number', requiresArg: true, description: 'Replications run at once on worker threads (default: the number of cores; 1 = one after another)' })
           .option('batches', { type: 'number', requiresArg: true, description: 'Batch means on the single run: 95% intervals of mean latency and tps from N batches' })
+          .option('precision', {
+            type: 'string',
+            requiresArg: true,
+            description: 'Run replications until every --precision-metric interval\'s half-width is below this share of its estimate, e.g. 2% (starts with --replications, default 10)',
+          })
+          .option('precision-metric', {
+            type: 'string',
+            requiresArg: true,
+            coerce: strings,
+            description: `Transaction latency figures --precision must reach (repeatable or comma-separated): ${PRECISION_METRICS.join(', ')} (default: mean and p99)`,
+          })
+          .option('max-replications', { type: 'number', requiresArg: true, description: `With --precision: stop after this many replications (default ${MAX_REPLICATIONS})` })
+          .option('max-wall', { type: 'string', requiresArg: true, description: 'With --precision: stop after this much wall-clock time, e.g. 10min (the result then depends on the machine)' })
           .option('force', { type: 'boolean', description: 'Run even when the estimate of events or memory is above the budget (2e9 events, 2 GiB)' })
           .option('report-interval', { type: 'number', requiresArg: true, description: "Print sysbench's per-interval lines every N simulated seconds (as sysbench --report-interval)" })
           .conflicts('json', 'quiet')
@@ -128,6 +142,7 @@ export async function main(argv: string[]): Promise<void> {
           .example(exampleText('sim run scenarios/oltp-no-pool.json', 'the same workload, one thread per connection'), '')
           .example(exampleText('sim run scenarios/oltp.json --seed 7', 'another seed; writes results/oltp--seed=7.json'), '')
           .example(exampleText('sim run scenarios/oltp.json --report-interval 1', "sysbench's per-second lines first"), '')
+          .example(exampleText('sim run scenarios/validation/mm1-rho05.json --duration 3s --warmup 0.5s --replications 5 --precision 10%', 'replications (5 first) until the mean and p99 intervals are within ±10%'), '')
           .example(
             exampleText('sim run scenarios/oltp.json --set threadHandling.thread_pool_size=32', 'change a setting; writes results/oltp--threadHandling.thread_pool_size=32.json'),
             '',
@@ -142,6 +157,10 @@ export async function main(argv: string[]): Promise<void> {
           warmup: a.warmup,
           replications: a.replications,
           batches: a.batches,
+          precision: a.precision,
+          precisionMetric: strings(a.precisionMetric),
+          maxReplications: a.maxReplications,
+          maxWall: a.maxWall,
           force: a.force === true,
           reportInterval: a.reportInterval,
           jobs: a.jobs,

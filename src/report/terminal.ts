@@ -2,6 +2,7 @@ import type { CiTree, LatencyGroup, LatencyStats, RunResult } from '../run/resul
 import { POOL_UNITS, describeServerValue } from '../workload/schema/units.js';
 import { fmtCount, fmtMs, fmtNum, fmtPct, fmtRate, fmtSeconds, fmtShort, table } from './format.js';
 import { intervalRates } from './timeline.js';
+import { outputAnalysisLines, outputAnalysisTitle } from './output-analysis.js';
 
 export interface ReportOptions {
   /** Bold section headings (ANSI); the CLI turns it on only for a TTY. */
@@ -48,6 +49,7 @@ export function formatReport(result: RunResult, options: ReportOptions = {}): st
     ]);
     section('Statement queue wait vs execution (ms)', waitVsExec(result.queueWait, result.execution, sub(ci, 'queueWait'), sub(ci, 'execution')));
     section('Statement latency by class (ms)', statementTable(result.statements, sub(ci, 'statements')));
+    section(outputAnalysisTitle(result), outputAnalysisLines(result));
     section(`Batch means (${result.batchMeans?.batches ?? 0} batches, ${fmtPct(result.batchMeans?.level ?? 0)} t interval)`, batchMeansLines(result));
   }
   section('Threads', threads(result, sub(ci, 'threads')));

@@ -1,3 +1,4 @@
+import { BATCHES, MIN_INDEPENDENT_BATCHES } from './output-analysis.js';
 import type { RunResult } from './result.js';
 
 /**
@@ -62,4 +63,75 @@ export function saturationWarning(r: Pick<RunResult, 'stability' | 'cpu' | 'summ
     `(M/M/c: S / (c (1 - sqrt(rho))^2)), and the measured window holds ${held < 10 ? held.toFixed(1) : Math.round(held)} of them. ` +
     'Means need hundreds of relaxation times and tails more: run longer (--duration), with a warm-up of several relaxation times, and compare --replications'
   );
+}
+
+/** Seconds to a duration string rounded up to 2 significant digits (so it is enough as printed). */
+function roundUpSeconds(s: number): string {
+  if (!(s > 0)) return '1s';
+  const step = 10 ** (Math.floor(Math.log10(s)) - 1);
+  const v = Math.ceil(s / step - 1e-9) * step;
+  return v >= 1 ? `${Number(v.toPrecision(2))}s` : `${Number((v * 1000).toPrecision(2))}ms`;
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toPrecision(2)}%`;
+}
+
+/**
+ * The output analysis's warnings (src/run/output-analysis.ts), each with its figures and what to
+ * do: a measured window that holds fewer than MIN_INDEPENDENT_BATCHES independent batches (the
+ * intervals are then too narrow), a start-up transient left in the window (the figures are then
+ * biased), replications with such a transient, and a --precision target not reached.
+ */
+export function outputWarnings(r: Pick<RunResult, 'outputAnalysis' | 'precision' | 'summary' | 'scenario'>): string[] {
+  const out: string[] = [];
+  const a = r.outputAnalysis;
+  const window = r.summary.simulatedSeconds;
+  const warmup = r.summary.warmupSeconds;
+  if (a?.method === 'batch-means' && a.correlation !== undefined) {
+    const c = a.correlation;
+    if (c.independentBatches < MIN_INDEPENDENT_BATCHES) {
+      const batchS = c.independentBatchSeconds;
+      const held = batchS === undefined ? `fewer than ${BATCHES}` : `${c.independentBatches}`;
+      const why =
+        batchS === undefined
+          ? `even batches of ${window / BATCHES} s are correlated (von Neumann test, lag-1 ${c.lag1})`
+          : `batch means of transaction latency look independent (von Neumann test) only from ${batchS} s on`;
+      const need = batchS === undefined ? warmup + window * ((2 * MIN_INDEPENDENT_BATCHES) / BATCHES) : warmup + MIN_INDEPENDENT_BATCHES * batchS;
+      out.push(
+        `the measured window (${window} s) holds ${held} independent batches, ${MIN_INDEPENDENT_BATCHES} are needed: ${why}. ` +
+          `The intervals of the mean (±${pct(a.latency.mean.relativeHalfWidth)}) and of p99 (±${pct(a.latency.p99?.relativeHalfWidth ?? 0)}) may be too narrow; ` +
+          `use --duration ${roundUpSeconds(need)} or more, or --precision 5% (independent replications until the intervals are that narrow)`,
+      );
+    }
+  }
+  if (a?.method === 'batch-means' && a.transient?.significant === true) {
+    const t = a.transient;
+    out.push(
+      `the warm-up (${warmup} s) is shorter than the start-up transient: MSER-5 finds it in the first ${t.seconds} s of the measured window, ` +
+        `without which the mean latency is ${t.meanWithout} ms, not ${a.latency.mean.estimate} ms (a shift beyond half the interval's ±${pct(a.latency.mean.relativeHalfWidth)}); ` +
+        `use --warmup ${roundUpSeconds(warmup + t.seconds)} or more, or --warmup auto`,
+    );
+  }
+  if (a?.method === 'replications' && (a.replicationsWithTransient ?? 0) > 0) {
+    out.push(
+      `${a.replicationsWithTransient} of ${a.sections} replications still held the start-up transient after their warm-up (MSER-5 over their measured windows): ` +
+        `the means are biased toward the start; use a longer --warmup or --warmup auto (chosen by each replication)`,
+    );
+  }
+  const p = r.precision;
+  if (p !== undefined && !p.reached) {
+    const got = p.metrics.map((m) => `${m} ±${(p.achieved[m] ?? -1) < 0 ? 'unbounded' : pct(p.achieved[m] ?? 0)}`).join(', ');
+    const why =
+      p.stoppedBy === 'max-wall'
+        ? 'the --max-wall time ran out'
+        : p.stoppedBy === 'max-replications'
+          ? `the cap of ${p.replications} replications was reached (--max-replications)`
+          : 'the runs gave no interval (unstable, or too few transactions)';
+    out.push(
+      `--precision ${pct(p.target)} was not reached: ${got} after ${p.replications} replications, because ${why}; ` +
+        'raise the cap, use a longer --duration per replication, or a looser --precision',
+    );
+  }
+  return out;
 }

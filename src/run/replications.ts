@@ -7,6 +7,7 @@ import { runTasks } from '../sweep/pool.js';
 import { type ReplicationOutcome, type ReplicationTask, outcomeError } from '../sweep/tasks.js';
 import { type CiTree, type EncodedHistogramGroup, type RunResult, assertFinite } from './result.js';
 import { type RunOptions, type RunTrace, runScenario } from './run.js';
+import { analyseReplications } from './output-analysis.js';
 
 export interface ReplicationOptions extends RunOptions {
   /** Confidence level of the intervals (default 0.95; the result field stays `ci95` only at 0.95). */
@@ -31,41 +32,34 @@ const STAT_SECTIONS = ['summary', 'latency', 'queueWait', 'execution', 'statemen
  * Runs n independent replications of a scenario (seeds from replicationSeed) one after another
  * and returns one result: every statistic is the mean over replications, `ci95` holds its
  * Student t interval, `replications` the seeds and key figures of each. n = 1 returns the
- * single run unchanged. With warmup "auto" the warm-up chosen for replication 0 (MSER-5) is
- * used by all. Kept free of shared state so that replications can run on worker threads
- * (runReplicationsParallel).
+ * single run unchanged. With warmup "auto" every replication chooses its own warm-up (MSER-5 on
+ * its own pilot run): a transient is a property of the replication's own start. Kept free of
+ * shared state so that replications can run on worker threads (runReplicationsParallel).
  */
 export function runReplications(spec: ScenarioSpec, n: number, options: ReplicationOptions = {}): RunResult {
   const results = runReplicationResults(spec, n, options);
   return n === 1 ? results[0] : aggregateReplications(results, options.level ?? 0.95);
 }
 
-/** The scenario of replication r: its seed, and the warm-up every replication uses. */
-function replicationSpec(spec: ScenarioSpec, r: number, warmup: ScenarioSpec['warmup']): ScenarioSpec {
-  return { ...spec, seed: replicationSeed(spec.seed, r), warmup };
+/** The scenario of replication r: its own seed; warmup "auto" is chosen by each replication. */
+export function replicationSpec(spec: ScenarioSpec, r: number): ScenarioSpec {
+  return { ...spec, seed: replicationSeed(spec.seed, r) };
 }
 
 /** The individual results of runReplications, before they are combined. */
-export function runReplicationResults(spec: ScenarioSpec, n: number, options: RunOptions = {}): RunResult[] {
+export function runReplicationResults(spec: ScenarioSpec, n: number, options: RunOptions & { first?: number } = {}): RunResult[] {
   checkCount(n);
   const onProgress = options.onProgress;
+  const first = options.first ?? 0;
   const results: RunResult[] = [];
-  let warmup = spec.warmup;
   for (let r = 0; r < n; r++) {
-    const res = runScenario(replicationSpec(spec, r, warmup), { onProgress: onProgress === undefined ? undefined : (f) => onProgress((r + f) / n) });
-    if (r === 0) warmup = chosenWarmup(res, warmup);
-    results.push(res);
+    results.push(runScenario(replicationSpec(spec, first + r), { onProgress: onProgress === undefined ? undefined : (f) => onProgress((r + f) / n) }));
   }
   return results;
 }
 
 function checkCount(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`replications must be a positive integer, got ${n}`);
-}
-
-/** With warmup "auto", the warm-up MSER-5 chose for replication 0, which all others then use. */
-function chosenWarmup(first: RunResult, warmup: ScenarioSpec['warmup']): ScenarioSpec['warmup'] {
-  return first.warmupSelection !== undefined ? `${first.warmupSelection.seconds}s` : warmup;
 }
 
 /** One replication of a scenario whose seed and warm-up are already set (what a worker runs). */
@@ -78,48 +72,37 @@ export interface ParallelReplicationOptions {
   jobs?: number;
   /** Fraction of all the replications finished. */
   onProgress?: (fraction: number) => void;
+  /** Index of the first replication (seeds replicationSeed(seed, first + r)); default 0. */
+  first?: number;
 }
 
 /**
  * The replications of several scenarios at once (e.g. both sides of `sim compare`), on up to
  * `jobs` worker threads: result[i] equals runReplicationResults(specs[i], n) field for field
- * (only the `engine` block of wall-clock figures differs), since every replication's seed and
- * warm-up are fixed before it starts and a run depends on nothing else. With warmup "auto",
- * replication 0 of that scenario runs first and the others then use its chosen warm-up.
- * jobs <= 1 runs them one after another in this thread.
+ * (only the `engine` block of wall-clock figures differs), since every replication's seed is
+ * fixed before it starts and a run depends on nothing else (warmup "auto" is chosen inside each
+ * replication). jobs <= 1 runs them one after another in this thread.
  */
 export async function runReplicationSets(specs: readonly ScenarioSpec[], n: number, options: ParallelReplicationOptions = {}): Promise<RunResult[][]> {
   checkCount(n);
   const jobs = options.jobs ?? 1;
   const onProgress = options.onProgress;
+  const first = options.first ?? 0;
   const total = specs.length * n;
   if (jobs <= 1 || total <= 1) {
     return specs.map((spec, i) =>
-      runReplicationResults(spec, n, { onProgress: onProgress === undefined ? undefined : (f) => onProgress((i * n + f * n) / total) }),
+      runReplicationResults(spec, n, { first, onProgress: onProgress === undefined ? undefined : (f) => onProgress((i * n + f * n) / total) }),
     );
   }
   const results: RunResult[][] = specs.map(() => []);
   let finished = 0;
-  const runBatch = async (tasks: ReplicationTask[]): Promise<void> => {
-    const outcomes = await runTasks<ReplicationOutcome>(tasks, jobs, () => onProgress?.(++finished / total));
-    const bad = outcomes.find((o) => !o.ok || o.result === undefined);
-    if (bad !== undefined) throw outcomeError(bad);
-    for (const o of outcomes) results[Math.floor(o.index / n)][o.index % n] = o.result as RunResult;
-  };
-  const task = (i: number, r: number, warmup: ScenarioSpec['warmup']): ReplicationTask => ({
-    kind: 'replication',
-    index: i * n + r,
-    spec: replicationSpec(specs[i], r, warmup),
-  });
-  // First every replication that needs nothing else, then those that wait for a chosen warm-up.
-  const auto = specs.map((s) => s.warmup === 'auto' && n > 1);
-  await runBatch(specs.flatMap((s, i) => (auto[i] ? [task(i, 0, s.warmup)] : Array.from({ length: n }, (_, r) => task(i, r, s.warmup)))));
-  const rest = specs.flatMap((s, i) => {
-    if (!auto[i]) return [];
-    const warmup = chosenWarmup(results[i][0], s.warmup);
-    return Array.from({ length: n - 1 }, (_, r) => task(i, r + 1, warmup));
-  });
-  await runBatch(rest);
+  const tasks: ReplicationTask[] = specs.flatMap((s, i) =>
+    Array.from({ length: n }, (_, r): ReplicationTask => ({ kind: 'replication', index: i * n + r, spec: replicationSpec(s, first + r) })),
+  );
+  const outcomes = await runTasks<ReplicationOutcome>(tasks, jobs, () => onProgress?.(++finished / total));
+  const bad = outcomes.find((o) => !o.ok || o.result === undefined);
+  if (bad !== undefined) throw outcomeError(bad);
+  for (const o of outcomes) results[Math.floor(o.index / n)][o.index % n] = o.result as RunResult;
   return results;
 }
 
@@ -173,6 +156,15 @@ export function aggregateReplications(results: readonly RunResult[], level = 0.9
   if (pooled === undefined) delete out.histograms;
   else out.histograms = pooled;
   out.ci95 = ci;
+  delete out.outputAnalysis;
+  if (results.every((r) => r.stability?.unstable !== true)) {
+    const analysis = analyseReplications(
+      results.map((r) => ({ latency: r.latency.all, tps: r.summary.tps, analysis: r.outputAnalysis })),
+      pooled?.latency.all,
+      level,
+    );
+    if (analysis !== undefined) out.outputAnalysis = analysis;
+  }
   out.replications = {
     count: results.length,
     level,

@@ -1,3 +1,5 @@
+import type { OutputAnalysis } from './output-analysis.js';
+import type { PrecisionBlock } from './precision.js';
 import type { ScenarioSpec } from '../workload/schema.js';
 
 /** Version of the result file layout; bump on any incompatible change. */
@@ -108,6 +110,15 @@ export interface RunResult {
   ci95?: CiTree;
   /** Replicated runs only: seeds and key figures of each replication. */
   replications?: ReplicationsBlock;
+  /**
+   * Intervals of transaction latency (mean by batch means, percentiles by batch-means CDF inversion) and tps
+   * that hold for correlated output, with the output's correlation and any start-up transient
+   * left in the window (src/run/output-analysis.ts); replicated runs use the replications as
+   * sections. Absent for unstable runs and runs with fewer than 40 transactions.
+   */
+  outputAnalysis?: OutputAnalysis;
+  /** `--precision` only: the target, what was reached and what stopped the run. */
+  precision?: PrecisionBlock;
   /** Batch-means run only: intervals from one long run. */
   batchMeans?: BatchMeansBlock;
   /**

@@ -23,6 +23,7 @@ import { stream } from '../engine/random.js';
 import { type CompiledWorkload, compileWorkload } from '../workload/templates.js';
 import { formatDuration } from '../engine/duration.js';
 import { mser5, mser5Weighted } from './warmup.js';
+import { OutputRecorder, analyseRun } from './output-analysis.js';
 import { RESULT_SCHEMA_VERSION, assertFinite, type EncodedHistogramGroup, type IntervalRow, type LatencyStats, type RunResult, type ServerResult, type Stability } from './result.js';
 
 export interface RunOptions {
@@ -44,25 +45,32 @@ export interface RunTrace {
   sums: number[];
 }
 
-/** Measurements that also bin transactions per interval (MSER warm-up, batch means). */
-class TracingMeasurements extends Measurements {
+/**
+ * Measurements that also feed the output analysis (batch means, sectioning, correlation) and,
+ * when asked, bin transactions per interval (MSER warm-up, --batches).
+ */
+class RunMeasurements extends Measurements {
   constructor(
     names: readonly string[],
     classes: readonly string[],
-    private readonly trace: RunTrace,
+    private readonly output: OutputRecorder,
+    private readonly trace: RunTrace | undefined,
   ) {
     super(names, classes);
   }
 
   override transaction(now: number, txn: number, responseUs: number): void {
     super.transaction(now, txn, responseUs);
-    const bin = Math.floor((now - this.windowStart) / this.trace.intervalUs);
-    while (this.trace.counts.length <= bin) {
-      this.trace.counts.push(0);
-      this.trace.sums.push(0);
+    this.output.record(now - this.windowStart, responseUs);
+    const trace = this.trace;
+    if (trace === undefined) return;
+    const bin = Math.floor((now - this.windowStart) / trace.intervalUs);
+    while (trace.counts.length <= bin) {
+      trace.counts.push(0);
+      trace.sums.push(0);
     }
-    this.trace.counts[bin]++;
-    this.trace.sums[bin] += responseUs;
+    trace.counts[bin]++;
+    trace.sums[bin] += responseUs;
   }
 }
 
@@ -151,7 +159,8 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   executor.cpu = cpu;
   const workload = compileWorkload(spec.workload);
   const txNames = workload.transactions.map((t) => t.name);
-  const m = options.trace ? new TracingMeasurements(txNames, workload.classes, options.trace) : new Measurements(txNames, workload.classes);
+  const output = new OutputRecorder(durationUs - warmupUs);
+  const m = new RunMeasurements(txNames, workload.classes, output, options.trace);
   const innodb = attachInnodb(executor, spec, workload.hasLocks);
   const client = spec.workload.client;
   const open = client.model === 'open' ? new OpenLoopClients(sim, workload, conns, m, spec.seed, client) : null;
@@ -277,6 +286,10 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
       percentile: INTERVAL_PERCENTILE,
       rows: intervalRows(m.intervals, ivSeconds, seconds, n, clock.errorSeries, result.summary.errors ?? 0),
     };
+  }
+  if (result.stability?.unstable !== true) {
+    const analysis = analyseRun(output, result.latency.all, seconds);
+    if (analysis !== undefined) result.outputAnalysis = analysis;
   }
   const encoded = (all: LatencyRecorder, by: LatencyRecorder[]): EncodedHistogramGroup => ({
     all: all.encode(),

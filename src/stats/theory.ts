@@ -219,3 +219,77 @@ function requireServers(c: number): void {
     throw new RangeError(`server count must be a positive integer, got ${c}`);
   }
 }
+
+/**
+ * Asymptotic variance constant of the mean response (sojourn) time of an M/M/1 FIFO queue:
+ *   sigma^2 = lim n Var((T_1 + ... + T_n) / n) = (1 + rho)^2 / (mu^2 (1 - rho)^4),
+ * so that n customers give a mean whose standard error is sigma / sqrt(n). Derived by the
+ * martingale (Poisson-equation) method of Whitt, "Asymptotic formulas for Markov processes with
+ * applications to simulation", Oper. Res. 40 (1992) 279-291: the sum of the sojourn times of the
+ * customers arriving in [0, t] is the area under the number in system N(s) up to O(1), and
+ * Y(t) - L t - R (K(t) - lambda t) (Y the area, K the arrivals, L = lambda R) is a martingale up to
+ * O(1) whose jumps are Delta(N) - R at arrivals and -Delta(N - 1) at departures, where
+ * Delta(n) = (n + 1) / (mu - lambda) solves the birth-death Poisson equation. Its variance rate
+ * lambda R^2 (2 (1+rho)/(1-rho)^2 - 2/(1-rho) + 1), divided by lambda, gives sigma^2. The same
+ * method gives the known constant of the time-average number in system, 2 rho (1 + rho) /
+ * (mu (1 - rho)^4) (Whitt, "Planning queueing simulations", Mgmt. Sci. 35 (1989) 1341-1366),
+ * and sigma^2 -> 1/mu^2 (independent services) as rho -> 0. Units: (time unit of 1/mu)^2.
+ */
+export function mm1SojournAsymptoticVariance(lambda: number, mu: number): number {
+  requirePositive('lambda', lambda);
+  requirePositive('mu', mu);
+  const rho = lambda / mu;
+  requireStable(rho);
+  return (1 + rho) ** 2 / (mu * mu * (1 - rho) ** 4);
+}
+
+/**
+ * Measured time an M/M/1 FIFO run needs for a `level` interval of the mean response time whose
+ * half-width is `relative` times the mean: n = (z sigma / (relative R))^2 customers
+ * (sigma^2 from mm1SojournAsymptoticVariance, R = 1/(mu - lambda), z the normal quantile),
+ * arriving over n / lambda. Units: those of 1/lambda.
+ */
+export function mm1RunLengthForMean(lambda: number, mu: number, relative: number, z = 1.959963984540054): number {
+  requirePositive('relative', relative);
+  const sigma = Math.sqrt(mm1SojournAsymptoticVariance(lambda, mu));
+  const r = mm1MeanResponse(lambda, mu);
+  const n = ((z * sigma) / (relative * r)) ** 2;
+  return n / lambda;
+}
+
+/**
+ * The p quantile of the M/M/1 FIFO response time, exponential with rate mu - lambda:
+ * -ln(1 - p) / (mu - lambda)  [Kle75 ch. 3; Har13 ch. 14].
+ */
+export function mm1SojournQuantile(lambda: number, mu: number, p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`quantile level must be in (0, 1), got ${p}`);
+  return -Math.log1p(-p) * mm1MeanResponse(lambda, mu);
+}
+
+/**
+ * The p quantile of the M/M/c FIFO response time T = W + S: W is 0 with probability 1 - C and
+ * otherwise exponential with rate theta = c mu - lambda (C the Erlang C probability), S is
+ * exponential with rate mu and independent of W, so
+ *   P(T > t) = (1 - C) e^{-mu t} + C (mu e^{-theta t} - theta e^{-mu t}) / (mu - theta)
+ * (C (1 + mu t) e^{-mu t} when theta = mu)  [GH08 ch. 2; Har13 ch. 14]; solved by bisection.
+ */
+export function mmcSojournQuantile(lambda: number, mu: number, c: number, p: number): number {
+  requirePositive('lambda', lambda);
+  requirePositive('mu', mu);
+  if (!(p > 0 && p < 1)) throw new RangeError(`quantile level must be in (0, 1), got ${p}`);
+  const C = erlangC(c, lambda / mu);
+  const theta = c * mu - lambda;
+  const tail = (t: number): number => {
+    const both = Math.abs(mu - theta) < 1e-12 * mu ? (1 + mu * t) * Math.exp(-mu * t) : (mu * Math.exp(-theta * t) - theta * Math.exp(-mu * t)) / (mu - theta);
+    return (1 - C) * Math.exp(-mu * t) + C * both;
+  };
+  let lo = 0;
+  let hi = 1 / Math.min(mu, theta);
+  while (tail(hi) > 1 - p) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (tail(mid) > 1 - p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}

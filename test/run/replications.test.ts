@@ -125,8 +125,10 @@ describe('replications', () => {
     expect(r.summary.warmupSeconds).toBeLessThanOrEqual(10);
     expect(r.scenario.warmup).toBe('auto');
     expect(formatReport(r)).toContain('auto (MSER-5)');
-    // Replications reuse replication 0's choice.
+    // Every replication chooses its own warm-up, from its own pilot run (same seed: same choice).
     const reps = runReplicationResults({ ...spec, duration: '8s' }, 2);
-    expect(reps[1].summary.warmupSeconds).toBe(reps[0].summary.warmupSeconds);
+    for (const rep of reps) expect(rep.summary.warmupSeconds).toBe(rep.warmupSelection?.seconds);
+    expect(reps[1].summary.warmupSeconds).not.toBe(reps[0].summary.warmupSeconds);
+    expect(runScenario({ ...spec, duration: '8s', seed: reps[1].seed }).summary.warmupSeconds).toBe(reps[1].summary.warmupSeconds);
   });
 });

@@ -10,6 +10,8 @@ import {
   mm1MeanResponse,
   mm1PsMeanResponse,
   mmcMeanResponse,
+  mm1SojournQuantile,
+  mmcSojournQuantile,
 } from '../../src/stats/theory.js';
 import { loadScenarioFile } from '../../src/workload/load.js';
 
@@ -35,6 +37,8 @@ const EXACT: Record<string, Record<string, number>> = {
     'latency.byTransaction.probe.mean': mg1PsConditionalResponse(2, 0.5 * 1.1),
     'latency.all.mean': 1.1 / (1 - 0.55),
   },
+  'coverage-mm1-rho09.json': { 'latency.all.mean': mm1MeanResponse(0.9, 1), 'latency.all.p99': mm1SojournQuantile(0.9, 1, 0.99) },
+  'coverage-mmc4-rho085.json': { 'latency.all.mean': mmcMeanResponse(3.4, 1, 4), 'latency.all.p99': mmcSojournQuantile(3.4, 1, 4, 0.99) },
   'priority-cobham-mysql-pool.json': {
     'statements.hi.mean': cobhamTwoClassWaits(0.3, 1, 0.3, 1)[0] + 1,
     'statements.lo.mean': cobhamTwoClassWaits(0.3, 1, 0.3, 1)[1] + 1,
