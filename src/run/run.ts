@@ -152,6 +152,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   const workload = compileWorkload(spec.workload);
   const txNames = workload.transactions.map((t) => t.name);
   const m = options.trace ? new TracingMeasurements(txNames, workload.classes, options.trace) : new Measurements(txNames, workload.classes);
+  executor.waits = m.waits;
   const innodb = attachInnodb(executor, spec, workload.hasLocks);
   const client = spec.workload.client;
   const open = client.model === 'open' ? new OpenLoopClients(sim, workload, conns, m, spec.seed, client) : null;
@@ -232,6 +233,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
     queueWait: { all: m.queueAll.stats(), byTransaction: byTx(m.queueBy) },
     execution: { all: m.execAll.stats(), byTransaction: byTx(m.execBy) },
     statements,
+    waits: m.waits.result(),
     timeline: {
       intervalSeconds: 1,
       tps: m.tpsSeries.slice(0, Math.ceil(seconds)),

@@ -27,6 +27,11 @@ export interface CpuUtilization {
 /** Told when a thread's CPU burst has been fully served. */
 export interface CpuClient {
   onCpuDone(thread: number): void;
+  /**
+   * Told as a burst starts its last stretch on a core (FIFO) or ends (Linux schedulers) how long
+   * it was runnable but not running: the run queue's wait. Processor sharing never calls it.
+   */
+  cpuWaited?(thread: number, us: number): void;
 }
 
 /**
@@ -64,6 +69,8 @@ export class Cpu implements TimedSource, CpuModel {
   private readonly fifo: boolean;
   private readonly waitThreads = new IntQueue();
   private waitWork = new Float64Array(64);
+  /** Time each queued burst became runnable, in the same ring as waitWork. */
+  private waitSince = new Float64Array(64);
   private waitHead = 0;
 
   // Time integrals for reporting.
@@ -153,17 +160,25 @@ export class Cpu implements TimedSource, CpuModel {
       if (this.n === this.tags.length) this.growHeap();
       this.heapPush(this.sim.now + work, thread);
       if (!this.dispatching) this.nextTime = this.tags[0];
+      this.client.cpuWaited?.(thread, 0);
       return;
     }
     // Work of queued bursts in a ring parallel to the IntQueue's: same push/shift order.
     const size = this.waitThreads.size;
     if (size === this.waitWork.length) {
       const b = new Float64Array(size * 2);
-      for (let i = 0; i < size; i++) b[i] = this.waitWork[(this.waitHead + i) % size];
+      const since = new Float64Array(size * 2);
+      for (let i = 0; i < size; i++) {
+        b[i] = this.waitWork[(this.waitHead + i) % size];
+        since[i] = this.waitSince[(this.waitHead + i) % size];
+      }
       this.waitWork = b;
+      this.waitSince = since;
       this.waitHead = 0;
     }
-    this.waitWork[(this.waitHead + size) % this.waitWork.length] = work;
+    const slot = (this.waitHead + size) % this.waitWork.length;
+    this.waitWork[slot] = work;
+    this.waitSince[slot] = this.sim.now;
     this.waitThreads.push(thread);
   }
 
@@ -178,8 +193,11 @@ export class Cpu implements TimedSource, CpuModel {
     // Freed cores take the oldest waiting bursts before the finished threads can queue again.
     while (this.n < this.cores && this.waitThreads.size > 0) {
       const work = this.waitWork[this.waitHead];
+      const since = this.waitSince[this.waitHead];
       this.waitHead = (this.waitHead + 1) % this.waitWork.length;
-      this.heapPush(now + work, this.waitThreads.shift());
+      const thread = this.waitThreads.shift();
+      this.heapPush(now + work, thread);
+      this.client.cpuWaited?.(thread, now - since);
     }
     this.dispatching = true;
     for (let i = 0; i < k; i++) this.client.onCpuDone(this.doneBuf[i]);
