@@ -123,6 +123,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('batches', { type: 'number', requiresArg: true, description: 'Batch means on the single run: 95% intervals of mean latency and tps from N batches' })
           .option('force', { type: 'boolean', description: 'Run even when the estimate of events or memory is above the budget (2e9 events, 2 GiB)' })
           .option('report-interval', { type: 'number', requiresArg: true, description: "Print sysbench's per-interval lines every N simulated seconds (as sysbench --report-interval)" })
+          .option('waits-by-class', { type: 'boolean', description: 'Also print the waits at each queue (P(wait), mean, p99) per transaction type and statement class' })
           .conflicts('json', 'quiet')
           .example(exampleText('sim run scenarios/oltp.json', 'run; writes results/oltp.json'), '')
           .example(exampleText('sim run scenarios/oltp-no-pool.json', 'the same workload, one thread per connection'), '')
@@ -144,6 +145,7 @@ export async function main(argv: string[]): Promise<void> {
           batches: a.batches,
           force: a.force === true,
           reportInterval: a.reportInterval,
+          waitsByClass: a.waitsByClass === true,
           jobs: a.jobs,
           json: a.json === true,
           out: a.out,
