@@ -104,6 +104,7 @@ function configuration(r: RunResult): string[] {
     ]);
   }
   if (server.scheduling === 'fifo') rows.push(['scheduling:', 'FIFO per core']);
+  else if (server.scheduling === 'priority') rows.push(['scheduling:', 'non-preemptive priority per core (transaction cpuPriority), FIFO within a level']);
   else if (server.scheduling === 'cfs') rows.push(['scheduling:', 'Linux CFS (time slices ended at ticks)']);
   else if (server.scheduling === 'eevdf') rows.push(['scheduling:', 'Linux EEVDF (time slices ended at ticks)']);
   return table(rows, { align: ['l', 'l'] });

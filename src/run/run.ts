@@ -437,6 +437,11 @@ function makeCpu(sim: Simulator, spec: ScenarioSpec, executor: Executor): CpuMod
   const sched = spec.server.scheduling ?? 'ps';
   const binds = floorBinds(cores, spec.server.contention);
   if (sched === 'ps' || sched === 'fifo') return new Cpu(sim, cores, rate, executor, sched, binds);
+  if (sched === 'priority') {
+    const prio = Int32Array.from(spec.workload.transactions.map((t) => t.cpuPriority ?? 0));
+    executor.txnCpuPriority = prio;
+    return new Cpu(sim, cores, rate, executor, sched, binds, Math.max(...prio) + 1);
+  }
   const l = spec.server.linux ?? {};
   const dur = (v: string | undefined, d: number): number => (v !== undefined ? parseDuration(v) : d);
   const contextSwitch = dur(l.contextSwitch, 0);

@@ -100,6 +100,8 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   private threadSlice = new Float64Array(64);
   observer: ExecutionObserver | null = null;
   cpu: CpuModel | null = null;
+  /** Scheduling "priority": each transaction type's cpuPriority. */
+  txnCpuPriority: Int32Array | null = null;
   /** Where the waits at each queue are recorded (stats/queue-wait.ts); null: not recorded. */
   waits: QueueWaits | null = null;
 
@@ -190,6 +192,12 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   /** CpuClient: the CPU burst now ending spent `us` runnable but not running (run queue). */
   cpuWaited(thread: number, us: number): void {
     if (this.waits !== null) this.waited(this.waits.cpu, this.threadConn[thread], us);
+  }
+
+  /** CpuClient: the priority level of the thread's burst (scheduling "priority"). */
+  cpuPriority(thread: number): number {
+    const p = this.txnCpuPriority;
+    return p === null ? 0 : p[this.conns.txnClass[this.threadConn[thread]]];
   }
 
   /** Connection the thread is executing, or -1. */
