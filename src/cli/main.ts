@@ -163,7 +163,7 @@ export async function main(argv: string[]): Promise<void> {
       (y) =>
         y
           .positional('files', { type: 'string', array: true, demandOption: true, description: 'Result files (several: compared) or sweep files' })
-          .option('kind', { type: 'string', requiresArg: true, choices: PLOT_KINDS, description: 'Chart (results: cdf, ladder, split, timeline; sweeps: sweep, heatmap)' })
+          .option('kind', { type: 'string', requiresArg: true, choices: PLOT_KINDS, description: 'Chart (results: cdf, ladder, split, waits, timeline; sweeps: sweep, heatmap)' })
           .option('out', { type: 'string', requiresArg: true, coerce: strings, description: 'Output file: .vl.json, .svg, .png or .html (default: <input>.<kind>.svg); repeat for several' })
           .option('group', { type: 'string', requiresArg: true, choices: ['latency', 'queueWait', 'execution'], description: 'Distribution for cdf and ladder (default: latency)' })
           .option('metric', { type: 'string', requiresArg: true, description: 'Heatmap colour, or the sweep chart\'s second panel (default p99)' })

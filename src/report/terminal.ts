@@ -2,7 +2,7 @@ import type { CiTree, LatencyGroup, LatencyStats, RunResult } from '../run/resul
 import { POOL_UNITS, describeServerValue } from '../workload/schema/units.js';
 import { fmtCount, fmtMs, fmtNum, fmtPct, fmtRate, fmtSeconds, fmtShort, table } from './format.js';
 import { intervalRates } from './timeline.js';
-import { type QueueWaitStats, STATIONS, type StationName } from '../stats/queue-wait.js';
+import { type QueueWaitStats, STATION_TITLES, STATIONS, type StationName } from '../stats/queue-wait.js';
 
 export interface ReportOptions {
   /** Bold section headings (ANSI); the CLI turns it on only for a TTY. */
@@ -305,15 +305,11 @@ function serverWaits(r: RunResult): string[] {
   return table(rows, { align: ['l', 'r', 'l'] });
 }
 
-/** What each station of the result is called in the report. */
+/** Station titles, the pool's queues indented under the thread handling they are part of. */
 const STATION_LABELS: Record<StationName, string> = {
-  cpu: 'CPU run queue',
-  threadHandling: 'thread handling',
-  poolHigh: '  pool high queue',
-  poolLow: '  pool low queue',
-  rowLock: 'row locks',
-  innodbQueue: 'InnoDB queue',
-  redoLog: 'redo log flush',
+  ...STATION_TITLES,
+  poolHigh: `  ${STATION_TITLES.poolHigh}`,
+  poolLow: `  ${STATION_TITLES.poolLow}`,
 };
 
 /**

@@ -137,6 +137,17 @@ function waitStats(visits: number, waited: number, sumUs: number, hist: LatencyR
 export const STATIONS = ['cpu', 'threadHandling', 'poolHigh', 'poolLow', 'rowLock', 'innodbQueue', 'redoLog'] as const;
 export type StationName = (typeof STATIONS)[number];
 
+/** What reports and charts call each station. */
+export const STATION_TITLES: Record<StationName, string> = {
+  cpu: 'CPU run queue',
+  threadHandling: 'thread handling',
+  poolHigh: 'pool high queue',
+  poolLow: 'pool low queue',
+  rowLock: 'row locks',
+  innodbQueue: 'InnoDB queue',
+  redoLog: 'redo log flush',
+};
+
 /** Waits of a run, all stations plus each transaction's own queue wait. */
 export interface WaitsResult {
   stations: Record<StationName, StationWaits>;
