@@ -13,7 +13,8 @@ export class QueueWaitStation {
   waited = 0;
   /** Sum of waits, µs. */
   sum = 0;
-  private readonly all = new LatencyRecorder();
+  /** The sum of the per-type histograms, formed once at the end (exact), as Measurements does. */
+  private all: LatencyRecorder | null = null;
   private readonly txVisits: Float64Array;
   private readonly txWaited: Float64Array;
   private readonly txSum: Float64Array;
@@ -51,7 +52,6 @@ export class QueueWaitStation {
     this.visits++;
     this.waited += hit;
     this.sum += w;
-    this.all.record(w);
     this.txVisits[txn]++;
     this.txWaited[txn] += hit;
     this.txSum[txn] += w;
@@ -71,11 +71,15 @@ export class QueueWaitStation {
     this.owner.classNames.forEach((name, i) => {
       byStatement[name] = waitStats(this.stVisits[i], this.stWaited[i], this.stSum[i], this.stHist[i]);
     });
+    if (this.all === null) {
+      this.all = new LatencyRecorder();
+      for (const h of this.txHist) if (h !== null) this.all.add(h);
+    }
     return { ...waitStats(this.visits, this.waited, this.sum, this.all), byTransaction, byStatement };
   }
 
   destroy(): void {
-    this.all.destroy();
+    this.all?.destroy();
     for (const h of this.txHist) h?.destroy();
     for (const h of this.stHist) h?.destroy();
   }
