@@ -38,6 +38,8 @@ export interface RunArgs {
   force?: boolean;
   /** sysbench's --report-interval: whole simulated seconds. */
   reportInterval?: number;
+  /** Also print the waits at each queue per transaction type and statement class. */
+  waitsByClass?: boolean;
   /** Replications run at once on worker threads (default: the number of cores; 1 = serial). */
   jobs?: number;
   json: boolean;
@@ -134,7 +136,7 @@ export async function runCommand(args: RunArgs): Promise<{ result: RunResult; pa
     const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
     // sysbench prints its interval lines before the summary; here they come from simulated time.
     process.stdout.write(formatIntervals(result));
-    process.stdout.write(`${formatReport(result, { color })}\n`);
+    process.stdout.write(`${formatReport(result, { color, waitsByClass: args.waitsByClass === true })}\n`);
     process.stderr.write(`result written to ${path}\n`);
   }
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);

@@ -137,6 +137,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('max-wall', { type: 'string', requiresArg: true, description: 'With --precision: stop after this much wall-clock time, e.g. 10min (the result then depends on the machine)' })
           .option('force', { type: 'boolean', description: 'Run even when the estimate of events or memory is above the budget (2e9 events, 2 GiB)' })
           .option('report-interval', { type: 'number', requiresArg: true, description: "Print sysbench's per-interval lines every N simulated seconds (as sysbench --report-interval)" })
+          .option('waits-by-class', { type: 'boolean', description: 'Also print the waits at each queue (P(wait), mean, p99) per transaction type and statement class' })
           .conflicts('json', 'quiet')
           .example(exampleText('sim run scenarios/oltp.json', 'run; writes results/oltp.json'), '')
           .example(exampleText('sim run scenarios/oltp-no-pool.json', 'the same workload, one thread per connection'), '')
@@ -163,6 +164,7 @@ export async function main(argv: string[]): Promise<void> {
           maxWall: a.maxWall,
           force: a.force === true,
           reportInterval: a.reportInterval,
+          waitsByClass: a.waitsByClass === true,
           jobs: a.jobs,
           json: a.json === true,
           out: a.out,
@@ -180,7 +182,7 @@ export async function main(argv: string[]): Promise<void> {
       (y) =>
         y
           .positional('files', { type: 'string', array: true, demandOption: true, description: 'Result files (several: compared) or sweep files' })
-          .option('kind', { type: 'string', requiresArg: true, choices: PLOT_KINDS, description: 'Chart (results: cdf, ladder, split, timeline; sweeps: sweep, heatmap)' })
+          .option('kind', { type: 'string', requiresArg: true, choices: PLOT_KINDS, description: 'Chart (results: cdf, ladder, split, waits, timeline; sweeps: sweep, heatmap)' })
           .option('out', { type: 'string', requiresArg: true, coerce: strings, description: 'Output file: .vl.json, .svg, .png or .html (default: <input>.<kind>.svg); repeat for several' })
           .option('group', { type: 'string', requiresArg: true, choices: ['latency', 'queueWait', 'execution'], description: 'Distribution for cdf and ladder (default: latency)' })
           .option('metric', { type: 'string', requiresArg: true, description: 'Heatmap colour, or the sweep chart\'s second panel (default p99)' })

@@ -1,5 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
 import type { EncodedHistogramGroup, LatencyGroup, RunResult } from '../run/result.js';
+import { STATION_TITLES, STATIONS } from '../stats/queue-wait.js';
 import { SUMMARY_FIELDS, type SummaryField, type SweepFile, type SweepValue } from './sweep-file.js';
 import { chartedRates } from './timeline.js';
 
@@ -149,6 +150,31 @@ export function splitRows(results: readonly LabelledResult[]): SplitRow[] {
       const qs = sum > 0 ? q.mean / sum : 0;
       rows.push({ result: label, tx, phase: 'queue wait', ms: q.mean, share: round4(qs), start: 0, end: round4(qs) });
       rows.push({ result: label, tx, phase: 'execution', ms: e.mean, share: round4(1 - qs), start: round4(qs), end: 1 });
+    }
+  }
+  return rows;
+}
+
+export interface WaitRow {
+  result: string;
+  queue: string;
+  visits: number;
+  /** P(wait > 0). */
+  pWait: number;
+  /** Mean and p99 of the wait over all visits (zeros included), ms. */
+  mean: number;
+  p99: number;
+}
+
+/** The queues each result visited, in the model's order (stats/queue-wait.ts); none for older files. */
+export function waitRows(results: readonly LabelledResult[]): WaitRow[] {
+  const rows: WaitRow[] = [];
+  for (const { label, result } of results) {
+    const w = result.waits;
+    if (w === undefined) continue;
+    for (const name of STATIONS) {
+      const s = w.stations[name];
+      if (s.visits > 0) rows.push({ result: label, queue: STATION_TITLES[name], visits: s.visits, pWait: s.pWait, mean: s.mean, p99: s.p99 });
     }
   }
   return rows;

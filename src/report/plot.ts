@@ -14,18 +14,19 @@ import {
   splitRows,
   sweepRows,
   timelineRows,
+  waitRows,
   type LabelledResult,
   type LatencyGroupName,
   type SweepRow,
 } from './plot-data.js';
 import { svgToPng, toHtml, toSvg } from './render.js';
 import { isSweepDocument, parseSweep, type SummaryField, type SweepFile } from './sweep-file.js';
-import { COLLAPSED_NOTE, cdfSpec, heatmapSpec, ladderSpec, metricTitle, splitSpec, sweepSpec, timelineSpec } from './vega-specs.js';
+import { COLLAPSED_NOTE, cdfSpec, heatmapSpec, ladderSpec, metricTitle, splitSpec, sweepSpec, timelineSpec, waitsSpec } from './vega-specs.js';
 
-/** Charts of result files (cdf, ladder, split, timeline) and of sweep files (sweep, heatmap). */
-export const PLOT_KINDS = ['cdf', 'ladder', 'split', 'sweep', 'heatmap', 'timeline'] as const;
+/** Charts of result files (cdf, ladder, split, waits, timeline) and of sweep files (sweep, heatmap). */
+export const PLOT_KINDS = ['cdf', 'ladder', 'split', 'waits', 'sweep', 'heatmap', 'timeline'] as const;
 export type PlotKind = (typeof PLOT_KINDS)[number];
-const RESULT_KINDS: readonly PlotKind[] = ['cdf', 'ladder', 'split', 'timeline'];
+const RESULT_KINDS: readonly PlotKind[] = ['cdf', 'ladder', 'split', 'waits', 'timeline'];
 
 export type PlotSource =
   | { type: 'result'; label: string; result: RunResult }
@@ -99,7 +100,9 @@ export function standardKinds(sources: readonly PlotSource[]): PlotKind[] {
     const twoParams = sources.some((s) => s.type === 'sweep' && s.sweep.parameters.length >= 2);
     return twoParams ? ['sweep', 'heatmap'] : ['sweep'];
   }
-  return [...RESULT_KINDS];
+  // Result files older than the queue waits have no waits chart.
+  const waits = sources.every((s) => s.type === 'result' && s.result.waits !== undefined);
+  return RESULT_KINDS.filter((k) => k !== 'waits' || waits);
 }
 
 const GROUP_TITLES: Record<LatencyGroupName, string> = {
@@ -107,6 +110,12 @@ const GROUP_TITLES: Record<LatencyGroupName, string> = {
   queueWait: 'statement queue wait',
   execution: 'statement execution time',
 };
+
+/** A replicated result's waits are means over its replications (not pooled samples): say so. */
+function waitsSubtitle(runs: string, results: readonly LabelledResult[]): string {
+  const n = results.map((r) => r.result.replications?.count ?? 1);
+  return n.some((k) => k > 1) ? `${runs} (means over ${results.length === 1 ? `${n[0]} replications` : 'replications'})` : runs;
+}
 
 function runsText(labels: readonly string[]): string {
   return labels.length === 1 ? labels[0] : labels.join(' vs ');
@@ -149,6 +158,16 @@ export function makeChart(kind: PlotKind, sources: readonly PlotSource[], option
           }),
       ], { indent: 0, align: ['l', 'l'] });
       return { kind, title, spec: splitSpec(rows, { title, subtitle: `${runs}; mean per statement at the server` }), table: t.join('\n') };
+    }
+    case 'waits': {
+      const title = options.title ?? 'Waiting at each queue';
+      const rows = waitRows(results);
+      if (rows.length === 0) throw new Error('--kind waits needs result files with queue waits (written by a newer tpsim)');
+      const t = table([
+        ['run', 'queue', 'visits', 'P(wait)', 'mean ms', 'p99 ms'],
+        ...rows.map((r) => [r.result, r.queue, fmtCount(r.visits), `${(r.pWait * 100).toFixed(1)}%`, fmtMs(r.mean), fmtMs(r.p99)]),
+      ], { indent: 0, align: ['l', 'l'] });
+      return { kind, title, spec: waitsSpec(rows, { title, subtitle: waitsSubtitle(runs, results) }), table: t.join('\n') };
     }
     case 'timeline': {
       const title = options.title ?? 'Throughput, queues and threads per second';

@@ -3,10 +3,13 @@ import { POOL_UNITS, describeServerValue } from '../workload/schema/units.js';
 import { fmtCount, fmtMs, fmtNum, fmtPct, fmtRate, fmtSeconds, fmtShort, table } from './format.js';
 import { intervalRates } from './timeline.js';
 import { outputAnalysisLines, outputAnalysisTitle } from './output-analysis.js';
+import { type QueueWaitStats, STATION_TITLES, STATIONS, type StationName } from '../stats/queue-wait.js';
 
 export interface ReportOptions {
   /** Bold section headings (ANSI); the CLI turns it on only for a TTY. */
   color?: boolean;
+  /** Also the waits at each queue per transaction type and statement class (`sim run --waits-by-class`). */
+  waitsByClass?: boolean;
 }
 
 /** sysbench's min, and p99.99 for tails that p99.9 cannot show (the count allowing). */
@@ -55,6 +58,10 @@ export function formatReport(result: RunResult, options: ReportOptions = {}): st
   section('Threads', threads(result, sub(ci, 'threads')));
   section('CPU', cpu(result, sub(ci, 'cpu')));
   section('Server waits (row locks, redo log, InnoDB queue)', serverWaits(result));
+  if (st?.unstable !== true) {
+    section('Waiting at each queue (ms; P(wait) = share of visits that waited)', queueWaits(result, sub(ci, 'waits')));
+    if (options.waitsByClass === true) section('Waiting at each queue by class (ms)', queueWaitsByClass(result));
+  }
   section(countersTitle(result), [...counters(result.counters, sub(ci, 'counters')), ...countersNotes(result)]);
   const e = result.engine;
   out.push(
@@ -99,6 +106,7 @@ function configuration(r: RunResult): string[] {
     ]);
   }
   if (server.scheduling === 'fifo') rows.push(['scheduling:', 'FIFO per core']);
+  else if (server.scheduling === 'priority') rows.push(['scheduling:', 'non-preemptive priority per core (transaction cpuPriority), FIFO within a level']);
   else if (server.scheduling === 'cfs') rows.push(['scheduling:', 'Linux CFS (time slices ended at ticks)']);
   else if (server.scheduling === 'eevdf') rows.push(['scheduling:', 'Linux EEVDF (time slices ended at ticks)']);
   return table(rows, { align: ['l', 'l'] });
@@ -297,6 +305,58 @@ function serverWaits(r: RunResult): string[] {
   }
   if (s.innodbQueueWaits > 0) rows.push(['InnoDB queue:', fmtCount(s.innodbQueueWaits), `(mean ${fmtMs(s.innodbQueueWaitMeanMs)} ms)`]);
   return table(rows, { align: ['l', 'r', 'l'] });
+}
+
+/** Station titles, the pool's queues indented under the thread handling they are part of. */
+const STATION_LABELS: Record<StationName, string> = {
+  ...STATION_TITLES,
+  poolHigh: `  ${STATION_TITLES.poolHigh}`,
+  poolLow: `  ${STATION_TITLES.poolLow}`,
+};
+
+/**
+ * One row per queue the run visited: visits, P(wait), mean and p99 of the wait (zeros
+ * included), then each transaction type's own wait for a thread (the sum over its statements).
+ */
+function queueWaits(r: RunResult, c?: CiTree): string[] {
+  const w = r.waits;
+  if (w === undefined) return [];
+  const stations = sub(c, 'stations');
+  const row = (label: string, s: QueueWaitStats, ci?: CiTree): string[] => [
+    label,
+    pm(s.visits, ci, 'visits', fmtCount),
+    pm(s.pWait * 100, ci === undefined ? undefined : scaled(ci, 'pWait', 100), 'pWait', (x) => `${x.toFixed(1)}%`),
+    pm(s.mean, ci, 'mean', fmtMs),
+    pm(s.p99, ci, 'p99', fmtMs),
+  ];
+  const rows = [['queue', 'visits', 'P(wait)', 'mean', 'p99']];
+  for (const name of STATIONS) {
+    const s = w.stations[name];
+    if (s.visits > 0) rows.push(row(STATION_LABELS[name], s, sub(stations, name)));
+  }
+  if (rows.length === 1) return [];
+  const txs = sub(c, 'transactions');
+  if (w.stations.threadHandling.visits > 0) {
+    for (const [name, s] of Object.entries(w.transactions)) {
+      if (s.visits > 0) rows.push(row(`transaction ${name} (sum over its statements)`, s, sub(txs, name)));
+    }
+  }
+  return table(rows);
+}
+
+/** `--waits-by-class`: the visited queues' rows per transaction type and statement class. */
+function queueWaitsByClass(r: RunResult): string[] {
+  const w = r.waits;
+  if (w === undefined) return [];
+  const rows = [['queue', 'class', 'visits', 'P(wait)', 'mean', 'p99']];
+  const line = (queue: string, cls: string, s: QueueWaitStats): string[] => [queue, cls, fmtCount(s.visits), fmtPct(s.pWait), fmtMs(s.mean), fmtMs(s.p99)];
+  for (const name of STATIONS) {
+    const s = w.stations[name];
+    if (s.visits === 0) continue;
+    for (const [t, x] of Object.entries(s.byTransaction)) if (x.visits > 0) rows.push(line(STATION_LABELS[name].trim(), `transaction ${t}`, x));
+    for (const [k, x] of Object.entries(s.byStatement)) if (x.visits > 0) rows.push(line(STATION_LABELS[name].trim(), `statement ${k}`, x));
+  }
+  return rows.length === 1 ? [] : table(rows, { align: ['l', 'l', 'r', 'r', 'r', 'r'] });
 }
 
 function countersTitle(r: RunResult): string {

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { fmtCount, fmtMs } from './format.js';
-import type { CdfRow, HeatRow, LadderRow, SplitRow, SweepRow, TimelineRow } from './plot-data.js';
+import type { CdfRow, HeatRow, LadderRow, SplitRow, SweepRow, TimelineRow, WaitRow } from './plot-data.js';
 import type { SummaryField, SweepValue } from './sweep-file.js';
 
 /**
@@ -236,6 +236,46 @@ export function splitSpec(rows: readonly SplitRow[], text: ChartText): TopLevelS
       {
         mark: { type: 'text', color: 'white', fontSize: 11 },
         encoding: { x: { field: 'mid', type: 'quantitative' }, text: { field: 'label' } },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/**
+ * Wait by queue: a bar for the mean wait, a tick for p99 (both over all visits, zeros included),
+ * P(wait) in the row's label, so that a queue most visitors pass straight through reads apart
+ * from one where all wait a little.
+ */
+export function waitsSpec(rows: readonly WaitRow[], text: ChartText): TopLevelSpec {
+  const multi = isMulti(rows);
+  const values = rows.map((r) => ({ ...r, row: `${multi ? `${r.result}: ` : ''}${r.queue}, P(wait) ${(r.pWait * 100).toFixed(1)}%` }));
+  const order = [...new Set(values.map((v) => v.row))];
+  const tooltip = [
+    { field: 'row', title: 'queue' },
+    { field: 'visits', format: ',' },
+    { field: 'pWait', title: 'P(wait)', format: '.1%' },
+    { field: 'mean', title: 'mean wait (ms)', format: '.4~g' },
+    { field: 'p99', title: 'p99 wait (ms)', format: '.4~g' },
+  ];
+  return {
+    ...top(text),
+    width: 520,
+    height: { step: 30 },
+    data: { values },
+    encoding: {
+      y: { field: 'row', type: 'nominal', sort: order, axis: { title: null, labelLimit: 480 } },
+    },
+    layer: [
+      {
+        mark: { type: 'bar', height: { band: 0.6 }, color: '#4c78a8' },
+        encoding: {
+          x: { field: 'mean', type: 'quantitative', axis: { title: 'wait (ms): bar mean, tick p99, over all visits' } },
+          tooltip,
+        },
+      },
+      {
+        mark: { type: 'tick', color: '#e4572e', thickness: 3 },
+        encoding: { x: { field: 'p99', type: 'quantitative' }, tooltip },
       },
     ],
   } as TopLevelSpec;

@@ -1,5 +1,6 @@
 import type { OutputAnalysis } from './output-analysis.js';
 import type { PrecisionBlock } from './precision.js';
+import type { WaitsResult } from '../stats/queue-wait.js';
 import type { ScenarioSpec } from '../workload/schema.js';
 
 /** Version of the result file layout; bump on any incompatible change. */
@@ -62,6 +63,11 @@ export interface RunResult {
   execution: LatencyGroup;
   /** Per statement class: client-observed statement response time. */
   statements: Record<string, LatencyStats>;
+  /**
+   * Waiting time at every queue of the model: P(wait > 0), mean and percentiles, per transaction
+   * type and statement class (stats/queue-wait.ts; docs/RESULTS.md). Absent in older files.
+   */
+  waits?: WaitsResult;
   /**
    * Per 1 s interval of the measured window: completed transactions, and at the start of each
    * interval the worker thread count and the thread handling's gauges (queue lengths, ...).

@@ -161,6 +161,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   const txNames = workload.transactions.map((t) => t.name);
   const output = new OutputRecorder(durationUs - warmupUs);
   const m = new RunMeasurements(txNames, workload.classes, output, options.trace);
+  executor.waits = m.waits;
   const innodb = attachInnodb(executor, spec, workload.hasLocks);
   const client = spec.workload.client;
   const open = client.model === 'open' ? new OpenLoopClients(sim, workload, conns, m, spec.seed, client) : null;
@@ -241,6 +242,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
     queueWait: { all: m.queueAll.stats(), byTransaction: byTx(m.queueBy) },
     execution: { all: m.execAll.stats(), byTransaction: byTx(m.execBy) },
     statements,
+    waits: m.waits.result(),
     timeline: {
       intervalSeconds: 1,
       tps: m.tpsSeries.slice(0, Math.ceil(seconds)),
@@ -448,6 +450,11 @@ function makeCpu(sim: Simulator, spec: ScenarioSpec, executor: Executor): CpuMod
   const sched = spec.server.scheduling ?? 'ps';
   const binds = floorBinds(cores, spec.server.contention);
   if (sched === 'ps' || sched === 'fifo') return new Cpu(sim, cores, rate, executor, sched, binds);
+  if (sched === 'priority') {
+    const prio = Int32Array.from(spec.workload.transactions.map((t) => t.cpuPriority ?? 0));
+    executor.txnCpuPriority = prio;
+    return new Cpu(sim, cores, rate, executor, sched, binds, Math.max(...prio) + 1);
+  }
   const l = spec.server.linux ?? {};
   const dur = (v: string | undefined, d: number): number => (v !== undefined ? parseDuration(v) : d);
   const contextSwitch = dur(l.contextSwitch, 0);

@@ -9,6 +9,11 @@ export const STATEMENT_OK = 0;
 export const STATEMENT_DEADLOCK = 1; // ER_LOCK_DEADLOCK (1213)
 export const STATEMENT_LOCK_WAIT_TIMEOUT = 2; // ER_LOCK_WAIT_TIMEOUT (1205)
 
+/** conns.queuedIn values: not queued in a pool priority queue (handed to a thread, or no pool), low, high. */
+export const QUEUED_NONE = 0;
+export const QUEUED_LOW = 1;
+export const QUEUED_HIGH = 2;
+
 /**
  * Per-connection state shared by the layers, as typed arrays indexed by connection id.
  * The workload writes the current statement's work before the request reaches the server;
@@ -64,6 +69,11 @@ export class ConnectionTable {
   readonly entersInnodb: Uint8Array;
   /** Outcome of the last statement, set by the server before the thread handling is told: STATEMENT_* below. */
   readonly error: Uint8Array;
+  /** Transaction type and statement class of the current statement (indices), for per-class waits. */
+  readonly txnClass: Int32Array;
+  readonly stmtClass: Int32Array;
+  /** Pool queue the current statement was last taken from: QUEUED_NONE, QUEUED_LOW or QUEUED_HIGH. */
+  readonly queuedIn: Uint8Array;
 
   constructor(readonly count: number) {
     this.cpu = new Float64Array(count);
@@ -84,6 +94,9 @@ export class ConnectionTable {
     this.endsTrx = new Uint8Array(count);
     this.entersInnodb = new Uint8Array(count);
     this.error = new Uint8Array(count);
+    this.txnClass = new Int32Array(count);
+    this.stmtClass = new Int32Array(count);
+    this.queuedIn = new Uint8Array(count);
   }
 }
 

@@ -27,6 +27,58 @@ export interface CpuUtilization {
 /** Told when a thread's CPU burst has been fully served. */
 export interface CpuClient {
   onCpuDone(thread: number): void;
+  /**
+   * Told as a burst starts its last stretch on a core (FIFO) or ends (Linux schedulers) how long
+   * it was runnable but not running: the run queue's wait. Processor sharing never calls it.
+   */
+  cpuWaited?(thread: number, us: number): void;
+  /** Scheduling "priority": the level of the thread's burst (0 lowest; a higher one is served first). */
+  cpuPriority?(thread: number): number;
+}
+
+/** Waiting CPU bursts in arrival order: thread ids with their work and the time they queued. */
+class BurstQueue {
+  private readonly threads = new IntQueue();
+  private work = new Float64Array(64);
+  private since = new Float64Array(64);
+  private head = 0;
+
+  get size(): number {
+    return this.threads.size;
+  }
+
+  push(thread: number, work: number, now: number): void {
+    // Work and times in rings parallel to the IntQueue's: same push/shift order.
+    const size = this.threads.size;
+    if (size === this.work.length) {
+      const w = new Float64Array(size * 2);
+      const t = new Float64Array(size * 2);
+      for (let i = 0; i < size; i++) {
+        w[i] = this.work[(this.head + i) % size];
+        t[i] = this.since[(this.head + i) % size];
+      }
+      this.work = w;
+      this.since = t;
+      this.head = 0;
+    }
+    const slot = (this.head + size) % this.work.length;
+    this.work[slot] = work;
+    this.since[slot] = now;
+    this.threads.push(thread);
+  }
+
+  headWork(): number {
+    return this.work[this.head];
+  }
+
+  headSince(): number {
+    return this.since[this.head];
+  }
+
+  shift(): number {
+    this.head = (this.head + 1) % this.work.length;
+    return this.threads.shift();
+  }
 }
 
 /**
@@ -62,9 +114,9 @@ export class Cpu implements TimedSource, CpuModel {
 
   // FIFO: running threads in the same heap (tag = end time), waiting bursts in arrival order.
   private readonly fifo: boolean;
-  private readonly waitThreads = new IntQueue();
-  private waitWork = new Float64Array(64);
-  private waitHead = 0;
+  // FIFO has one level; "priority" one per transaction cpuPriority, the highest served first.
+  private readonly levels: BurstQueue[];
+  private waiting = 0;
 
   // Time integrals for reporting.
   private runnableArea = 0;
@@ -76,16 +128,21 @@ export class Cpu implements TimedSource, CpuModel {
     readonly cores: number,
     private readonly rate: RateFunction,
     private readonly client: CpuClient,
-    scheduling: 'ps' | 'fifo' = 'ps',
+    scheduling: 'ps' | 'fifo' | 'priority' = 'ps',
     private readonly floorBinds?: (n: number) => boolean,
+    /** "priority": the number of levels (the largest cpuPriority + 1). */
+    priorityLevels = 1,
   ) {
-    this.fifo = scheduling === 'fifo';
+    this.fifo = scheduling === 'fifo' || scheduling === 'priority';
+    const levels = scheduling === 'priority' ? priorityLevels : 1;
+    this.levels = [];
+    for (let i = 0; i < levels; i++) this.levels.push(new BurstQueue());
     sim.attachSource(this);
   }
 
   /** Number of threads that currently want the CPU. */
   get runnable(): number {
-    return this.n + this.waitThreads.size;
+    return this.n + this.waiting;
   }
 
   /** Makes `thread` runnable with `work` microseconds of CPU demand. */
@@ -153,18 +210,13 @@ export class Cpu implements TimedSource, CpuModel {
       if (this.n === this.tags.length) this.growHeap();
       this.heapPush(this.sim.now + work, thread);
       if (!this.dispatching) this.nextTime = this.tags[0];
+      this.client.cpuWaited?.(thread, 0);
       return;
     }
     // Work of queued bursts in a ring parallel to the IntQueue's: same push/shift order.
-    const size = this.waitThreads.size;
-    if (size === this.waitWork.length) {
-      const b = new Float64Array(size * 2);
-      for (let i = 0; i < size; i++) b[i] = this.waitWork[(this.waitHead + i) % size];
-      this.waitWork = b;
-      this.waitHead = 0;
-    }
-    this.waitWork[(this.waitHead + size) % this.waitWork.length] = work;
-    this.waitThreads.push(thread);
+    const level = this.levels.length === 1 ? 0 : (this.client.cpuPriority?.(thread) ?? 0);
+    this.levels[level].push(thread, work, this.sim.now);
+    this.waiting++;
   }
 
   private fifoFire(): void {
@@ -176,10 +228,16 @@ export class Cpu implements TimedSource, CpuModel {
       this.doneBuf[k++] = this.heapPop();
     }
     // Freed cores take the oldest waiting bursts before the finished threads can queue again.
-    while (this.n < this.cores && this.waitThreads.size > 0) {
-      const work = this.waitWork[this.waitHead];
-      this.waitHead = (this.waitHead + 1) % this.waitWork.length;
-      this.heapPush(now + work, this.waitThreads.shift());
+    let level = this.levels.length - 1;
+    while (this.n < this.cores && this.waiting > 0) {
+      while (this.levels[level].size === 0) level--;
+      const q = this.levels[level];
+      const work = q.headWork();
+      const since = q.headSince();
+      const thread = q.shift();
+      this.waiting--;
+      this.heapPush(now + work, thread);
+      this.client.cpuWaited?.(thread, now - since);
     }
     this.dispatching = true;
     for (let i = 0; i < k; i++) this.client.onCpuDone(this.doneBuf[i]);
@@ -191,7 +249,7 @@ export class Cpu implements TimedSource, CpuModel {
     const now = this.sim.now;
     const dt = now - this.lastT;
     if (dt > 0) {
-      this.runnableArea += dt * (this.n + this.waitThreads.size);
+      this.runnableArea += dt * (this.n + this.waiting);
       this.busyArea += dt * this.n;
       this.lastT = now;
     }

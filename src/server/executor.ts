@@ -7,12 +7,15 @@ import {
   type ConnectionTable,
   MAX_LOCKS_PER_STATEMENT,
   MAX_WAITS_PER_STATEMENT,
+  QUEUED_HIGH,
+  QUEUED_LOW,
   STATEMENT_DEADLOCK,
   STATEMENT_LOCK_WAIT_TIMEOUT,
 } from './connections.js';
 import type { CpuClient, CpuModel } from './cpu.js';
 import { LOCK_DEADLOCK, LOCK_GRANTED, type LockListener, LockTable } from './locks.js';
 import { REDO_NO_WAIT, REDO_WAIT_FSYNC, type RedoListener, RedoLog } from './redo-log.js';
+import type { QueueWaits, QueueWaitStation } from '../stats/queue-wait.js';
 
 /**
  * What the thread handling is told while a statement runs. Reported waits call waitBegin /
@@ -97,6 +100,10 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   private threadSlice = new Float64Array(64);
   observer: ExecutionObserver | null = null;
   cpu: CpuModel | null = null;
+  /** Scheduling "priority": each transaction type's cpuPriority. */
+  txnCpuPriority: Int32Array | null = null;
+  /** Where the waits at each queue are recorded (stats/queue-wait.ts); null: not recorded. */
+  waits: QueueWaits | null = null;
 
   // InnoDB state (allocated by attachInnodb).
   private innodb: InnodbParts | null = null;
@@ -150,6 +157,14 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     if (thread >= this.threadConn.length) this.grow(thread + 1);
     this.conns.start[conn] = this.sim.now;
     this.threadConn[thread] = conn;
+    const waits = this.waits;
+    if (waits !== null) {
+      const queued = this.sim.now - this.conns.arrival[conn];
+      this.waited(waits.threadHandling, conn, queued);
+      const q = this.conns.queuedIn[conn];
+      if (q === QUEUED_HIGH) this.waited(waits.poolHigh, conn, queued);
+      else if (q === QUEUED_LOW) this.waited(waits.poolLow, conn, queued);
+    }
     this.threadStep[thread] = 0;
     const slice = this.conns.cpu[conn] / (this.conns.waitCount[conn] + 1);
     this.threadSlice[thread] = slice;
@@ -168,9 +183,21 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
         this.beginServerWait(thread, conn, WAIT_OTHER);
         return;
       }
+      if (waits !== null) this.waited(waits.innodbQueue, conn, 0);
       this.threadInside[thread] = 1;
     }
     this.takeLocks(thread, conn);
+  }
+
+  /** CpuClient: the CPU burst now ending spent `us` runnable but not running (run queue). */
+  cpuWaited(thread: number, us: number): void {
+    if (this.waits !== null) this.waited(this.waits.cpu, this.threadConn[thread], us);
+  }
+
+  /** CpuClient: the priority level of the thread's burst (scheduling "priority"). */
+  cpuPriority(thread: number): number {
+    const p = this.txnCpuPriority;
+    return p === null ? 0 : p[this.conns.txnClass[this.threadConn[thread]]];
   }
 
   /** Connection the thread is executing, or -1. */
@@ -213,7 +240,9 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     }
     const parts = this.innodb as InnodbParts;
     if (kind === LOCK_GRANT) {
-      this.stats.lockWaitTime += this.endServerWait(thread, conn);
+      const w = this.endServerWait(thread, conn);
+      this.stats.lockWaitTime += w;
+      if (this.waits !== null) this.waited(this.waits.rowLock, conn, w);
       // srv_conc_force_enter_innodb: back inside without queueing.
       if (parts.admission !== null && this.conns.entersInnodb[conn] === 1) {
         parts.admission.forceEnter();
@@ -221,14 +250,18 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
       }
       this.takeLocks(thread, conn);
     } else if (kind === ADMIT) {
-      this.stats.admissionWaitTime += this.endServerWait(thread, conn);
+      const w = this.endServerWait(thread, conn);
+      this.stats.admissionWaitTime += w;
+      if (this.waits !== null) this.waited(this.waits.innodbQueue, conn, w);
       this.threadInside[thread] = 1;
       this.takeLocks(thread, conn);
     } else if (kind === LOCK_TIMEOUT && arg === this.threadGen[thread]) {
       // innodb_lock_wait_timeout: the statement fails; the transaction is rolled back (see fail).
       this.threadGen[thread]++;
       this.stats.lockWaitTimeouts++;
-      this.stats.lockWaitTime += this.endServerWait(thread, conn);
+      const w = this.endServerWait(thread, conn);
+      this.stats.lockWaitTime += w;
+      if (this.waits !== null) this.waited(this.waits.rowLock, conn, w);
       this.fail(thread, conn, STATEMENT_LOCK_WAIT_TIMEOUT);
     }
   }
@@ -247,7 +280,9 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
 
   onFlushed(thread: number): void {
     const conn = this.threadConn[thread];
-    this.stats.commitWaitTime += this.endServerWait(thread, conn);
+    const w = this.endServerWait(thread, conn);
+    this.stats.commitWaitTime += w;
+    if (this.waits !== null) this.waited(this.waits.redoLog, conn, w);
     this.commitDone(thread, conn);
   }
 
@@ -262,7 +297,10 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
       const base = conn * MAX_LOCKS_PER_STATEMENT;
       for (let i = this.threadLock[thread]; i < n; i++) {
         const res = locks.acquire(conn, this.conns.lockRow[base + i], this.conns.lockExclusive[base + i] === 1);
-        if (res === LOCK_GRANTED) continue;
+        if (res === LOCK_GRANTED) {
+          if (this.waits !== null) this.waited(this.waits.rowLock, conn, 0);
+          continue;
+        }
         this.threadLock[thread] = i + 1;
         if (res === LOCK_DEADLOCK) {
           // Found before the thread suspends: no wait is reported.
@@ -313,6 +351,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     this.threadPhase[thread] = P_BODY;
     const res = (this.innodb as InnodbParts).redo?.commit(thread) ?? REDO_NO_WAIT;
     if (res === REDO_NO_WAIT) {
+      if (this.waits !== null) this.waited(this.waits.redoLog, conn, 0);
       this.commitDone(thread, conn);
       return;
     }
@@ -348,6 +387,10 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     this.threadConn[thread] = -1;
     this.connThread[conn] = -1;
     (this.observer as ExecutionObserver).statementDone(thread, conn);
+  }
+
+  private waited(station: QueueWaitStation, conn: number, us: number): void {
+    station.record(this.conns.txnClass[conn], this.conns.stmtClass[conn], us);
   }
 
   private beginServerWait(thread: number, conn: number, waitType: number): void {

@@ -39,6 +39,9 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
   /** 1: finished a burst in the current dispatch; 2: asked for its next burst during it. */
   protected cont = new Uint8Array(64);
   protected coreOf = new Int32Array(64).fill(-1);
+  /** Start of the current burst and `exec` then: what it did not run of its time is run-queue wait. */
+  private burstStart = new Float64Array(64);
+  private burstExec = new Float64Array(64);
   protected seq = 0;
 
   // Per core.
@@ -103,12 +106,16 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
       // Its burst just ended and it goes on without blocking: same slice, no switch.
       this.cont[thread] = 2;
       this.rem[thread] = work;
+      this.burstStart[thread] = this.sim.now;
+      this.burstExec[thread] = this.exec[thread];
       return;
     }
     // One burst at a time: a second while queued would put the thread in the run queue twice.
     if (this.state[thread] !== BLOCKED) throw new Error(`thread ${thread} asked for the CPU while already runnable`);
     this.advance();
     this.rem[thread] = work;
+    this.burstStart[thread] = this.sim.now;
+    this.burstExec[thread] = this.exec[thread];
     this.place(thread);
     this.enqueue(thread);
     if (this.dispatching) {
@@ -129,6 +136,9 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
       if (t >= 0 && this.finishAt[c] <= now) {
         this.rem[t] = 0;
         this.cont[t] = 1;
+        // Time runnable but not running; below 1 ns it is rounding of the summed run time.
+        const waited = now - this.burstStart[t] - (this.exec[t] - this.burstExec[t]);
+        this.client.cpuWaited?.(t, waited > 1e-3 ? waited : 0);
         if (k === this.finished.length) this.finished = growInt32(this.finished, k + 1);
         this.finished[k++] = t;
       }
@@ -285,6 +295,8 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
     this.seen = growUint8(this.seen, need);
     this.cont = growUint8(this.cont, need);
     this.coreOf = growInt32(this.coreOf, need, -1);
+    this.burstStart = growFloat64(this.burstStart, need);
+    this.burstExec = growFloat64(this.burstExec, need);
     this.growThreads(need);
   }
 }

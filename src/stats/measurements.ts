@@ -1,5 +1,6 @@
 import type { IntervalSeries } from './intervals.js';
 import { LatencyRecorder } from './latency.js';
+import { QueueWaits } from './queue-wait.js';
 
 /**
  * Everything recorded about requests during the measured window (after warm-up): latency
@@ -19,6 +20,8 @@ export class Measurements {
   readonly execAll = new LatencyRecorder();
   readonly execBy: LatencyRecorder[];
   readonly stmtBy: LatencyRecorder[];
+  /** Waiting time at every queue of the model (stats/queue-wait.ts), same measured window. */
+  readonly waits: QueueWaits;
   /** Completed transactions per second of the window. */
   readonly tpsSeries: number[] = [];
   /** sysbench-style per-interval figures (`--report-interval`), when asked for. */
@@ -32,10 +35,12 @@ export class Measurements {
     this.queueBy = transactionNames.map(() => new LatencyRecorder());
     this.execBy = transactionNames.map(() => new LatencyRecorder());
     this.stmtBy = classNames.map(() => new LatencyRecorder());
+    this.waits = new QueueWaits(transactionNames, classNames);
   }
 
   start(now: number): void {
     this.measuring = true;
+    this.waits.measuring = true;
     this.windowStart = now;
   }
 
@@ -69,5 +74,6 @@ export class Measurements {
     for (const r of [this.txAll, this.queueAll, this.execAll, ...this.txBy, ...this.queueBy, ...this.execBy, ...this.stmtBy]) {
       r.destroy();
     }
+    this.waits.destroy();
   }
 }

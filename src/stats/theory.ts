@@ -293,3 +293,46 @@ export function mmcSojournQuantile(lambda: number, mu: number, c: number, p: num
   }
   return (lo + hi) / 2;
 }
+
+/**
+ * M/M/c FIFO waiting-time tail: P(W > t) = C(c, a) e^{-(c mu - lambda) t}, t >= 0: an arrival
+ * waits with probability C, and then for an exponential time of rate c mu - lambda (all c
+ * servers busy, departures at rate c mu)  [Kle75 ch. 3; GH08 ch. 2, M/M/c waiting-time
+ * distribution]. With c = 1, C = rho.
+ */
+export function mmcWaitTail(lambda: number, mu: number, c: number, t: number): number {
+  requirePositive('lambda', lambda);
+  requirePositive('mu', mu);
+  if (!(t >= 0)) throw new RangeError(`t must be >= 0, got ${t}`);
+  return erlangC(c, lambda / mu) * Math.exp(-(c * mu - lambda) * t);
+}
+
+/**
+ * The p-quantile (0 < p < 1) of the M/M/c FIFO waiting time, inverting mmcWaitTail: 0 when
+ * p <= 1 - C (that share of arrivals does not wait), else ln(C / (1 - p)) / (c mu - lambda).
+ */
+export function mmcWaitQuantile(lambda: number, mu: number, c: number, p: number): number {
+  requirePositive('lambda', lambda);
+  requirePositive('mu', mu);
+  if (!(p > 0 && p < 1)) throw new RangeError(`p must be in (0, 1), got ${p}`);
+  const C = erlangC(c, lambda / mu);
+  return 1 - p >= C ? 0 : Math.log(C / (1 - p)) / (c * mu - lambda);
+}
+
+/** The M/M/1 FIFO response-time quantile (the same as mm1SojournQuantile). */
+export const mm1ResponseQuantile = mm1SojournQuantile;
+
+/**
+ * Finite-source M/M/c//N (FIFO): the probability that a customer arriving at the station must
+ * wait. By the arrival theorem an arriving customer sees the station as an outside observer sees
+ * the same network with N - 1 customers, so P(wait) = Σ_{n >= c} p_n(N - 1)  [Kle75 ch. 3,
+ * M/M/m//M, arriving customer's distribution; GH08 ch. 2].
+ */
+export function finiteSourceWaitProbability(N: number, Z: number, S: number, c: number): number {
+  if (!Number.isInteger(N) || N < 1) throw new RangeError(`N must be a positive integer, got ${N}`);
+  if (N - 1 < c) return 0;
+  const p = finiteSourceMmc(N - 1, Z, S, c).probabilities;
+  let sum = 0;
+  for (let n = c; n < p.length; n++) sum += p[n];
+  return sum;
+}

@@ -1,6 +1,6 @@
 import { type Rng, stream } from '../engine/random.js';
 import type { EventHandler, Simulator } from '../engine/simulator.js';
-import type { ConnectionTable } from '../server/connections.js';
+import { type ConnectionTable, QUEUED_NONE } from '../server/connections.js';
 import type { Measurements } from '../stats/measurements.js';
 import type { StatementSink, ThreadHandling } from '../threadpool/types.js';
 import { drawStatementWork, recordStatement, statementFailed } from './statement-work.js';
@@ -24,6 +24,8 @@ export abstract class TransactionClients implements EventHandler, StatementSink 
   protected readonly rttHalf: Float64Array;
   /** Per connection: 1 while the session holds server-level locks (StatementSpec.sessionLock). */
   protected readonly sessionLocks: Uint8Array;
+  /** Per connection: the current transaction's statements' waits for a thread so far (µs), retries included. */
+  private readonly txnQueue: Float64Array;
   handling: ThreadHandling | null = null;
   /** Transactions restarted after the server rolled them back, in the measured window. */
   retries = 0;
@@ -49,6 +51,7 @@ export abstract class TransactionClients implements EventHandler, StatementSink 
     this.txnStart = new Float64Array(n);
     this.rttHalf = new Float64Array(n);
     this.sessionLocks = new Uint8Array(n);
+    this.txnQueue = new Float64Array(n);
   }
 
   abstract handleEvent(kind: number, target: number, arg: number): void;
@@ -64,6 +67,7 @@ export abstract class TransactionClients implements EventHandler, StatementSink 
   /** A statement reached the server. */
   protected arrive(conn: number): void {
     this.conns.arrival[conn] = this.sim.now;
+    this.conns.queuedIn[conn] = QUEUED_NONE;
     (this.handling as ThreadHandling).onRequest(conn);
   }
 
@@ -74,6 +78,7 @@ export abstract class TransactionClients implements EventHandler, StatementSink 
     const stmt = this.w.statements[tx.steps[this.step[conn]]];
     const replyAt = now + this.rttHalf[conn];
     recordStatement(this.m, this.conns, t, stmt.classIndex, conn, now, this.rttHalf[conn]);
+    this.txnQueue[conn] += this.conns.start[conn] - this.conns.arrival[conn];
     if (statementFailed(this.conns, conn)) {
       // The server rolled the transaction back (deadlock victim, lock wait timeout): retry the
       // same template at once (fresh draws), its response time still counted from the first
@@ -89,7 +94,11 @@ export abstract class TransactionClients implements EventHandler, StatementSink 
       this.send(conn, replyAt + this.w.gap.sample(this.rngs[conn]));
       return;
     }
-    if (this.m.measuring) this.m.transaction(now, t, replyAt - this.txnStart[conn]);
+    if (this.m.measuring) {
+      this.m.transaction(now, t, replyAt - this.txnStart[conn]);
+      this.m.waits.transaction(t, this.txnQueue[conn]);
+    }
+    this.txnQueue[conn] = 0;
     this.transactionDone(conn, replyAt);
   }
 
@@ -97,6 +106,7 @@ export abstract class TransactionClients implements EventHandler, StatementSink 
   protected send(conn: number, sendAt: number): void {
     const tx = this.w.transactions[this.txn[conn]];
     const half = drawStatementWork(this.w, tx, this.step[conn], this.rngs[conn], this.conns, conn);
+    this.conns.txnClass[conn] = this.txn[conn];
     if (this.openTrxRegistered && tx.explicit) this.conns.trxRegistered[conn] = 1;
     // The state the statement arrives with is what earlier statements left; LOCK TABLES itself
     // arrives without table locks.

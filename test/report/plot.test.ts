@@ -345,7 +345,7 @@ describe('sim plot and sim run --plot', () => {
     const dir = tempDir();
     const r = sim(['run', TINY, '--out', dir, '--plot', '--quiet']);
     expect(r.status, r.stderr).toBe(0);
-    for (const f of ['tiny.json', 'tiny.cdf.png', 'tiny.ladder.png', 'tiny.split.png', 'tiny.timeline.png', 'tiny.html']) {
+    for (const f of ['tiny.json', 'tiny.cdf.png', 'tiny.ladder.png', 'tiny.split.png', 'tiny.waits.png', 'tiny.timeline.png', 'tiny.html']) {
       expect(existsSync(join(dir, f)), f).toBe(true);
     }
   });

@@ -6,6 +6,7 @@ import { fmtCount, fmtMs, fmtRate, fmtShort, table } from '../../src/report/form
 import { formatReport } from '../../src/report/terminal.js';
 import { resultFileName, resultJson, writeFileAtomic } from '../../src/report/write.js';
 import { tempDir } from '../cli/helpers.js';
+import { QueueWaits } from '../../src/stats/queue-wait.js';
 import { sampleResult } from './sample.js';
 
 /** The lines of one section: from its heading to the next blank line. */
@@ -134,13 +135,14 @@ describe('formatReport', () => {
   });
 
   it('names the CPU scheduling when it is not processor sharing', () => {
-    const withScheduling = (scheduling: 'ps' | 'fifo' | 'cfs' | 'eevdf'): string => {
+    const withScheduling = (scheduling: 'ps' | 'fifo' | 'priority' | 'cfs' | 'eevdf'): string => {
       const r = sampleResult();
       return formatReport({ ...r, scenario: { ...r.scenario, server: { ...r.scenario.server, scheduling } } });
     };
     expect(withScheduling('ps')).not.toContain('scheduling:');
     expect(withScheduling('fifo')).toMatch(/scheduling: +FIFO per core/);
     expect(withScheduling('cfs')).toMatch(/scheduling: +Linux CFS/);
+    expect(withScheduling('priority')).toMatch(/scheduling: +non-preemptive priority per core/);
     expect(withScheduling('eevdf')).toMatch(/scheduling: +Linux EEVDF/);
   });
 
@@ -148,6 +150,51 @@ describe('formatReport', () => {
     expect(report).not.toContain('\x1b[');
     expect(report).not.toMatch(/NaN|undefined/);
     expect(formatReport(sampleResult(), { color: true })).toContain('\x1b[1mThroughput\x1b[0m');
+  });
+});
+
+describe('the waits at each queue', () => {
+  // Waits recorded by hand: the CPU run queue and the pool's low queue visited, nothing else.
+  const q = new QueueWaits(['read_write', 'report', 'never_ran'], ['point_select', 'insert', 'report_select']);
+  q.measuring = true;
+  for (let i = 0; i < 3; i++) q.cpu.record(0, 0, 0);
+  q.cpu.record(0, 1, 2000);
+  q.threadHandling.record(1, 2, 1500);
+  q.poolLow.record(1, 2, 1500);
+  q.transaction(1, 1500);
+  const waits = q.result();
+  q.destroy();
+  const r = formatReport(sampleResult({ waits }));
+
+  it('one row per queue visited (visits, P(wait), mean, p99), then each type\'s own wait', () => {
+    const lines = section(r, 'Waiting at each queue (ms').map((l) => l.trim().split(/\s{2,}/));
+    expect(lines).toEqual([
+      ['queue', 'visits', 'P(wait)', 'mean', 'p99'],
+      ['CPU run queue', '4', '25.0%', '0.5', '2'],
+      ['thread handling', '1', '100.0%', '1.5', '1.5'],
+      ['pool low queue', '1', '100.0%', '1.5', '1.5'],
+      ['transaction report (sum over its statements)', '1', '100.0%', '1.5', '1.5'],
+    ]);
+    expect(r).not.toContain('Waiting at each queue by class');
+  });
+
+  it('per transaction type and statement class with --waits-by-class', () => {
+    const byClass = formatReport(sampleResult({ waits }), { waitsByClass: true });
+    const lines = section(byClass, 'Waiting at each queue by class').map((l) => l.trim().split(/\s{2,}/));
+    expect(lines[0]).toEqual(['queue', 'class', 'visits', 'P(wait)', 'mean', 'p99']);
+    expect(lines.slice(1).map((l) => `${l[0]}|${l[1]}|${l[2]}|${l[3]}`)).toEqual([
+      'CPU run queue|transaction read_write|4|25.0%',
+      'CPU run queue|statement point_select|3|0.0%',
+      'CPU run queue|statement insert|1|100.0%',
+      'thread handling|transaction report|1|100.0%',
+      'thread handling|statement report_select|1|100.0%',
+      'pool low queue|transaction report|1|100.0%',
+      'pool low queue|statement report_select|1|100.0%',
+    ]);
+  });
+
+  it('an older result without waits shows no such section', () => {
+    expect(formatReport(sampleResult())).not.toContain('Waiting at each queue');
   });
 });
 

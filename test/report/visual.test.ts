@@ -25,6 +25,7 @@ const VISUAL_DIR = process.env.TPSIM_VISUAL_DIR;
 
 let normal: RunResult;
 let replicated: RunResult;
+let busy: RunResult;
 let collapsed: SweepFile;
 let onePoint: SweepFile;
 const svgs = new Map<string, string>();
@@ -54,8 +55,9 @@ function layerItems(svg: string, name: string): string[] {
 }
 
 const CASES: Array<[string, () => PlotSource[], readonly PlotKind[]]> = [
-  ['normal', () => resultSources([normal]), ['cdf', 'ladder', 'split', 'timeline']],
-  ['replicated', () => resultSources([replicated]), ['cdf', 'ladder', 'split', 'timeline']],
+  ['normal', () => resultSources([normal]), ['cdf', 'ladder', 'split', 'waits', 'timeline']],
+  ['replicated', () => resultSources([replicated]), ['cdf', 'ladder', 'split', 'waits', 'timeline']],
+  ['busy', () => resultSources([busy]), ['waits']],
   ['collapsed', () => [plotSource(collapsed)], ['sweep', 'heatmap']],
   ['one-point', () => [plotSource(onePoint)], ['sweep', 'heatmap']],
 ];
@@ -65,6 +67,8 @@ beforeAll(async () => {
   const reps = runReplicationResults(loadScenarioFile(TINY, WINDOW), 2);
   normal = reps[0];
   replicated = aggregateReplications(reps);
+  // 16 connections on one pool group and one FIFO core: the pool's queues and the run queue fill.
+  busy = runReplicationResults(loadScenarioFile(TINY, [...WINDOW, 'workload.connections=16', 'server.cores=1', 'server.scheduling=fifo', 'threadHandling.thread_pool_size=1']), 1)[0];
   // Without a pool, 16 threads share 2 cores: a 30..50 ms statement takes 240 ms or more and none
   // finishes in the 150 ms window (collapse); a pool of 2 groups runs 2 at a time and completes.
   const dir = tempDir();
@@ -98,7 +102,7 @@ const svgOf = (key: string): string => svgs.get(key) ?? '';
 describe('every chart kind renders for every case', () => {
   it('covers all kinds, and no axis, label or legend reads NaN, "0k" or an empty number', () => {
     expect(new Set(CASES.flatMap(([, , kinds]) => kinds))).toEqual(new Set(PLOT_KINDS));
-    expect(svgs.size).toBe(12);
+    expect(svgs.size).toBe(15);
     for (const [key, svg] of svgs) {
       expect(/NaN|Infinity|undefined/.exec(svg)?.[0], key).toBeUndefined();
       for (const role of ['axis-label', 'legend-label', 'mark']) {
@@ -114,6 +118,32 @@ describe('every chart kind renders for every case', () => {
       expect(svg.split('aria-roledescription="line mark"').length - 1, kind).toBeGreaterThan(0);
       expect(texts(svg, 'title-subtitle'), kind).toEqual(['tiny (2 replications, pooled)']);
     }
+  });
+});
+
+describe('waits', () => {
+  it('one bar and one p99 tick per queue visited, P(wait) in each label, ms on the axis', () => {
+    const svg = svgOf('normal waits');
+    const w = normal.waits as NonNullable<RunResult['waits']>;
+    const visited = Object.values(w.stations).filter((s) => s.visits > 0);
+    // The tiny pool has threads to spare: a statement reaches one without the pool's queues; no
+    // CPU run queue under processor sharing.
+    expect(visited.length).toBeGreaterThanOrEqual(1);
+    expect(w.stations.cpu.visits).toBe(0);
+    const rows = texts(svg).filter((t) => t.includes('P(wait)'));
+    expect(rows).toHaveLength(visited.length);
+    expect(rows[0]).toBe(`thread handling, P(wait) ${(w.stations.threadHandling.pWait * 100).toFixed(1)}%`);
+    expect(svg.split('aria-roledescription="bar"').length - 1).toBe(visited.length);
+    expect(svg.split('aria-roledescription="tick"').length - 1).toBe(visited.length);
+    expect(axisLabels(svg).some((a) => a.startsWith("X-axis titled 'wait (ms): bar mean, tick p99, over all visits'"))).toBe(true);
+    expect(texts(svgOf('replicated waits'), 'title-subtitle')).toEqual(['tiny (means over 2 replications)']);
+    // A busy pool on one FIFO core: the run queue and the pool's queues each get their row.
+    const b = busy.waits as NonNullable<RunResult['waits']>;
+    const busyRows = texts(svgOf('busy waits')).filter((t) => t.includes('P(wait)'));
+    expect(b.stations.cpu.visits).toBeGreaterThan(0);
+    expect(b.stations.poolLow.visits + b.stations.poolHigh.visits).toBeGreaterThan(0);
+    expect(busyRows).toHaveLength(Object.values(b.stations).filter((x) => x.visits > 0).length);
+    expect(busyRows[0]).toMatch(/^CPU run queue, P\(wait\) \d+\.\d%$/);
   });
 });
 

@@ -65,3 +65,34 @@ describe('FIFO CPU scheduling', () => {
     expect(done.map(([th]) => th)).toEqual(bursts.map((_, i) => i));
   });
 });
+
+describe('non-preemptive priority CPU scheduling ("priority")', () => {
+  it('a free core takes the oldest burst of the highest level; a running burst is never preempted; each start reports its wait', () => {
+    const sim = new Simulator();
+    const done: Array<[thread: number, t: number]> = [];
+    const waited: Array<[thread: number, us: number]> = [];
+    // Threads 0..4 with levels 0, 0, 1, 2, 1.
+    const level = [0, 0, 1, 2, 1];
+    const client = { onCpuDone: (th: number) => done.push([th, sim.now]), cpuWaited: (th: number, us: number) => waited.push([th, us]), cpuPriority: (th: number) => level[th] };
+    const cpu = new Cpu(sim, 1, rateFunction(1, { model: 'none' }), client, 'priority', undefined, 3);
+    const id = sim.register({ handleEvent: (_k, thread, work) => cpu.run(thread, work) });
+    // 0 runs [0,10); 1 (level 0), 2 (level 1), 3 (level 2), 4 (level 1) queue meanwhile; 3 arrives last of
+    // the higher ones but is served first, then 2 and 4 in arrival order, then 1.
+    const arrivals: Array<[number, number, number]> = [[0, 0, 10], [1, 1, 2], [2, 2, 3], [5, 3, 4], [6, 4, 1]];
+    for (const [at, th, work] of arrivals) sim.scheduleAt(at, id, 0, th, work);
+    sim.run(Infinity);
+    expect(done).toEqual([[0, 10], [3, 14], [2, 17], [4, 18], [1, 20]]);
+    expect(waited).toEqual([[0, 0], [3, 5], [2, 12], [4, 11], [1, 17]]);
+    expect(cpu.runnable).toBe(0);
+  });
+
+  it('with one level it is FIFO', () => {
+    const sim = new Simulator();
+    const done: number[] = [];
+    const cpu = new Cpu(sim, 1, rateFunction(1, { model: 'none' }), { onCpuDone: (th) => done.push(th), cpuPriority: () => 0 }, 'priority', undefined, 1);
+    const id = sim.register({ handleEvent: (_k, thread, work) => cpu.run(thread, work) });
+    for (let i = 0; i < 4; i++) sim.scheduleAt(i, id, 0, i, 5);
+    sim.run(Infinity);
+    expect(done).toEqual([0, 1, 2, 3]);
+  });
+});

@@ -1,5 +1,5 @@
 import type { Simulator } from '../../engine/simulator.js';
-import type { ConnectionTable } from '../../server/connections.js';
+import { type ConnectionTable, QUEUED_HIGH, QUEUED_LOW } from '../../server/connections.js';
 import type { Executor } from '../../server/executor.js';
 import type { ThreadRegistry } from '../../server/threads.js';
 import type { StatementSink } from '../types.js';
@@ -115,8 +115,10 @@ export class MariadbThreadPool extends UnixThreadPool {
   /** queue_put of one event: queues[priority], enqueue_time = the timer's clock unless exact_stats. */
   private queuePut(G: UnixGroup, conn: number): void {
     this.enqueueTime[conn] = this.config.thread_pool_exact_stats ? this.sim.now : this.currentMicrotime;
-    if (this.isHighPriority(conn)) G.high.push(conn);
+    const high = this.isHighPriority(conn);
+    if (high) G.high.push(conn);
     else G.low.push(conn);
+    this.conns.queuedIn[conn] = high ? QUEUED_HIGH : QUEUED_LOW;
   }
 
   /** queue_get: high queue first; counts queue_event_count on every call, even when empty. */
@@ -134,7 +136,9 @@ export class MariadbThreadPool extends UnixThreadPool {
   /** A9.1: every low-queue entry older than prio_kickup_timer moves to the high queue (no rate limit). */
   protected override beforeStallCheck(G: UnixGroup): void {
     while (G.low.size > 0 && this.currentMicrotime - this.enqueueTime[G.low.peek()] > this.kickupUs) {
-      G.high.push(G.low.shift());
+      const up = G.low.shift();
+      G.high.push(up);
+      this.conns.queuedIn[up] = QUEUED_HIGH;
     }
   }
 

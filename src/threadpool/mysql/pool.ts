@@ -1,7 +1,7 @@
 import type { EventHandler, Simulator } from '../../engine/simulator.js';
 import { growFloat64, growInt32, growUint8 } from '../../engine/grow.js';
 import { IntQueue, IntStack } from '../../engine/int-queue.js';
-import { type ConnectionTable, trxEngineActiveAfter } from '../../server/connections.js';
+import { type ConnectionTable, trxEngineActiveAfter, QUEUED_HIGH, QUEUED_LOW } from '../../server/connections.js';
 import type { Executor } from '../../server/executor.js';
 import type { ThreadRegistry } from '../../server/threads.js';
 import type { StatementSink, ThreadHandling } from '../types.js';
@@ -420,8 +420,10 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
       this.config.thread_pool_high_priority_connection === 1
     ) {
       G.high.push(conn);
+      this.conns.queuedIn[conn] = QUEUED_HIGH;
     } else {
       G.low.push(conn);
+      this.conns.queuedIn[conn] = QUEUED_LOW;
     }
   }
 
@@ -730,7 +732,9 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
       }
       // M10: on a new_10ms iteration, at most one kick-up per group.
       if (new10ms && G.low.size > 0 && now - this.eventArrival[G.low.peek()] > this.kickupUs) {
-        G.high.push(G.low.shift());
+        const up = G.low.shift();
+        G.high.push(up);
+        this.conns.queuedIn[up] = QUEUED_HIGH;
         G.counters[C_PRIO_KICKUPS]++;
       }
       // M9.6: one wake per group and iteration, whatever the reason.

@@ -1,5 +1,5 @@
 import type { Simulator } from '../../engine/simulator.js';
-import type { ConnectionTable } from '../../server/connections.js';
+import { type ConnectionTable, QUEUED_HIGH, QUEUED_LOW } from '../../server/connections.js';
 import type { Executor } from '../../server/executor.js';
 import type { ThreadRegistry } from '../../server/threads.js';
 import type { StatementSink } from '../types.js';
@@ -160,9 +160,11 @@ export class PerconaThreadPool extends UnixThreadPool {
     if (this.isHighPriority(conn)) {
       this.tickets[conn]--;
       G.high.push(conn);
+      this.conns.queuedIn[conn] = QUEUED_HIGH;
     } else {
       this.tickets[conn] = this.config.thread_pool_high_prio_tickets;
       G.low.push(conn);
+      this.conns.queuedIn[conn] = QUEUED_LOW;
     }
   }
 
@@ -244,6 +246,7 @@ export class PerconaThreadPool extends UnixThreadPool {
       this.tickets[conn] = this.config.thread_pool_high_prio_tickets;
       this.queueEnter[conn] = this.sim.now;
       G.low.push(conn);
+      this.conns.queuedIn[conn] = QUEUED_LOW;
       return -1;
     }
     this.addSample(G, 0, this.isHighPriority(conn));

@@ -67,11 +67,14 @@ export const Server = z.strictObject({
    * applied), or the Linux scheduler: "cfs" (CFS, kernels up to 6.5; src/server/cfs-cpu.ts) or
    * "eevdf" (EEVDF, kernels 6.6 and later; src/server/eevdf-cpu.ts). Under both, a thread that
    * does not block keeps its core for a slice, a woken thread may preempt the running one.
+   * "priority" is "fifo" with non-preemptive priority: a free core takes the oldest waiting burst
+   * of the highest transaction cpuPriority (a queueing-theory discipline for validation, e.g.
+   * Cobham's formula with more than the pools' two levels; no server schedules so).
    */
   scheduling: z
-    .enum(['ps', 'fifo', 'cfs', 'eevdf'])
+    .enum(['ps', 'fifo', 'priority', 'cfs', 'eevdf'])
     .optional()
-    .describe('CPU scheduling of runnable threads: "ps" processor sharing (default), "fifo" one thread per core until its burst ends, "cfs" Linux CFS (kernels up to 6.5), "eevdf" Linux EEVDF (6.6 and later).'),
+    .describe('CPU scheduling of runnable threads: "ps" processor sharing (default), "fifo" one thread per core until its burst ends, "priority" as fifo but a free core takes the oldest waiting burst of the highest transaction cpuPriority (non-preemptive priority, for validation), "cfs" Linux CFS (kernels up to 6.5), "eevdf" Linux EEVDF (6.6 and later).'),
   /**
    * The Linux scheduler's settings (scheduling "cfs" or "eevdf"), named as the kernel names
    * them; absent ones take the kernel's defaults for `cpus` online CPUs (default: cores), scaled

@@ -70,6 +70,13 @@ export const TransactionSpec = z.strictObject({
   begin: BoundarySpec.default({ cpu: '6us', waits: [] }).describe('The BEGIN statement (explicit transactions). Default cpu "6us".'),
   commit: BoundarySpec.default({ cpu: '11us', waits: [] }).describe('The COMMIT statement (explicit transactions). Default cpu "11us".'),
   statements: z.array(StatementSpec).min(1).describe('The statements, in order (at least one).'),
+  cpuPriority: z
+    .number()
+    .int()
+    .min(0)
+    .max(15)
+    .optional()
+    .describe('Priority level (integer 0 to 15) of the CPU bursts of this transaction type\'s statements under server.scheduling "priority": a free core serves the highest level first. Ignored by the other schedulings. Default 0.'),
 });
 
 export const ClosedClient = z.strictObject({
