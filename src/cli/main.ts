@@ -131,7 +131,7 @@ export async function main(argv: string[]): Promise<void> {
             type: 'string',
             requiresArg: true,
             coerce: strings,
-            description: `Transaction latency figures --precision must reach (repeatable or comma-separated): ${PRECISION_METRICS.join(', ')} (default: mean and p99)`,
+            description: `Figures --precision must reach (repeatable or comma-separated), transaction latency or throughput: ${PRECISION_METRICS.join(', ')} (default: mean and p99)`,
           })
           .option('max-replications', { type: 'number', requiresArg: true, description: `With --precision: stop after this many replications (default ${MAX_REPLICATIONS})` })
           .option('max-wall', { type: 'string', requiresArg: true, description: 'With --precision: stop after this much wall-clock time, e.g. 10min (the result then depends on the machine)' })
