@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { finiteSourceWaitProbability, mm1ResponseQuantile, mmcWaitQuantile, mmcWaitTail } from '../../src/stats/theory.js';
 import {
   cobhamTwoClassWaits,
   erlangB,
@@ -258,5 +259,23 @@ describe('processor sharing', () => {
   });
   it('rejects rho >= 1', () => {
     expect(() => mg1PsConditionalResponse(1, 1)).toThrow(RangeError);
+  });
+});
+
+describe('waiting-time distribution and P(wait)', () => {
+  it('M/M/c tail: at t = 0 it is Erlang C; with c = 1 it is rho e^{-(mu - lambda) t}', () => {
+    const C = erlangC;
+    expect(mmcWaitTail(3.6, 1, 4, 0)).toBeCloseTo(C(4, 3.6), 14);
+    expect(mmcWaitTail(0.9, 1, 1, 5)).toBeCloseTo(0.9 * Math.exp(-0.1 * 5), 14);
+    // Below 1 - C the quantile is 0 (that share does not wait); above, the tail inverted.
+    expect(mmcWaitQuantile(2, 1, 4, 0.5)).toBe(0);
+    expect(mmcWaitQuantile(3.6, 1, 4, 0.99)).toBeCloseTo(Math.log(100 * C(4, 3.6)) / 0.4, 12);
+    expect(mm1ResponseQuantile(0.97, 1, 0.99)).toBeCloseTo(Math.log(100) / 0.03, 10);
+    // Finite source: one customer never waits; with N = 2, c = 1 the arriving one finds the
+    // other at the station with the 1-customer system's probability S / (Z + S).
+    expect(finiteSourceWaitProbability(1, 4, 1, 1)).toBe(0);
+    expect(finiteSourceWaitProbability(3, 4, 1, 2)).toBe(finiteSourceMmc(2, 4, 1, 2).probabilities[2]);
+    expect(finiteSourceWaitProbability(2, 4, 1, 1)).toBeCloseTo(1 / 5, 14);
+    expect(finiteSourceWaitProbability(2, 4, 1, 2)).toBe(0);
   });
 });
