@@ -41,6 +41,8 @@ export interface CompiledTransaction {
   explicit: boolean;
   /** Statement indices in order, BEGIN and COMMIT included for explicit transactions. */
   steps: Int32Array;
+  /** Client time between its statements (TransactionSpec.gap), or null: the workload's gap. */
+  gap: Distribution | null;
 }
 
 /** A workload's transaction templates, resolved into samplers and flat index tables. */
@@ -126,7 +128,7 @@ export function compileWorkload(spec: WorkloadSpec): CompiledWorkload {
       for (let k = 0; k < s.count; k++) steps.push(idx);
     }
     if (explicit) steps.push(add('COMMIT', buildDistribution(t.commit.cpu), waits(t.commit.waits), null, true));
-    return { name: t.name, explicit, steps: Int32Array.from(steps) };
+    return { name: t.name, explicit, steps: Int32Array.from(steps), gap: t.gap === undefined ? null : buildDistribution(t.gap) };
   });
 
   const total = spec.transactions.reduce((s, t) => s + t.weight, 0);

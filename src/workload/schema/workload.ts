@@ -70,6 +70,7 @@ export const TransactionSpec = z.strictObject({
   begin: BoundarySpec.default({ cpu: '6us', waits: [] }).describe('The BEGIN statement (explicit transactions). Default cpu "6us".'),
   commit: BoundarySpec.default({ cpu: '11us', waits: [] }).describe('The COMMIT statement (explicit transactions). Default cpu "11us".'),
   statements: z.array(StatementSpec).min(1).describe('The statements, in order (at least one).'),
+  gap: Dist.optional().describe('Client-side time between this type\'s statements, instead of workload.client.gap (e.g. a session that stays idle in its open transaction): a distribution or a duration. Absent: the client\'s gap.'),
   connections: z
     .strictObject({
       first: z.number().int().min(0).default(0).describe('Index of the first connection that runs this type (0-based). Default 0.'),
