@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pickTransaction } from '../../src/workload/statement-work.js';
 import { compileWorkload } from '../../src/workload/templates.js';
-import { Workload } from '../../src/workload/schema.js';
+import { Scenario, Workload } from '../../src/workload/schema.js';
+import { runScenario } from '../../src/run/run.js';
 
 const tx = (name: string, weight: number, connections?: object) => ({
   name,
@@ -43,5 +44,27 @@ describe('TransactionSpec.connections: per-connection transaction types', () => 
     });
     expect(o.success).toBe(false);
     expect(o.error?.issues[0].path).toEqual(['transactions', 1, 'connections']);
+  });
+});
+
+describe('TransactionSpec.gap: client time between one type\'s statements', () => {
+  it('an explicit transaction with gap 100ms takes BEGIN + gap + statement + gap + COMMIT, exactly', () => {
+    const r = runScenario(
+      Scenario.parse({
+        name: 'gap',
+        duration: '2s',
+        warmup: '0s',
+        threadHandling: { mode: 'one-thread-per-connection' },
+        workload: {
+          connections: 1,
+          network: { rtt: '0us' },
+          client: { model: 'closed', think: '0us', gap: '7ms' },
+          transactions: [{ name: 't', type: 'explicit', gap: '100ms', statements: [{ name: 's', cpu: '10us' }] }],
+        },
+      }),
+    );
+    // 6 µs BEGIN + 100 ms + 10 µs + 100 ms + 11 µs COMMIT; the client's 7 ms gap is not used.
+    expect(r.latency.all.mean).toBeCloseTo(200.027, 6);
+    expect(r.latency.all.max).toBeCloseTo(200.027, 6);
   });
 });
