@@ -25,6 +25,8 @@ export interface ExecutionObserver {
   waitBegin(thread: number, conn: number, waitType: number): void;
   waitEnd(thread: number, conn: number): void;
   statementDone(thread: number, conn: number): void;
+  /** A CPU burst of the thread handling's own (runOverhead) has been served. */
+  overheadDone?(thread: number): void;
 }
 
 /** Wait types the server itself reports (indices of WAIT_TYPES in the schema; a test keeps them in step). */
@@ -99,6 +101,8 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   private threadStep = new Int32Array(64);
   private threadSlice = new Float64Array(64);
   observer: ExecutionObserver | null = null;
+  /** 1 while the thread runs a burst of the thread handling's own, not a statement. */
+  private threadOverhead = new Uint8Array(64);
   cpu: CpuModel | null = null;
   /** Scheduling "priority": each transaction type's cpuPriority. */
   txnCpuPriority: Int32Array | null = null;
@@ -205,7 +209,22 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     return thread < this.threadConn.length ? this.threadConn[thread] : -1;
   }
 
+  /**
+   * Runs `work` µs of the thread handling's own CPU on `thread` (which runs no statement), then
+   * tells the observer's overheadDone: a cost of the pool itself, on the same cores as statements.
+   */
+  runOverhead(thread: number, work: number): void {
+    if (thread >= this.threadConn.length) this.grow(thread + 1);
+    this.threadOverhead[thread] = 1;
+    (this.cpu as CpuModel).run(thread, work);
+  }
+
   onCpuDone(thread: number): void {
+    if (this.threadOverhead[thread] === 1) {
+      this.threadOverhead[thread] = 0;
+      (this.observer as ExecutionObserver).overheadDone?.(thread);
+      return;
+    }
     const conn = this.threadConn[thread];
     if (this.innodb !== null && this.threadPhase[thread] === P_REDO_WRITE) {
       this.flushRedo(thread, conn);
@@ -415,5 +434,6 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     this.threadGen = growInt32(this.threadGen, need);
     this.threadInside = growUint8(this.threadInside, need);
     this.threadWaitStart = growFloat64(this.threadWaitStart, need);
+    this.threadOverhead = growUint8(this.threadOverhead, need);
   }
 }

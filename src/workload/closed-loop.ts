@@ -67,7 +67,7 @@ export class ClosedLoopClients extends TransactionClients implements CpuClient {
   }
 
   private beginTransaction(conn: number, sendAt: number): void {
-    this.txn[conn] = pickTransaction(this.w, this.rngs[conn]());
+    this.txn[conn] = pickTransaction(this.w, this.rngs[conn](), conn);
     this.step[conn] = 0;
     this.txnStart[conn] = sendAt;
     this.send(conn, sendAt);

@@ -186,7 +186,7 @@ export function estimateRun(spec: ScenarioSpec): RunEstimate {
     steps += n;
     cpu += share * tCpu;
     statements += share * n;
-    elapsed += share * (tCpu + tWait + n * rtt + Math.max(0, n - 1) * gap);
+    elapsed += share * (tCpu + tWait + n * rtt + Math.max(0, n - 1) * (t.gap === undefined ? gap : mean(t.gap)));
   }
   const client = w.client;
   let offered: number;

@@ -88,10 +88,11 @@ export function recordStatement(
   m.statement(txn, classIndex, start - arrival, now - start, now + 2 * rttHalf - arrival);
 }
 
-/** Picks a transaction template from the mix with one uniform. */
-export function pickTransaction(w: CompiledWorkload, u: number): number {
-  const mix = w.mix;
+/** Picks a transaction template from the mix (the connection's own, if any) with one uniform. */
+export function pickTransaction(w: CompiledWorkload, u: number, conn = -1): number {
+  const mix = conn >= 0 && w.connMix !== null ? w.connMix[conn] : w.mix;
   let t = 0;
+  // A type the connection may not run has a zero-width interval: u >= its value skips it.
   while (t < mix.length - 1 && u >= mix[t]) t++;
   return t;
 }

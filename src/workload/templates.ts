@@ -1,6 +1,6 @@
 import type { Distribution } from '../engine/distributions.js';
 import { HotspotKeys, type KeySampler, UniformKeys, ZipfKeys } from '../server/locks.js';
-import { type KeySpaceSpec, type LockSpecT, WAIT_TYPES, type WaitSpecT, type WorkloadSpec } from './schema.js';
+import { type KeySpaceSpec, type LockSpecT, runsType, WAIT_TYPES, type WaitSpecT, type WorkloadSpec } from './schema.js';
 import { buildDistribution } from './dist-spec.js';
 
 export interface CompiledWait {
@@ -41,6 +41,8 @@ export interface CompiledTransaction {
   explicit: boolean;
   /** Statement indices in order, BEGIN and COMMIT included for explicit transactions. */
   steps: Int32Array;
+  /** Client time between its statements (TransactionSpec.gap), or null: the workload's gap. */
+  gap: Distribution | null;
 }
 
 /** A workload's transaction templates, resolved into samplers and flat index tables. */
@@ -50,6 +52,11 @@ export interface CompiledWorkload {
   transactions: CompiledTransaction[];
   /** Cumulative mix probabilities, last = 1. */
   mix: Float64Array;
+  /**
+   * Per connection, its own cumulative mix when transaction types are restricted to some
+   * connections (TransactionSpec.connections); null: every connection uses `mix`.
+   */
+  connMix: Float64Array[] | null;
   think: Distribution;
   gap: Distribution;
   rtt: Distribution;
@@ -121,7 +128,7 @@ export function compileWorkload(spec: WorkloadSpec): CompiledWorkload {
       for (let k = 0; k < s.count; k++) steps.push(idx);
     }
     if (explicit) steps.push(add('COMMIT', buildDistribution(t.commit.cpu), waits(t.commit.waits), null, true));
-    return { name: t.name, explicit, steps: Int32Array.from(steps) };
+    return { name: t.name, explicit, steps: Int32Array.from(steps), gap: t.gap === undefined ? null : buildDistribution(t.gap) };
   });
 
   const total = spec.transactions.reduce((s, t) => s + t.weight, 0);
@@ -133,11 +140,42 @@ export function compileWorkload(spec: WorkloadSpec): CompiledWorkload {
   });
   mix[mix.length - 1] = 1;
 
+  // Per-connection mixes: a type a connection may not run gets probability 0 (its cumulative
+  // value repeats), so one uniform still picks one type. Connections with the same set share it.
+  let connMix: Float64Array[] | null = null;
+  if (spec.transactions.some((t) => t.connections !== undefined)) {
+    connMix = [];
+    const byKey = new Map<string, Float64Array>();
+    for (let c = 0; c < spec.connections; c++) {
+      const ok = spec.transactions.map((t) => runsType(t.connections, c));
+      const key = ok.map((b) => (b ? '1' : '0')).join('');
+      let m = byKey.get(key);
+      if (m === undefined) {
+        const sum = spec.transactions.reduce((s, t, i) => s + (ok[i] ? t.weight : 0), 0);
+        m = new Float64Array(spec.transactions.length);
+        let a = 0;
+        let last = 0;
+        spec.transactions.forEach((t, i) => {
+          if (ok[i]) {
+            a += t.weight / sum;
+            last = i;
+          }
+          m![i] = ok[i] ? a : i === 0 ? 0 : m![i - 1];
+        });
+        // The last allowed type ends at 1 exactly; later disallowed types stay at 1 too.
+        for (let i = last; i < m.length; i++) m[i] = 1;
+        byKey.set(key, m);
+      }
+      connMix.push(m);
+    }
+  }
+
   return {
     statements,
     classes,
     transactions,
     mix,
+    connMix,
     think: buildDistribution(spec.client.model === 'closed' ? spec.client.think : '0us'),
     gap: buildDistribution(spec.client.gap),
     rtt: buildDistribution(spec.network.rtt),

@@ -91,7 +91,7 @@ export abstract class TransactionClients implements EventHandler, StatementSink 
     const next = this.step[conn] + 1;
     if (next < tx.steps.length) {
       this.step[conn] = next;
-      this.send(conn, replyAt + this.w.gap.sample(this.rngs[conn]));
+      this.send(conn, replyAt + (tx.gap ?? this.w.gap).sample(this.rngs[conn]));
       return;
     }
     if (this.m.measuring) {

@@ -5,6 +5,7 @@ import { type ConnectionTable, trxEngineActiveAfter, QUEUED_HIGH, QUEUED_LOW } f
 import type { Executor } from '../../server/executor.js';
 import type { ThreadRegistry } from '../../server/threads.js';
 import type { StatementSink, ThreadHandling } from '../types.js';
+import { Dispatch, EVENTS_DISPATCHER, EVENTS_GROUP, type GroupLoad } from '../dispatch/dispatch.js';
 import { effectiveQueryThreadsPerGroup, type MysqlPoolConfig, transactionLimitPerGroup } from './profile.js';
 
 /** performance_schema.tp_thread_group_stats columns (lower case), spec section 5. */
@@ -199,6 +200,13 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
   totalQueryThreads = 0;
   /** M10 time_of_completed_check: the previous iteration of the stall checker. */
   private lastCheck = -Infinity;
+  /** The dispatch what-ifs (scenario threadPool.dispatch), over the normal groups. */
+  readonly dispatch: Dispatch;
+  private readonly load: GroupLoad;
+  private readonly blockedWaiter = (g: number): boolean => {
+    const G = this.groups[g];
+    return G.waitingThread >= 0 && G.waiterBlocked;
+  };
 
   constructor(
     private readonly sim: Simulator,
@@ -235,6 +243,11 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     // M13: check every longrun_trx_limit/2 ms (integer ms); grace clamp(15 * limit, 5 s, 30 s).
     this.longrunIntervalUs = Math.floor(longrunMs / 2) * 1000;
     this.graceUs = Math.min(30_000, Math.max(5_000, 15 * longrunMs)) * 1000;
+    this.dispatch = new Dispatch(config.dispatch, this.size);
+    this.load = {
+      busy: (g) => this.groups[g].threadsActive + this.groups[g].queued,
+      connections: (g) => this.groups[g].connectionCount,
+    };
   }
 
   get groupCount(): number {
@@ -284,7 +297,8 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
       // M2: strict round-robin by arrival order [inferred: which group the first one gets is
       // immaterial]; M3/M15: the last `admin_connections` have TP_CONNECTION_ADMIN and move to
       // the admin group after login (being last, they do not shift the round robin of the others).
-      const g = c >= connections - admins ? this.size : c % this.size;
+      // tpsim dispatch.assign: the server's rule unless a what-if replaces it (admins excepted).
+      const g = c >= connections - admins ? this.size : this.dispatch.groupFor(c, c % this.size, this.load);
       this.connGroup[c] = g;
       this.groups[g].connectionCount++;
       this.groups[g].counters[C_CONNECTIONS_STARTED]++;
@@ -339,7 +353,22 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
       this.executeCommand(bound, this.groups[this.tGroup[bound]], conn);
       return;
     }
-    const G = this.groups[this.connGroup[conn]];
+    const home = this.connGroup[conn];
+    const d = this.dispatch;
+    let G: MysqlGroup;
+    if (d.events === EVENTS_GROUP || home === this.size) {
+      G = this.groups[home];
+    } else if (d.events === EVENTS_DISPATCHER) {
+      G = this.groups[d.nextGroup()];
+    } else {
+      // shared-queue: to a group whose waiting thread is blocked in epoll_wait, else the shared queue.
+      const g = d.idleGroup(this.blockedWaiter);
+      if (g < 0) {
+        d.shared.push(conn);
+        return;
+      }
+      G = this.groups[g];
+    }
     G.ready.push(conn);
     if (G.waitingThread >= 0 && G.waiterBlocked) {
       // epoll_wait returns in the blocked waiting thread.
@@ -350,6 +379,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
 
   /** M4: the waiting thread got events from a blocking epoll_wait. */
   private handleEvents(t: number, G: MysqlGroup): void {
+    this.pullShared(G);
     const n = G.ready.size < MAX_EVENTS_PER_WAIT_CALL ? G.ready.size : MAX_EVENTS_PER_WAIT_CALL;
     if (n === 0) {
       G.waiterBlocked = true;
@@ -394,8 +424,15 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
 
   /** Non-blocking epoll_wait by a worker (M7): queue what is ready. */
   private pollNonBlocking(G: MysqlGroup): void {
+    this.pullShared(G);
     const n = G.ready.size < MAX_EVENTS_PER_WAIT_CALL ? G.ready.size : MAX_EVENTS_PER_WAIT_CALL;
     if (n > 0) this.queueEvents(G, n);
+  }
+
+  /** shared-queue: a normal group with nothing ready of its own takes one event of the shared queue. */
+  private pullShared(G: MysqlGroup): void {
+    const shared = this.dispatch.shared;
+    if (G.ready.size === 0 && shared.size > 0 && !G.admin) G.ready.push(shared.shift());
   }
 
   private queueEvents(G: MysqlGroup, n: number): void {
@@ -646,6 +683,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     if (t >= 0) {
       this.tState[t] = ThreadState.Woken;
       this.sim.schedule(0, this.id, RUN, t, 0);
+      if (this.dispatch.herd) this.wakeHerd(G, level);
       return true;
     }
     if (level !== WAKE_OR_CREATE_ONE) return false;
@@ -656,6 +694,29 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     this.tState[nt] = ThreadState.Creating;
     this.sim.schedule(this.threadCreateUs, this.id, RUN, nt, 0);
     return true;
+  }
+
+  /**
+   * dispatch.wake "all": every other sleeping consumer (and reserve, at the levels that may wake
+   * one) wakes too, spends wakeCpu of CPU, and runs its worker loop (most sleep again).
+   */
+  private wakeHerd(G: MysqlGroup, level: number): void {
+    const d = this.dispatch;
+    for (;;) {
+      let t = G.consumers.pop();
+      if (t < 0 && level >= WAKE_IF_CREATED) t = G.reserves.pop();
+      if (t < 0) return;
+      this.tState[t] = ThreadState.Woken;
+      d.herdWakes++;
+      d.herdCpuUs += d.wakeCpuUs;
+      if (d.wakeCpuUs > 0) this.executor.runOverhead(t, d.wakeCpuUs);
+      else this.sim.schedule(0, this.id, RUN, t, 0);
+    }
+  }
+
+  /** A herd wake's CPU is spent: the thread runs its worker loop. */
+  overheadDone(t: number): void {
+    this.workerLoop(t);
   }
 
   /** M12 creation control, as coded (intervals in µs [inferred: probably meant as ms]), and M13. */

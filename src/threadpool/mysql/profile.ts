@@ -1,5 +1,5 @@
 import { withDefaults } from '../defaults.js';
-import type { MysqlPoolSpec } from '../../workload/schema.js';
+import type { DispatchSpec, MysqlPoolSpec } from '../../workload/schema.js';
 
 /** MySQL Enterprise Thread Pool settings with every value decided. */
 export interface MysqlPoolConfig {
@@ -21,6 +21,8 @@ export interface MysqlPoolConfig {
   thread_pool_dedicated_listeners: 0 | 1;
   /** tpsim: the last N connections are TP_CONNECTION_ADMIN connections (M15). */
   admin_connections: number;
+  /** tpsim what-ifs: assignment, waking, where events go (absent: the server's rules). */
+  dispatch?: DispatchSpec;
 }
 
 /** 9.7 default of thread_pool_max_transactions_limit when not set: clamp(32 * size, 1, 512). */

@@ -5,6 +5,8 @@ import type { ConnectionTable } from '../../server/connections.js';
 import type { Executor } from '../../server/executor.js';
 import type { ThreadRegistry } from '../../server/threads.js';
 import type { StatementSink, ThreadHandling } from '../types.js';
+import type { DispatchSpec } from '../../workload/schema/dispatch.js';
+import { Dispatch, EVENTS_DISPATCHER, EVENTS_GROUP, type GroupLoad } from '../dispatch/dispatch.js';
 
 /**
  * The Unix thread pool skeleton that MariaDB (threadpool_generic.cc) and Percona
@@ -31,6 +33,8 @@ export interface UnixPoolSettings {
    * one-thread-per-connection handler outside the pool. Percona removed extra_port in 8.0.14.
    */
   extra_port_connections?: number;
+  /** tpsim what-ifs: assignment, waking, where events go (absent: the server's rules). */
+  dispatch?: DispatchSpec;
 }
 
 // Counter indices shared by the flavours (the names are the flavour's own; MariaDB's are the
@@ -161,6 +165,13 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
   /** pool_block_start (-1: not blocked) and msg_written of print_pool_blocked_message. */
   protected poolBlockStart = -1;
   protected blockMsgWritten = false;
+  /** The dispatch what-ifs (scenario threadPool.dispatch). */
+  readonly dispatch: Dispatch;
+  private readonly load: GroupLoad;
+  private readonly blockedListener = (g: number): boolean => {
+    const G = this.groups[g];
+    return G.connectionCount > 0 && G.listener >= 0 && G.listenerBlocked;
+  };
 
   constructor(
     protected readonly sim: Simulator,
@@ -181,6 +192,11 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
     this.extraPortConnections = settings.extra_port_connections ?? 0;
     this.groups = [];
     for (let g = 0; g < settings.thread_pool_size; g++) this.groups.push(new UnixGroup(g, counterCount));
+    this.dispatch = new Dispatch(settings.dispatch, settings.thread_pool_size);
+    this.load = {
+      busy: (g) => this.groups[g].activeThreadCount + this.groups[g].queued,
+      connections: (g) => this.groups[g].connectionCount,
+    };
   }
 
   // ---- policy hooks ------------------------------------------------------------------------
@@ -253,7 +269,8 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
         this.extraThreads++;
         continue;
       }
-      const g = c % this.groups.length;
+      // tpsim dispatch.assign: the server's rule (A1) unless a what-if replaces it.
+      const g = this.dispatch.groupFor(c, c % this.groups.length, this.load);
       this.connGroup[c] = g;
       this.groups[g].connectionCount++;
     }
@@ -308,7 +325,21 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
       this.executor.start(own, conn);
       return;
     }
-    const G = this.groups[this.connGroup[conn]];
+    const d = this.dispatch;
+    let G: UnixGroup;
+    if (d.events === EVENTS_GROUP) {
+      G = this.groups[this.connGroup[conn]];
+    } else if (d.events === EVENTS_DISPATCHER) {
+      G = this.groups[d.nextGroup()];
+    } else {
+      // shared-queue: to a group whose listener waits in epoll_wait, else the shared queue.
+      const g = d.idleGroup(this.blockedListener);
+      if (g < 0) {
+        d.shared.push(conn);
+        return;
+      }
+      G = this.groups[g];
+    }
     G.ready.push(conn);
     if (G.listener >= 0 && G.listenerBlocked) {
       // epoll_wait returns in the blocked listener.
@@ -321,6 +352,7 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
   private listen(t: number, G: UnixGroup): void {
     this.tState[t] = UnixThreadState.Listening;
     for (;;) {
+      this.pullShared(G);
       const n = G.ready.size < MAX_EVENTS ? G.ready.size : MAX_EVENTS;
       if (n === 0) {
         G.listenerBlocked = true;
@@ -378,6 +410,7 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
       return;
     }
     if (!oversubscribed) {
+      this.pullShared(G);
       const conn = this.workerPoll(G);
       if (conn >= 0) {
         this.leaveGetEvent(G);
@@ -393,6 +426,12 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
       this.tIdlePending[t] = 1;
       this.sim.scheduleAt(this.tDeadline[t], this.id, IDLE, t, 0);
     }
+  }
+
+  /** shared-queue: a group with nothing ready of its own takes one event of the shared queue. */
+  private pullShared(G: UnixGroup): void {
+    const shared = this.dispatch.shared;
+    if (G.ready.size === 0 && shared.size > 0) G.ready.push(shared.shift());
   }
 
   /** A5.6: any return from get_event clears the group's stalled flag. */
@@ -468,7 +507,28 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
     G.counters[C_WAKES]++;
     if (dueToStall) G.counters[C_WAKES_DUE_TO_STALL]++;
     this.sim.schedule(0, this.id, RUN_WOKEN, t, 0);
+    if (this.dispatch.herd) this.wakeHerd(G);
     return true;
+  }
+
+  /**
+   * dispatch.wake "all": the other sleeping workers wake too, each spends wakeCpu of CPU and
+   * then looks for work like any woken thread (most find none and sleep again).
+   */
+  private wakeHerd(G: UnixGroup): void {
+    const d = this.dispatch;
+    for (let t = G.waiting.pop(); t >= 0; t = G.waiting.pop()) {
+      this.tState[t] = UnixThreadState.Woken;
+      d.herdWakes++;
+      d.herdCpuUs += d.wakeCpuUs;
+      if (d.wakeCpuUs > 0) this.executor.runOverhead(t, d.wakeCpuUs);
+      else this.sim.schedule(0, this.id, RUN_WOKEN, t, 0);
+    }
+  }
+
+  /** A herd wake's CPU is spent: the thread returns from its wait (as RUN_WOKEN). */
+  overheadDone(t: number): void {
+    this.handleEvent(RUN_WOKEN, t);
   }
 
   /** A10 wake_or_create_thread: true if a thread was woken or created. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Dispatch } from './dispatch.js';
 import { serverDuration } from './units.js';
 
 const UINT32_MAX = 4294967295;
@@ -77,6 +78,7 @@ export const MariadbPool = z.strictObject({
     .min(0)
     .optional()
     .describe('tpsim setting: the last N connections come in on extra_port and are served by the one-thread-per-connection handler, outside the pool\'s groups and thread_pool_max_threads (emergency access to a blocked pool). Default 0.'),
+  dispatch: Dispatch.optional(),
 });
 
 export type MariadbPoolSpec = z.output<typeof MariadbPool>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Dispatch } from './dispatch.js';
 import { serverDuration } from './units.js';
 
 const Bit = z.union([z.literal(0), z.literal(1)]);
@@ -84,6 +85,7 @@ export const MysqlPool = z.strictObject({
     .max(1_000_000)
     .optional()
     .describe('tpsim setting, not a server variable: the last N connections have TP_CONNECTION_ADMIN and are served by the admin group (M15). Default 0.'),
+  dispatch: Dispatch.optional(),
 });
 
 export type MysqlPoolSpec = z.output<typeof MysqlPool>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Dispatch } from './dispatch.js';
 import { serverDuration } from './units.js';
 
 const UINT32_MAX = 4294967295;
@@ -66,6 +67,7 @@ export const PerconaPool = z.strictObject({
     .min(0)
     .optional()
     .describe('tpsim setting: the last N connections come in on admin_port (8.0.14+): their statements go to the high-priority queue whatever the mode and tickets (P2). Default 0.'),
+  dispatch: Dispatch.optional(),
 });
 
 export type PerconaPoolSpec = z.output<typeof PerconaPool>;

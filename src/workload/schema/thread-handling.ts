@@ -5,6 +5,7 @@ import { PerconaPool } from './percona.js';
 
 export * from './mariadb.js';
 export * from './percona.js';
+export * from './dispatch.js';
 
 /** Thread handling: one thread per connection, or a pool flavour (one module each). */
 export const OneThreadPerConnection = z.strictObject({

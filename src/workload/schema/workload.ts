@@ -77,6 +77,15 @@ export const TransactionSpec = z.strictObject({
     .max(15)
     .optional()
     .describe('Priority level (integer 0 to 15) of the CPU bursts of this transaction type\'s statements under server.scheduling "priority": a free core serves the highest level first. Ignored by the other schedulings. Default 0.'),
+  gap: Dist.optional().describe('Client-side time between this type\'s statements, instead of workload.client.gap (e.g. a session that stays idle in its open transaction): a distribution or a duration. Absent: the client\'s gap.'),
+  connections: z
+    .strictObject({
+      first: z.number().int().min(0).default(0).describe('Index of the first connection that runs this type (0-based). Default 0.'),
+      count: z.number().int().min(1).optional().describe('How many connections run it: first, first + stride, ...; absent: all up to the last connection.'),
+      stride: z.number().int().min(1).default(1).describe('Step between those connections\' indices. Default 1.'),
+    })
+    .optional()
+    .describe('Only these connections draw this type (closed-loop clients): a skewed per-connection load, such as one application server in four running reports, or one session holding a lock. Each connection draws among the types it may run, by weight. Absent: every connection.'),
 });
 
 export const ClosedClient = z.strictObject({
@@ -149,6 +158,16 @@ export const Workload = z.strictObject({
   tables: z.record(z.string().min(1), KeySpace).optional().describe('Key spaces by table name, for locks.table.'),
 }).superRefine((w, ctx) => {
   // Every lock spec must name a key space that exists.
+  // Per-connection types: closed loop only, and every connection must have one to draw.
+  if (w.transactions.some((t) => t.connections !== undefined)) {
+    if (w.client.model !== 'closed') {
+      const i = w.transactions.findIndex((t) => t.connections !== undefined);
+      ctx.addIssue({ code: 'custom', path: ['transactions', i, 'connections'], message: 'expected no "connections" with open-loop clients (an arriving transaction takes any idle connection)' });
+    } else {
+      const none = firstConnectionWithoutType(w.connections, w.transactions.map((t) => t.connections));
+      if (none >= 0) ctx.addIssue({ code: 'custom', path: ['transactions'], message: `expected a transaction type for every connection, found none that connection ${none} may run` });
+    }
+  }
   w.transactions.forEach((t, i) => {
     t.statements.forEach((st, j) => {
       const l = st.locks;
@@ -163,6 +182,27 @@ export const Workload = z.strictObject({
     });
   });
 });
+
+/** A transaction type's connection set (TransactionSpec.connections). */
+export interface ConnectionSet {
+  first: number;
+  count?: number;
+  stride: number;
+}
+
+/** Whether connection `c` may run a type with this connection set (undefined: all). */
+export function runsType(set: ConnectionSet | undefined, c: number): boolean {
+  if (set === undefined) return true;
+  if (c < set.first || (c - set.first) % set.stride !== 0) return false;
+  return set.count === undefined || (c - set.first) / set.stride < set.count;
+}
+
+/** The first connection no type may run, or -1. */
+export function firstConnectionWithoutType(connections: number, sets: Array<ConnectionSet | undefined>): number {
+  if (sets.some((s) => s === undefined)) return -1;
+  for (let c = 0; c < connections; c++) if (!sets.some((s) => runsType(s, c))) return c;
+  return -1;
+}
 
 export type WorkloadSpec = z.output<typeof Workload>;
 export type TransactionSpecT = z.output<typeof TransactionSpec>;
