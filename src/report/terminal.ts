@@ -53,6 +53,7 @@ export function formatReport(result: RunResult, options: ReportOptions = {}): st
   section('Threads', threads(result, sub(ci, 'threads')));
   section('CPU', cpu(result, sub(ci, 'cpu')));
   section('Server waits (row locks, redo log, InnoDB queue)', serverWaits(result));
+  section('Connection life (logins, closes, KILL)', connectionLife(result));
   section(countersTitle(result), [...counters(result.counters, sub(ci, 'counters')), ...countersNotes(result)]);
   const e = result.engine;
   out.push(
@@ -294,6 +295,22 @@ function serverWaits(r: RunResult): string[] {
     if (s.commitWaits > 0) rows.push(['commit waits:', fmtCount(s.commitWaits), `(mean ${fmtMs(s.commitWaitMeanMs)} ms)`]);
   }
   if (s.innodbQueueWaits > 0) rows.push(['InnoDB queue:', fmtCount(s.innodbQueueWaits), `(mean ${fmtMs(s.innodbQueueWaitMeanMs)} ms)`]);
+  return table(rows, { align: ['l', 'r', 'l'] });
+}
+
+/** Only when the scenario modelled logins (workload.churn, reconnectStorms, kills, wait_timeout). */
+function connectionLife(r: RunResult): string[] {
+  const l = r.connectionLife;
+  if (l === undefined) return [];
+  const g = l.logins;
+  const rows: string[][] = [
+    ['logins:', fmtCount(g.count), g.count > 0 ? `(latency mean ${fmtMs(g.mean)} ms, p99 ${fmtMs(g.p99)} ms, max ${fmtMs(g.max)} ms)` : ''],
+    ['closed by clients:', fmtCount(l.disconnects), ''],
+    ['closed by server:', fmtCount(l.closedByWaitTimeout + l.killedConnections), `(${fmtCount(l.closedByWaitTimeout)} wait_timeout, ${fmtCount(l.killedConnections)} KILL CONNECTION)`],
+  ];
+  if (l.kills.done + l.kills.missed > 0) {
+    rows.push(['KILLs:', fmtCount(l.kills.done), `(${fmtCount(l.killedQueries)} queries interrupted; ${fmtCount(l.kills.missed)} found nothing to kill)`]);
+  }
   return table(rows, { align: ['l', 'r', 'l'] });
 }
 
