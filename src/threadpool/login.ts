@@ -160,8 +160,9 @@ export class ConnectionLife implements EventHandler {
     this.expiry[conn] = expiry;
   }
 
-  /** The client quit. */
+  /** The client quit (or its connection dropped): an open transaction rolls back. */
   quit(conn: number): void {
+    this.executor.closeConnection(conn);
     this.phase[conn] = PH_ABSENT;
     this.expiry[conn] = Infinity;
     this.timerGen[conn]++;

@@ -11,6 +11,7 @@ import {
   type ConnectionLifeHandling,
   PH_BUSY,
   PH_CLOSING,
+  PH_ABSENT,
   PH_IDLE,
   PH_LOGIN,
 } from '../login.js';
@@ -667,7 +668,8 @@ export class MysqlThreadPool implements ThreadHandling, ConnectionLifeHandling, 
     // draws its next statement into the connection table at once.
     const bind = this.mtlOn && trxEngineActiveAfter(this.conns, conn);
     this.sink.onStatementDone(conn);
-    if (bind) {
+    // The client may have dropped the connection on this reply (a reconnect storm): no binding.
+    if (bind && (life === null || life.phase[conn] !== PH_ABSENT)) {
       // tp_bind_to_current_worker_thread: the thread blocks reading the next statement of the
       // open transaction. [inferred] It stays in threads_active and trxn_threads meanwhile: MySQL
       // reports no network wait (no NET wait type), so no wait_begin happens; time_of_attach
@@ -830,6 +832,21 @@ export class MysqlThreadPool implements ThreadHandling, ConnectionLifeHandling, 
 
   /** COM_QUIT of an idle connection [simplification: removed at once, no pool work]. */
   disconnect(conn: number): void {
+    const bound = this.connBound[conn];
+    if (bound >= 0) {
+      // Dropped inside a transaction (M7d): the bound thread's read fails; it closes the
+      // connection and goes back to the pool.
+      this.connBound[conn] = -1;
+      this.tState[bound] = ThreadState.Executing;
+      const Gb = this.groups[this.tGroup[bound]];
+      this.detach(bound, Gb);
+      Gb.connectionCount--;
+      Gb.counters[C_CONNECTIONS_CLOSED]++;
+      (this.life as ConnectionLife).quit(conn);
+      if (Gb.waitingThread === bound) this.handleEvents(bound, Gb);
+      else this.workerLoop(bound);
+      return;
+    }
     const G = this.groups[this.connGroup[conn]];
     G.connectionCount--;
     G.counters[C_CONNECTIONS_CLOSED]++;
