@@ -69,6 +69,18 @@ describe('login', () => {
     expect(h.script.logins).toEqual([{ conn: 1, at: 1250 }]);
   });
 
+  it('MariaDB extra_port: a reconnect gets its own thread again (creation + login), outside the pool; KILL QUERY reaches it', () => {
+    const h = mariadbLife({ extra_port_connections: 1 }, { connections: 2 });
+    h.script.quit(1, 100);
+    h.script.connect(1, 1000);
+    h.script.send({ conn: 1, at: 2000, cpu: 1000, waits: [1_000_000] });
+    h.script.kill(1, 10_000, false);
+    h.run(5_000_000);
+    expect(h.script.logins).toEqual([{ conn: 1, at: 1250 }]);
+    expect(h.handling.extraPortThreads).toBe(1);
+    expect(h.script.replies).toEqual([{ conn: 1, arrival: 2000, start: 2000, end: 10_000, error: STATEMENT_KILLED }]);
+  });
+
   it('Percona P1/P4: a login waits in the normal queue while active + waiting threads exceed 1 + oversubscribe', () => {
     const h = perconaLife({ thread_pool_oversubscribe: 1 }, { connections: 5 });
     // Three statements park in 3 s waits: waiting_thread_count 3 > 1 + 1 throttles the normal queue.

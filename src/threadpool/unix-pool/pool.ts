@@ -347,6 +347,7 @@ export abstract class UnixThreadPool implements ThreadHandling, ConnectionLifeHa
     const own = this.connExtraThread[conn];
     if (own >= 0) {
       // extra_port: its thread was blocked reading the socket and runs the statement at once.
+      if (life !== null) this.connRunning[conn] = own;
       this.executor.start(own, conn);
       return;
     }
