@@ -148,8 +148,10 @@ export class ClientConnectionLife implements EventHandler {
     return true;
   }
 
+  /** Past its lifetime or its transactions; every connection runs at least one transaction. */
   private expired(conn: number, sendAt: number): boolean {
-    return this.txSinceLogin[conn] >= this.maxTransactions || sendAt >= this.lifeEnd[conn];
+    const n = this.txSinceLogin[conn];
+    return n > 0 && (n >= this.maxTransactions || sendAt >= this.lifeEnd[conn]);
   }
 
   /** A statement reaches the server: false if its connection is gone or was replaced meanwhile. */
