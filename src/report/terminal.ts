@@ -62,6 +62,7 @@ export function formatReport(result: RunResult, options: ReportOptions = {}): st
     section('Waiting at each queue (ms; P(wait) = share of visits that waited)', queueWaits(result, sub(ci, 'waits')));
     if (options.waitsByClass === true) section('Waiting at each queue by class (ms)', queueWaitsByClass(result));
   }
+  section('Connection life (logins, closes, KILL)', connectionLife(result));
   section(countersTitle(result), [...counters(result.counters, sub(ci, 'counters')), ...countersNotes(result)]);
   const e = result.engine;
   out.push(
@@ -357,6 +358,22 @@ function queueWaitsByClass(r: RunResult): string[] {
     for (const [k, x] of Object.entries(s.byStatement)) if (x.visits > 0) rows.push(line(STATION_LABELS[name].trim(), `statement ${k}`, x));
   }
   return rows.length === 1 ? [] : table(rows, { align: ['l', 'l', 'r', 'r', 'r', 'r'] });
+}
+
+/** Only when the scenario modelled logins (workload.churn, reconnectStorms, kills, wait_timeout). */
+function connectionLife(r: RunResult): string[] {
+  const l = r.connectionLife;
+  if (l === undefined) return [];
+  const g = l.logins;
+  const rows: string[][] = [
+    ['logins:', fmtCount(g.count), g.count > 0 ? `(latency mean ${fmtMs(g.mean)} ms, p99 ${fmtMs(g.p99)} ms, max ${fmtMs(g.max)} ms)` : ''],
+    ['closed by clients:', fmtCount(l.disconnects), ''],
+    ['closed by server:', fmtCount(l.closedByWaitTimeout + l.killedConnections), `(${fmtCount(l.closedByWaitTimeout)} wait_timeout, ${fmtCount(l.killedConnections)} KILL CONNECTION)`],
+  ];
+  if (l.kills.done + l.kills.missed > 0) {
+    rows.push(['KILLs:', fmtCount(l.kills.done), `(${fmtCount(l.killedQueries)} queries interrupted; ${fmtCount(l.kills.missed)} found nothing to kill)`]);
+  }
+  return table(rows, { align: ['l', 'r', 'l'] });
 }
 
 function countersTitle(r: RunResult): string {

@@ -97,6 +97,13 @@ export interface RunResult {
   clientCpu?: { cores: number; busyCores: number; utilization: number; meanRunnable: number };
   /** The server's own waits in the measured window (absent in older files). */
   server?: ServerResult;
+  /**
+   * Connection life in the measured window (workload.churn, reconnectStorms, kills or
+   * server.wait_timeout set; absent otherwise): logins and their latency (from the connection
+   * reaching the server to the end of its authentication), connections the clients closed, those
+   * the server closed for wait_timeout or by KILL, and the statements KILL QUERY interrupted.
+   */
+  connectionLife?: ConnectionLifeResult;
   /** The pool's counters, summed over groups, named as the real server names them. */
   counters: Record<string, number>;
   /** Where those names come from (e.g. performance_schema.tp_thread_group_stats). */
@@ -138,6 +145,18 @@ export interface RunResult {
     queueWait: EncodedHistogramGroup;
     execution: EncodedHistogramGroup;
   };
+}
+
+export interface ConnectionLifeResult {
+  logins: LatencyStats;
+  disconnects: number;
+  closedByWaitTimeout: number;
+  killedQueries: number;
+  killedConnections: number;
+  /** KILLs of the scenario that found their target running or open, and those that did not. */
+  kills: { done: number; missed: number };
+  /** Threads alive at the end of the run (pool workers, connect handlers, connection threads). */
+  threadsAtEnd: number;
 }
 
 /** One `--report-interval` line: counts in the interval ending at `time` (s into the window). */

@@ -15,6 +15,9 @@ import { Measurements } from '../stats/measurements.js';
 import { IntervalSeries, histPercentileMs } from '../stats/intervals.js';
 import { createThreadHandling, resolveThreadHandling } from '../threadpool/factory.js';
 import type { ThreadHandling } from '../threadpool/types.js';
+import { ConnectionLife, DEFAULT_LOGIN_CPU, hasConnectionLife } from '../threadpool/login.js';
+import { ClientConnectionLife } from '../workload/connection-churn.js';
+import type { Rng } from '../engine/random.js';
 import { ClosedLoopClients } from '../workload/closed-loop.js';
 import { OpenLoopClients, interarrival } from '../workload/open-loop.js';
 import { Innodb, type ScenarioSpec } from '../workload/schema.js';
@@ -24,7 +27,7 @@ import { type CompiledWorkload, compileWorkload } from '../workload/templates.js
 import { formatDuration } from '../engine/duration.js';
 import { mser5, mser5Weighted } from './warmup.js';
 import { OutputRecorder, analyseRun } from './output-analysis.js';
-import { RESULT_SCHEMA_VERSION, assertFinite, type EncodedHistogramGroup, type IntervalRow, type LatencyStats, type RunResult, type ServerResult, type Stability } from './result.js';
+import { RESULT_SCHEMA_VERSION, assertFinite, type ConnectionLifeResult, type EncodedHistogramGroup, type IntervalRow, type LatencyStats, type RunResult, type ServerResult, type Stability } from './result.js';
 
 export interface RunOptions {
   /** Called now and then with the fraction of simulated time done (0..1). */
@@ -187,10 +190,17 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
     clock.errorsOf = () => executor.stats.deadlocks + executor.stats.lockWaitTimeouts;
   }
 
+  const lifeParts = attachConnectionLife(spec, sim, conns, executor, handling, clients);
   handling.start(n);
   clients.start();
+  lifeParts?.client.start();
   sim.schedule(warmupUs, clock.id, WARMUP_END, 0, 0);
   const serverReset = (): void => {
+    lifeParts?.server.stats.reset();
+    if (lifeParts !== null) {
+      lifeParts.client.killsDone = 0;
+      lifeParts.client.killsMissed = 0;
+    }
     executor.stats.reset();
     innodb?.redo?.resetStatistics();
     closed?.clientCpu?.resetStatistics();
@@ -273,6 +283,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
       eventsPerSecond: Math.round(sim.events / wallSeconds),
     },
   };
+  if (lifeParts !== null) result.connectionLife = connectionLifeResult(lifeParts, threads.live);
   const clientCpu = closed?.clientCpu;
   if (clientCpu != null) {
     const u = clientCpu.utilization();
@@ -496,6 +507,55 @@ function attachInnodb(executor: Executor, spec: ScenarioSpec, hasLocks: boolean)
     threadConcurrency: s.innodb_thread_concurrency,
     concurrencyTickets: s.innodb_concurrency_tickets,
   });
+}
+
+/**
+ * Turns on the connection-life model (src/threadpool/login.ts, src/workload/connection-churn.ts)
+ * when the scenario has churn, storms, kills or a wait_timeout; null otherwise, so that runs
+ * without them are exactly as before.
+ */
+function attachConnectionLife(
+  spec: ScenarioSpec,
+  sim: Simulator,
+  conns: ConnectionTable,
+  executor: Executor,
+  handling: ThreadHandling,
+  clients: ClosedLoopClients | OpenLoopClients,
+): { server: ConnectionLife; client: ClientConnectionLife } | null {
+  const w = spec.workload;
+  const on = w.churn !== undefined || (w.reconnectStorms?.length ?? 0) > 0 || (w.kills?.length ?? 0) > 0 || spec.server.wait_timeout !== undefined;
+  if (!on) return null;
+  if (!hasConnectionLife(handling)) throw new Error('connection life: this thread handling does not model logins');
+  const loginCpu = buildDistribution(spec.server.login?.cpu ?? DEFAULT_LOGIN_CPU);
+  // One stream per connection for its logins ('login'), made on first use.
+  const rngs: Array<Rng | undefined> = [];
+  const draw = (c: number): number => {
+    let r = rngs[c];
+    if (r === undefined) {
+      r = stream(spec.seed, 'login', c);
+      rngs[c] = r;
+    }
+    return loginCpu.sample(r);
+  };
+  const server = new ConnectionLife(sim, conns, executor, (spec.server.wait_timeout ?? 28800) * 1e6, draw);
+  server.sink = clients;
+  handling.attachLife(server);
+  const client = new ClientConnectionLife(sim, conns, server, handling, clients, spec.seed, w);
+  clients.life = client;
+  return { server, client };
+}
+
+function connectionLifeResult(p: { server: ConnectionLife; client: ClientConnectionLife }, threadsAtEnd: number): ConnectionLifeResult {
+  const st = p.server.stats;
+  return {
+    logins: st.loginLatency.stats(),
+    disconnects: st.disconnects,
+    closedByWaitTimeout: st.closedByWaitTimeout,
+    killedQueries: st.killedQueries,
+    killedConnections: st.killedConnections,
+    kills: { done: p.client.killsDone, missed: p.client.killsMissed },
+    threadsAtEnd,
+  };
 }
 
 function serverResult(executor: Executor, innodb: InnodbParts | null, retries: number): ServerResult {

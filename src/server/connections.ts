@@ -8,6 +8,7 @@ export const MAX_LOCKS_PER_STATEMENT = 16;
 export const STATEMENT_OK = 0;
 export const STATEMENT_DEADLOCK = 1; // ER_LOCK_DEADLOCK (1213)
 export const STATEMENT_LOCK_WAIT_TIMEOUT = 2; // ER_LOCK_WAIT_TIMEOUT (1205)
+export const STATEMENT_KILLED = 3; // ER_QUERY_INTERRUPTED (1317): KILL QUERY / KILL CONNECTION
 
 /** conns.queuedIn values: not queued in a pool priority queue (handed to a thread, or no pool), low, high. */
 export const QUEUED_NONE = 0;

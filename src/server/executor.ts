@@ -10,6 +10,7 @@ import {
   QUEUED_HIGH,
   QUEUED_LOW,
   STATEMENT_DEADLOCK,
+  STATEMENT_KILLED,
   STATEMENT_LOCK_WAIT_TIMEOUT,
 } from './connections.js';
 import type { CpuClient, CpuModel } from './cpu.js';
@@ -77,6 +78,7 @@ const WAIT_END = 0;
 const LOCK_GRANT = 1;
 const ADMIT = 2;
 const LOCK_TIMEOUT = 3;
+const KILL_NOW = 4; // KILL interrupted the statement's wait (arg: the wait generation)
 
 // Phases of a statement on a thread (only tracked when InnoDB parts are in use).
 const P_BODY = 0; // CPU parts and the statement's own waits
@@ -117,6 +119,11 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   private threadGen = new Int32Array(64);
   private threadInside = new Uint8Array(64);
   private threadWaitStart = new Float64Array(64);
+  // KILL (see kill): the thread's statement was killed; the thread sits in one of the
+  // statement's own waits; that wait's generation (a stale WAIT_END is ignored).
+  private threadKilled = new Uint8Array(64);
+  private threadInWait = new Uint8Array(64);
+  private threadWaitGen = new Int32Array(64);
   private connThread: Int32Array;
   private trxWrote: Uint8Array;
 
@@ -170,13 +177,14 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
       else if (q === QUEUED_LOW) this.waited(waits.poolLow, conn, queued);
     }
     this.threadStep[thread] = 0;
+    this.threadKilled[thread] = 0;
     const slice = this.conns.cpu[conn] / (this.conns.waitCount[conn] + 1);
     this.threadSlice[thread] = slice;
+    this.conns.error[conn] = 0;
     if (this.innodb === null) {
       (this.cpu as CpuModel).run(thread, slice);
       return;
     }
-    this.conns.error[conn] = 0;
     this.connThread[conn] = thread;
     this.threadPhase[thread] = P_BODY;
     this.threadLock[thread] = 0;
@@ -230,13 +238,18 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
       this.flushRedo(thread, conn);
       return;
     }
+    if (this.threadKilled[thread] === 1) {
+      this.abort(thread, conn);
+      return;
+    }
     const step = this.threadStep[thread];
     if (step < this.conns.waitCount[conn]) {
       const w = conn * MAX_WAITS_PER_STATEMENT + step;
       if (this.conns.waitReported[w] === 1) {
         (this.observer as ExecutionObserver).waitBegin(thread, conn, this.conns.waitType[w]);
       }
-      this.sim.schedule(this.conns.waitLatency[w], this.id, WAIT_END, thread, 0);
+      this.threadInWait[thread] = 1;
+      this.sim.schedule(this.conns.waitLatency[w], this.id, WAIT_END, thread, this.threadWaitGen[thread]);
       return;
     }
     if (this.innodb === null) {
@@ -250,11 +263,17 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   handleEvent(kind: number, thread: number, arg: number): void {
     const conn = this.threadConn[thread];
     if (kind === WAIT_END) {
+      if (arg !== this.threadWaitGen[thread]) return; // the wait was cut short by KILL
+      this.threadInWait[thread] = 0;
       const step = this.threadStep[thread];
       const w = conn * MAX_WAITS_PER_STATEMENT + step;
       this.threadStep[thread] = step + 1;
       if (this.conns.waitReported[w] === 1) (this.observer as ExecutionObserver).waitEnd(thread, conn);
       (this.cpu as CpuModel).run(thread, this.threadSlice[thread]);
+      return;
+    }
+    if (kind === KILL_NOW) {
+      if (arg === this.threadWaitGen[thread] && conn >= 0) this.abort(thread, conn);
       return;
     }
     const parts = this.innodb as InnodbParts;
@@ -283,6 +302,53 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
       if (this.waits !== null) this.waited(this.waits.rowLock, conn, w);
       this.fail(thread, conn, STATEMENT_LOCK_WAIT_TIMEOUT);
     }
+  }
+
+  // ---- KILL ---------------------------------------------------------------------------------
+
+  /**
+   * KILL QUERY / KILL CONNECTION reaches the statement running on `thread` (THD::awake sets
+   * thd->killed). The statement notices it at its next check: a wait of its own (SLEEP, I/O) is
+   * cut short at once, as THD::awake wakes a thread in a condition wait; a CPU part runs to its
+   * end first [simplification: the server checks thd->killed between rows, here at the end of
+   * the current CPU part]; row-lock, redo and InnoDB-queue waits end as they would. The statement
+   * then fails with ER_QUERY_INTERRUPTED and, with the InnoDB model, its transaction is rolled
+   * back [simplification: KILL QUERY rolls back the statement only; taken as the transaction,
+   * as for a lock wait timeout]. Returns false if no statement runs on the thread.
+   */
+  kill(thread: number): boolean {
+    if (thread >= this.threadConn.length || this.threadConn[thread] < 0) return false;
+    this.threadKilled[thread] = 1;
+    if (this.threadInWait[thread] === 1) {
+      const conn = this.threadConn[thread];
+      this.threadInWait[thread] = 0;
+      const gen = ++this.threadWaitGen[thread];
+      const w = conn * MAX_WAITS_PER_STATEMENT + this.threadStep[thread];
+      if (this.conns.waitReported[w] === 1) (this.observer as ExecutionObserver).waitEnd(thread, conn);
+      this.sim.schedule(0, this.id, KILL_NOW, thread, gen);
+    }
+    return true;
+  }
+
+  /** The killed statement ends with ER_QUERY_INTERRUPTED. */
+  private abort(thread: number, conn: number): void {
+    this.threadKilled[thread] = 0;
+    if (this.innodb !== null) {
+      this.fail(thread, conn, STATEMENT_KILLED);
+      return;
+    }
+    this.conns.error[conn] = STATEMENT_KILLED;
+    this.threadConn[thread] = -1;
+    (this.observer as ExecutionObserver).statementDone(thread, conn);
+  }
+
+  /** The server closed an idle connection (wait_timeout, KILL): its open transaction rolls back. */
+  closeConnection(conn: number): void {
+    const parts = this.innodb;
+    if (parts === null) return;
+    if (this.trxWrote[conn] === 1) this.stats.rollbacks++;
+    this.trxWrote[conn] = 0;
+    parts.locks?.releaseAll(conn);
   }
 
   // ---- listeners (called inside the lock table, the gate, the redo log) --------------------
@@ -435,5 +501,8 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     this.threadInside = growUint8(this.threadInside, need);
     this.threadWaitStart = growFloat64(this.threadWaitStart, need);
     this.threadOverhead = growUint8(this.threadOverhead, need);
+    this.threadKilled = growUint8(this.threadKilled, need);
+    this.threadInWait = growUint8(this.threadInWait, need);
+    this.threadWaitGen = growInt32(this.threadWaitGen, need);
   }
 }

@@ -39,7 +39,7 @@ export function resolveThreadHandling(spec: ThreadHandlingSpec, cores: number): 
 
 export function createThreadHandling(spec: ThreadHandlingSpec, parts: ServerParts): ThreadHandling {
   if (spec.mode === 'one-thread-per-connection') {
-    return new OneThreadPerConnection(parts.executor, parts.threads, parts.sink);
+    return new OneThreadPerConnection(parts.executor, parts.threads, parts.sink, parts.sim, parts.threadCreateUs);
   }
   const { sim, conns, executor, threads, sink, cores, threadCreateUs } = parts;
   if (spec.flavor === 'mariadb') {

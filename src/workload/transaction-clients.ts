@@ -2,7 +2,9 @@ import { type Rng, stream } from '../engine/random.js';
 import type { EventHandler, Simulator } from '../engine/simulator.js';
 import { type ConnectionTable, QUEUED_NONE } from '../server/connections.js';
 import type { Measurements } from '../stats/measurements.js';
-import type { StatementSink, ThreadHandling } from '../threadpool/types.js';
+import type { ConnectionSink } from '../threadpool/login.js';
+import type { ThreadHandling } from '../threadpool/types.js';
+import type { ClientConnectionLife, ClientHooks } from './connection-churn.js';
 import { drawStatementWork, recordStatement, statementFailed } from './statement-work.js';
 import { type CompiledWorkload, SESSION_LOCK_ACQUIRE, SESSION_LOCK_RELEASE } from './templates.js';
 
@@ -15,7 +17,7 @@ export const ARRIVE = 0;
  * each reply, retry the transaction when the server rolled it back, and hand the finished
  * transaction to the model (`transactionDone`), which decides what the connection does next.
  */
-export abstract class TransactionClients implements EventHandler, StatementSink {
+export abstract class TransactionClients implements EventHandler, ConnectionSink, ClientHooks {
   protected readonly id: number;
   protected readonly rngs: Rng[];
   protected readonly txn: Int32Array;
@@ -27,6 +29,8 @@ export abstract class TransactionClients implements EventHandler, StatementSink 
   /** Per connection: the current transaction's statements' waits for a thread so far (µs), retries included. */
   private readonly txnQueue: Float64Array;
   handling: ThreadHandling | null = null;
+  /** Connections that open and close (connection-churn.ts); null: they stay open. */
+  life: ClientConnectionLife | null = null;
   /** Transactions restarted after the server rolled them back, in the measured window. */
   retries = 0;
   /**
@@ -66,12 +70,14 @@ export abstract class TransactionClients implements EventHandler, StatementSink 
 
   /** A statement reached the server. */
   protected arrive(conn: number): void {
+    if (this.life !== null && !this.life.onArrive(conn)) return;
     this.conns.arrival[conn] = this.sim.now;
     this.conns.queuedIn[conn] = QUEUED_NONE;
     (this.handling as ThreadHandling).onRequest(conn);
   }
 
   onStatementDone(conn: number): void {
+    if (this.life !== null && !this.life.onReply(conn)) return;
     const now = this.sim.now;
     const t = this.txn[conn];
     const tx = this.w.transactions[t];
@@ -99,11 +105,30 @@ export abstract class TransactionClients implements EventHandler, StatementSink 
       this.m.waits.transaction(t, this.txnQueue[conn]);
     }
     this.txnQueue[conn] = 0;
+    this.life?.transactionEnded(conn);
     this.transactionDone(conn, replyAt);
   }
 
+  onLoggedIn(conn: number): void {
+    (this.life as ClientConnectionLife).loggedIn(conn);
+  }
+
+  onClosed(conn: number): void {
+    (this.life as ClientConnectionLife).closed(conn);
+  }
+
+  restartTransaction(conn: number): void {
+    if (this.m.measuring) this.retries++;
+    this.step[conn] = this.firstStep(this.txn[conn]);
+  }
+
+  atTransactionStart(conn: number): boolean {
+    return this.step[conn] === this.firstStep(this.txn[conn]);
+  }
+
   /** Draws the statement's work and schedules its arrival at the server. */
-  protected send(conn: number, sendAt: number): void {
+  send(conn: number, sendAt: number): void {
+    if (this.life !== null && !this.life.maySend(conn, sendAt)) return;
     const tx = this.w.transactions[this.txn[conn]];
     const half = drawStatementWork(this.w, tx, this.step[conn], this.rngs[conn], this.conns, conn);
     this.conns.txnClass[conn] = this.txn[conn];

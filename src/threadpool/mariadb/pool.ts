@@ -109,7 +109,15 @@ export class MariadbThreadPool extends UnixThreadPool {
   /** A8 get_priority: high/low fixed; auto = high iff a transaction is active. */
   isHighPriority(conn: number): boolean {
     const p = this.config.thread_pool_priority;
-    return p === 'high' || (p === 'auto' && this.conns.trxRegistered[conn] === 1);
+    // A8: KILL and wait_timeout set a connection's priority HIGH (tp_post_kill_notification,
+    // tp_timeout_handler): the killed connection's event goes to the high queue.
+    return p === 'high' || (p === 'auto' && this.conns.trxRegistered[conn] === 1) || this.killedIsHigh(conn);
+  }
+
+  /** A2: a new TP_connection's priority is HIGH (TP_connection ctor): the login goes to the high queue. */
+  protected queueLogin(G: UnixGroup, conn: number): void {
+    this.enqueueTime[conn] = this.config.thread_pool_exact_stats ? this.sim.now : this.currentMicrotime;
+    G.high.push(conn);
   }
 
   /** queue_put of one event: queues[priority], enqueue_time = the timer's clock unless exact_stats. */

@@ -4,6 +4,17 @@ import { IntQueue, IntStack } from '../../engine/int-queue.js';
 import { type ConnectionTable, trxEngineActiveAfter, QUEUED_HIGH, QUEUED_LOW } from '../../server/connections.js';
 import type { Executor } from '../../server/executor.js';
 import type { ThreadRegistry } from '../../server/threads.js';
+import {
+  CLOSED_KILLED,
+  CLOSED_WAIT_TIMEOUT,
+  type ConnectionLife,
+  type ConnectionLifeHandling,
+  PH_BUSY,
+  PH_CLOSING,
+  PH_ABSENT,
+  PH_IDLE,
+  PH_LOGIN,
+} from '../login.js';
 import type { StatementSink, ThreadHandling } from '../types.js';
 import { Dispatch, EVENTS_DISPATCHER, EVENTS_GROUP, type GroupLoad } from '../dispatch/dispatch.js';
 import { effectiveQueryThreadsPerGroup, type MysqlPoolConfig, transactionLimitPerGroup } from './profile.js';
@@ -36,6 +47,7 @@ export const MYSQL_COUNTERS = [
 ] as const;
 
 const C_CONNECTIONS_STARTED = 0;
+const C_CONNECTIONS_CLOSED = 1;
 const C_QUERIES_EXECUTED = 2;
 const C_QUERIES_QUEUED = 3;
 const C_THREADS_STARTED = 4;
@@ -78,6 +90,10 @@ export const enum ThreadState {
   Delaying = 8,
   /** M7c: the dedicated listener (polling or queueing). */
   Listener = 9,
+  /** M3: a connect-handler thread authenticating a connection. */
+  Connect = 10,
+  /** M3: a connect-handler thread asleep (COND_connect). */
+  ConnectSleeping = 11,
 }
 
 // Event kinds.
@@ -85,6 +101,16 @@ const RUN = 0; // a created or woken thread starts its worker loop
 const POLL = 1; // the blocked waiting thread returns from epoll_wait
 const CHECK = 2; // the stall checker's iteration
 const DELAY_END = 3; // M14: the transaction delay of a thread is over
+const CONNECT_RUN = 4; // M3: a created or signalled connect thread looks at its queue
+const CONNECT_TIMEOUT = 5; // M3: a connect thread's 60 s timed sleep ends (arg: generation)
+const CLOSE_RUN = 6; // a killed connection popped from a queue is closed (no CPU)
+
+/** M3 CONNECT_THREAD_IDLE_TIMEOUT_SECS, µs. */
+const CONNECT_THREAD_IDLE_TIMEOUT = 60_000_000;
+/** M3 INITIAL_CONNECT_THREADS_PER_GROUP. */
+const INITIAL_CONNECT_THREADS_PER_GROUP = 1;
+/** tp_connection_timeout: wait_timeout + 10 µs "for the stall interval". */
+const CONNECTION_TIMEOUT_EXTRA = 10;
 
 const MAX_THREADS_PER_GROUP = 4096;
 const MAX_EVENTS_PER_WAIT_CALL = 32;
@@ -122,6 +148,15 @@ export class MysqlGroup {
   lastLongrunCheck = -1;
   /** M7c: this group's dedicated listener thread, or -1. */
   listener = -1;
+  /** M2 connection_context_queue: accepted connections waiting for a connect thread. */
+  readonly connectQueue = new IntQueue();
+  /** M3 connect threads of the group, and those asleep (most recent on top). */
+  connectThreads = 0;
+  readonly connectSleeping = new IntStack();
+  /** M9.7 earliest_con_expire_timpt. */
+  earliestExpire = Infinity;
+  /** M16: killed connections whose KILL_FLAG the group's poller has yet to handle. */
+  readonly killed = new IntQueue();
 
   constructor(
     readonly index: number,
@@ -148,7 +183,7 @@ export class MysqlGroup {
  * MySQL Enterprise Thread Pool (plugin thread_pool.so), rule by rule from the spec (M1..M15).
  * Connections are logged in before the run starts (M2, M3): login cost is not modelled.
  */
-export class MysqlThreadPool implements ThreadHandling, EventHandler {
+export class MysqlThreadPool implements ThreadHandling, ConnectionLifeHandling, EventHandler {
   readonly counterNames: readonly string[] = MYSQL_COUNTERS;
   readonly counterSource = 'performance_schema.tp_thread_group_stats';
   /** tp_thread_group_state columns (lower case), summed over groups (admin group included). */
@@ -207,6 +242,20 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     const G = this.groups[g];
     return G.waitingThread >= 0 && G.waiterBlocked;
   };
+  /** Connection life (login.ts); null: connections live for the whole run, logged in at start. */
+  private life: ConnectionLife | null = null;
+  /** M2: the round-robin counter of assign_connection_to_thread_group. */
+  private nextGroup = 0;
+  /** Connections from this index on have TP_CONNECTION_ADMIN (admin_connections). */
+  private adminFrom = 0;
+  /** M3 max_connect_threads_per_group = max(5, ceil(160 / thread_pool_size)). */
+  readonly maxConnectThreads: number;
+  /** Per connection: in a queue (is_queued); the thread attached to it (active_flag), or -1. */
+  private connQueued = new Uint8Array(0);
+  private connThread = new Int32Array(0);
+  /** Per connection: why it is being closed (CLOSED_*), while its phase is PH_CLOSING. */
+  private closeReason = new Uint8Array(0);
+  private tSleepGen = new Int32Array(64);
 
   constructor(
     private readonly sim: Simulator,
@@ -248,6 +297,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
       busy: (g) => this.groups[g].threadsActive + this.groups[g].queued,
       connections: (g) => this.groups[g].connectionCount,
     };
+    this.maxConnectThreads = Math.max(5, Math.ceil(160 / this.size));
   }
 
   get groupCount(): number {
@@ -292,7 +342,12 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     this.connGroup = new Int32Array(connections);
     this.connBound = new Int32Array(connections).fill(-1);
     this.eventArrival = new Float64Array(connections);
+    this.connQueued = new Uint8Array(connections);
+    this.connThread = new Int32Array(connections).fill(-1);
+    this.closeReason = new Uint8Array(connections);
     const admins = Math.min(this.config.admin_connections, connections);
+    this.adminFrom = connections - admins;
+    this.nextGroup = connections - admins;
     for (let c = 0; c < connections; c++) {
       // M2: strict round-robin by arrival order [inferred: which group the first one gets is
       // immaterial]; M3/M15: the last `admin_connections` have TP_CONNECTION_ADMIN and move to
@@ -319,18 +374,35 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
         this.sim.schedule(0, this.id, RUN, t, 0);
       }
     }
+    const life = this.life;
+    if (life !== null) {
+      // M1: one connect-handler thread per group (admin included), asleep without a timeout
+      // (the group's only one, M3); the logins before the run set each connection's expiry.
+      for (let g = 0; g < this.groups.length; g++) {
+        const t = this.newThread(g, false);
+        this.groups[g].connectThreads = 1;
+        this.connectSleep(t, this.groups[g]);
+      }
+      for (let c = 0; c < connections; c++) this.setIdleTimeout(this.groups[this.connGroup[c]], c);
+    }
     // M9: one stall-check thread for all groups [inferred: its first iteration after one tick].
     this.lastCheck = -Infinity;
     this.nextLongrunCheck = 0;
     this.sim.schedule(STALL_TICK, this.id, CHECK, 0, 0);
   }
 
-  handleEvent(kind: number, target: number): void {
+  handleEvent(kind: number, target: number, arg: number): void {
     if (kind === RUN) {
       this.workerLoop(target);
     } else if (kind === POLL) {
       const G = this.groups[this.tGroup[target]];
       if (G.waitingThread === target) this.handleEvents(target, G);
+    } else if (kind === CONNECT_RUN) {
+      this.connectThreadMain(target);
+    } else if (kind === CONNECT_TIMEOUT) {
+      this.connectTimeout(target, arg);
+    } else if (kind === CLOSE_RUN) {
+      this.statementDone(target, this.tConn[target]);
     } else if (kind === DELAY_END) {
       // M14: wait_counts[TRX_DELAY]++ after the sleep, then the statement runs.
       const G = this.groups[this.tGroup[target]];
@@ -345,6 +417,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
   // ---- request arrival and polling (M4, M5) ------------------------------------------------
 
   onRequest(conn: number): void {
+    this.life?.busy(conn);
     const bound = this.connBound[conn];
     if (bound >= 0) {
       // M7d/M13: the thread blocked in do_command reads the statement itself: no epoll, no queue.
@@ -380,6 +453,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
   /** M4: the waiting thread got events from a blocking epoll_wait. */
   private handleEvents(t: number, G: MysqlGroup): void {
     this.pullShared(G);
+    if (G.killed.size > 0) this.handleKilled(G);
     const n = G.ready.size < MAX_EVENTS_PER_WAIT_CALL ? G.ready.size : MAX_EVENTS_PER_WAIT_CALL;
     if (n === 0) {
       G.waiterBlocked = true;
@@ -425,6 +499,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
   /** Non-blocking epoll_wait by a worker (M7): queue what is ready. */
   private pollNonBlocking(G: MysqlGroup): void {
     this.pullShared(G);
+    if (G.killed.size > 0) this.handleKilled(G);
     const n = G.ready.size < MAX_EVENTS_PER_WAIT_CALL ? G.ready.size : MAX_EVENTS_PER_WAIT_CALL;
     if (n > 0) this.queueEvents(G, n);
   }
@@ -451,6 +526,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
    * transaction: BEGIN and the statement after it (which registers InnoDB) are still low priority.
    */
   private queueQuery(G: MysqlGroup, conn: number): void {
+    this.connQueued[conn] = 1;
     if (
       this.conns.trxRegistered[conn] === 1 ||
       this.config.thread_pool_prio_kickup_timer === 0 ||
@@ -548,6 +624,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
   /** pop_highest_priority_query + process (M5 dequeue order, M7d). */
   private processQueued(t: number, G: MysqlGroup): void {
     const conn = G.high.size > 0 ? G.high.shift() : G.low.shift();
+    this.connQueued[conn] = 0;
     this.attach(t, G, conn);
   }
 
@@ -562,6 +639,12 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     G.attached.push(t);
     G.threadsActive++;
     if (G.txnlim !== 0) G.trxnThreads++; // M13
+    this.connThread[conn] = t;
+    if (this.life !== null && this.life.phase[conn] === PH_CLOSING) {
+      // M16: a killed connection taken from the queue: processing finds it killed and closes it.
+      this.sim.schedule(0, this.id, CLOSE_RUN, t, 0);
+      return;
+    }
     this.executeCommand(t, G, conn);
   }
 
@@ -595,16 +678,37 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
       G.maxActiveThreads--;
       this.tStalled[t] = 0;
     }
+    this.connThread[this.tConn[t]] = -1;
     this.tConn[t] = -1;
   }
 
   statementDone(t: number, conn: number): void {
+    const life = this.life;
+    let closing = false;
+    if (life !== null) {
+      const ph = life.phase[conn];
+      if (ph === PH_LOGIN) {
+        this.loginDone(t, conn);
+        return;
+      }
+      closing = ph === PH_CLOSING;
+    }
+    if (closing) {
+      // KILL CONNECTION: the connection is closed instead of re-armed; no reply.
+      const G = this.groups[this.tGroup[t]];
+      this.detach(t, G);
+      this.closePooled(G, conn);
+      if (G.waitingThread === t) this.handleEvents(t, G);
+      else this.workerLoop(t);
+      return;
+    }
     // M7d/M13 (change note 1): tp_process_event keeps the thread while thd_is_transaction_active,
     // decided on the server's state after this statement, so read before the client is told: it
     // draws its next statement into the connection table at once.
     const bind = this.mtlOn && trxEngineActiveAfter(this.conns, conn);
     this.sink.onStatementDone(conn);
-    if (bind) {
+    // The client may have dropped the connection on this reply (a reconnect storm): no binding.
+    if (bind && (life === null || life.phase[conn] !== PH_ABSENT)) {
       // tp_bind_to_current_worker_thread: the thread blocks reading the next statement of the
       // open transaction. [inferred] It stays in threads_active and trxn_threads meanwhile: MySQL
       // reports no network wait (no NET wait type), so no wait_begin happens; time_of_attach
@@ -615,6 +719,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     }
     const G = this.groups[this.tGroup[t]];
     this.detach(t, G);
+    if (life !== null && life.phase[conn] === PH_BUSY) this.setIdleTimeout(G, conn);
     if (G.waitingThread === t) {
       // M4: the waiting thread executed directly and goes back to epoll_wait.
       this.handleEvents(t, G);
@@ -667,6 +772,224 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
     G.reserves.push(t);
     this.tState[t] = ThreadState.Reserve;
     G.counters[C_BECOME_RESERVE]++;
+  }
+
+  // ---- connection life: login (M2, M3), wait_timeout (M9.7), KILL (M16) ---------------------
+
+  attachLife(life: ConnectionLife): void {
+    this.life = life;
+  }
+
+  /**
+   * M2 thd_pool_add_connection: the acceptor assigns the next group round-robin and appends the
+   * connection to its connection_context_queue; a sleeping connect thread of the group is
+   * signalled, else one is created while connect_threads < max(5, ceil(160 / size)).
+   */
+  connect(conn: number): void {
+    const life = this.life as ConnectionLife;
+    life.accept(conn);
+    // M2 round-robin, unless a dispatch what-if replaces it.
+    const g = this.dispatch.groupFor(conn, this.nextGroup % this.size, this.load);
+    this.nextGroup++;
+    this.connGroup[conn] = g;
+    const G = this.groups[g];
+    G.connectQueue.push(conn);
+    const sleeper = G.connectSleeping.pop();
+    if (sleeper >= 0) {
+      this.tSleepGen[sleeper]++;
+      this.tState[sleeper] = ThreadState.Connect;
+      this.sim.schedule(0, this.id, CONNECT_RUN, sleeper, 0);
+    } else if (G.connectThreads < this.maxConnectThreads) {
+      const t = this.newThread(g, false);
+      G.connectThreads++;
+      this.tState[t] = ThreadState.Connect;
+      this.sim.schedule(this.threadCreateUs, this.id, CONNECT_RUN, t, 0);
+    }
+  }
+
+  /** M3 tp_connect_thread_main: take the next accepted connection and authenticate it, or sleep. */
+  private connectThreadMain(t: number): void {
+    const G = this.groups[this.tGroup[t]];
+    if (G.connectQueue.size === 0) {
+      this.connectSleep(t, G);
+      return;
+    }
+    const conn = G.connectQueue.shift();
+    this.tConn[t] = conn;
+    this.tState[t] = ThreadState.Connect;
+    (this.life as ConnectionLife).prepareLogin(conn);
+    this.executor.start(t, conn);
+  }
+
+  /**
+   * M3 handle_connect_thread_sleep: the group's only connect thread sleeps without a timeout;
+   * others for 60 s, after which one exits if more than one connect thread sleeps.
+   */
+  private connectSleep(t: number, G: MysqlGroup): void {
+    this.tState[t] = ThreadState.ConnectSleeping;
+    G.connectSleeping.push(t);
+    if (G.connectThreads === INITIAL_CONNECT_THREADS_PER_GROUP) return;
+    this.sim.schedule(CONNECT_THREAD_IDLE_TIMEOUT, this.id, CONNECT_TIMEOUT, t, ++this.tSleepGen[t]);
+  }
+
+  private connectTimeout(t: number, gen: number): void {
+    if (gen !== this.tSleepGen[t] || this.tState[t] !== ThreadState.ConnectSleeping) return;
+    const G = this.groups[this.tGroup[t]];
+    G.connectSleeping.remove(t);
+    if (G.connectSleeping.size + 1 > 1) {
+      G.connectThreads--;
+      this.tState[t] = ThreadState.Exited;
+      this.threads.destroy(t);
+      return;
+    }
+    this.connectThreadMain(t);
+  }
+
+  /**
+   * M3 create_thd_and_authenticate_conn is done: a TP_CONNECTION_ADMIN user moves to the admin
+   * group; connection_count++, connections_started++, the socket is armed with its expiry; the
+   * connect thread looks for the next connection.
+   */
+  private loginDone(t: number, conn: number): void {
+    const life = this.life as ConnectionLife;
+    if (conn >= this.adminFrom) this.connGroup[conn] = this.size;
+    const G = this.groups[this.connGroup[conn]];
+    G.connectionCount++;
+    G.counters[C_CONNECTIONS_STARTED]++;
+    this.tConn[t] = -1;
+    life.loggedIn(conn);
+    this.setIdleTimeout(G, conn);
+    this.connectThreadMain(t);
+  }
+
+  /** set_idle_timeout: expiry = now + wait_timeout + 10 µs; the group's earliest expiry follows. */
+  private setIdleTimeout(G: MysqlGroup, conn: number): void {
+    const life = this.life as ConnectionLife;
+    const expiry = this.sim.now + life.waitTimeoutUs + CONNECTION_TIMEOUT_EXTRA;
+    life.idle(conn, expiry);
+    if (expiry < G.earliestExpire) G.earliestExpire = expiry;
+  }
+
+  /** COM_QUIT of an idle connection [simplification: removed at once, no pool work]. */
+  disconnect(conn: number): void {
+    const bound = this.connBound[conn];
+    if (bound >= 0) {
+      // Dropped inside a transaction (M7d): the bound thread's read fails; it closes the
+      // connection and goes back to the pool.
+      this.connBound[conn] = -1;
+      this.tState[bound] = ThreadState.Executing;
+      const Gb = this.groups[this.tGroup[bound]];
+      this.detach(bound, Gb);
+      Gb.connectionCount--;
+      Gb.counters[C_CONNECTIONS_CLOSED]++;
+      (this.life as ConnectionLife).quit(conn);
+      if (Gb.waitingThread === bound) this.handleEvents(bound, Gb);
+      else this.workerLoop(bound);
+      return;
+    }
+    const G = this.groups[this.connGroup[conn]];
+    G.connectionCount--;
+    G.counters[C_CONNECTIONS_CLOSED]++;
+    (this.life as ConnectionLife).quit(conn);
+  }
+
+  /**
+   * M16 KILL: thd->killed is set. A running statement notices it (Executor.kill); a thread bound
+   * to the connection's transaction (M7d) is woken from its read and closes it; a queued
+   * connection is closed when it is popped; an idle one (or one whose event epoll has not yet
+   * returned) is closed by the group's poller, woken by the KILL_FLAG byte
+   * (thd_pool_post_kill_notification, handle_killed_connections). KILL QUERY of a statement not
+   * running is not modelled.
+   */
+  kill(conn: number, connection: boolean): boolean {
+    const life = this.life as ConnectionLife;
+    const ph = life.phase[conn];
+    const bound = this.connBound[conn];
+    if (bound >= 0) {
+      if (!connection) return false;
+      this.connBound[conn] = -1;
+      this.tState[bound] = ThreadState.Executing;
+      life.phase[conn] = PH_CLOSING;
+      this.closeReason[conn] = CLOSED_KILLED;
+      this.statementDone(bound, conn);
+      return true;
+    }
+    const t = this.connThread[conn];
+    if (ph === PH_BUSY && t >= 0) {
+      this.executor.kill(t);
+      if (connection) {
+        life.phase[conn] = PH_CLOSING;
+        this.closeReason[conn] = CLOSED_KILLED;
+      } else {
+        life.stats.killedQueries++;
+      }
+      return true;
+    }
+    if (!connection) return false;
+    if (ph === PH_BUSY && this.connQueued[conn] === 1) {
+      life.phase[conn] = PH_CLOSING;
+      this.closeReason[conn] = CLOSED_KILLED;
+      return true;
+    }
+    if (ph === PH_IDLE || ph === PH_BUSY) {
+      this.killIdle(this.groups[this.connGroup[conn]], conn, CLOSED_KILLED);
+      return true;
+    }
+    return false;
+  }
+
+  /** An idle (or not yet polled) connection is killed: KILL_FLAG wakes the group's poller. */
+  private killIdle(G: MysqlGroup, conn: number, reason: number): void {
+    const life = this.life as ConnectionLife;
+    if (life.phase[conn] === PH_BUSY) {
+      // Its request's event is dropped with it.
+      for (let i = G.ready.size; i > 0; i--) {
+        const c = G.ready.shift();
+        if (c !== conn) G.ready.push(c);
+      }
+    }
+    life.phase[conn] = PH_CLOSING;
+    this.closeReason[conn] = reason;
+    G.killed.push(conn);
+    if (G.waitingThread >= 0 && G.waiterBlocked) {
+      G.waiterBlocked = false;
+      this.sim.schedule(0, this.id, POLL, G.waitingThread, 0);
+    }
+  }
+
+  /** handle_killed_connections: the poller closes the killed connections of its group. */
+  private handleKilled(G: MysqlGroup): void {
+    while (G.killed.size > 0) this.closePooled(G, G.killed.shift());
+  }
+
+  private closePooled(G: MysqlGroup, conn: number): void {
+    G.connectionCount--;
+    G.counters[C_CONNECTIONS_CLOSED]++;
+    (this.life as ConnectionLife).closed(conn, this.closeReason[conn]);
+  }
+
+  /**
+   * M9.7 terminate_expired_connections, once the group's earliest expiry has passed: every open
+   * connection that is neither queued (is_queued) nor attached to a thread (active_flag) and
+   * whose expiry is before the checker's time is killed; the others give the new earliest expiry.
+   * A connection whose request epoll has not yet returned is neither: it can be closed.
+   */
+  private terminateExpired(G: MysqlGroup, now: number): void {
+    if (G.earliestExpire >= now) return;
+    G.earliestExpire = Infinity;
+    const life = this.life as ConnectionLife;
+    for (let c = 0; c < this.connGroup.length; c++) {
+      if (this.connGroup[c] !== G.index) continue;
+      const ph = life.phase[c];
+      if (ph !== PH_IDLE && ph !== PH_BUSY) continue;
+      if (this.connQueued[c] === 1 || this.connThread[c] >= 0 || this.connBound[c] >= 0) continue;
+      const e = life.expiry[c];
+      if (e >= now) {
+        if (e < G.earliestExpire) G.earliestExpire = e;
+        continue;
+      }
+      this.killIdle(G, c, CLOSED_WAIT_TIMEOUT);
+    }
   }
 
   private exitThread(t: number, G: MysqlGroup): void {
@@ -741,6 +1064,7 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
       this.tNotStalled = growUint8(this.tNotStalled, need);
       this.tState = growUint8(this.tState, need);
       this.tAttachPos = growInt32(this.tAttachPos, need);
+      this.tSleepGen = growInt32(this.tSleepGen, need);
     }
     this.tGroup[t] = g;
     this.tConn[t] = -1;
@@ -810,6 +1134,8 @@ export class MysqlThreadPool implements ThreadHandling, EventHandler {
         this.wake(G, WAKE_OR_CREATE_ONE);
         woke = true;
       }
+      // M9.7
+      if (this.life !== null) this.terminateExpired(G, now);
     }
     this.sim.schedule(woke ? STALL_TICK_AFTER_WAKE : STALL_TICK, this.id, CHECK, 0, 0);
   }

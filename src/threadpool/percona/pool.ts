@@ -168,6 +168,20 @@ export class PerconaThreadPool extends UnixThreadPool {
     }
   }
 
+  /**
+   * P1 add_connection -> queue_put: tickets = thread_pool_high_prio_tickets; an admin_port
+   * connection's login goes to the high-priority queue, every other login to the normal queue,
+   * where P4 throttles it like any low-priority event: with active + waiting threads above
+   * 1 + oversubscribe, logins wait (the lock-out users report, spec section 7 item 3).
+   * [not modelled: the forced thread creation for an admin login past max_threads and throttling]
+   */
+  protected queueLogin(G: UnixGroup, conn: number): void {
+    this.tickets[conn] = this.config.thread_pool_high_prio_tickets;
+    this.queueEnter[conn] = this.sim.now;
+    if (this.admin[conn] === 1) G.high.push(conn);
+    else G.low.push(conn);
+  }
+
   // ---- queues (P4, P7) ---------------------------------------------------------------------
 
   /** P4 too_many_busy_threads: active + waiting threads beyond 1 + oversubscribe. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { distributionProblems } from '../dist-spec.js';
 import { Dist, Duration } from './common.js';
+import { serverDuration } from './units.js';
 
 /** The modelled server: cores, contention, threads. */
 export const Contention = z.discriminatedUnion('model', [
@@ -105,6 +106,15 @@ export const Server = z.strictObject({
     })
     .optional()
     .describe('The Linux scheduler\'s settings (scheduling "cfs" or "eevdf"), named as the kernel names them; absent ones take the kernel\'s defaults.'),
+  wait_timeout: serverDuration('s', 1, 31536000, 'wait_timeout')
+    .optional()
+    .describe('MySQL manual: the number of seconds the server waits for activity on a noninteractive connection before closing it. Seconds, or a duration. Absent: 28800, and idle connections are not checked unless workload.churn, reconnectStorms or kills are set.'),
+  login: z
+    .strictObject({
+      cpu: Dist.default('250us').describe('Server CPU of one login (authentication, session setup): a distribution or a duration. Default "250us".'),
+    })
+    .optional()
+    .describe('What a new connection costs the server (only with workload.churn, reconnectStorms, kills or wait_timeout). Absent: cpu "250us".'),
   /** Row locks, redo log and InnoDB admission (see Innodb); absent: all defaults. */
   innodb: Innodb.optional().describe('Row locks, redo log and InnoDB admission, named as in my.cnf; absent: all defaults.'),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Dist, Positive, Prob, WaitSpec } from './common.js';
+import { Dist, Duration, Positive, Prob, WaitSpec } from './common.js';
 
 /** Largest zipf key space: its sampler keeps the exact CDF (8 bytes per row). */
 export const MAX_ZIPF_ROWS = 4_194_304;
@@ -143,6 +143,38 @@ export const OpenClient = z.strictObject({
     .describe('Backlog length taken as proof of overload: the run stops and is reported unstable. Default 100000.'),
 });
 
+/**
+ * Connections that open and close (off by default: connections stay open for the whole run). A
+ * connection past its lifetime (or its number of transactions) closes before its next
+ * transaction and reconnects; every new connection logs in (server.login), by the thread
+ * handling's own rule.
+ */
+export const Churn = z
+  .strictObject({
+    lifetime: Dist.optional().describe('How long a connection lives from its login: a distribution or a duration; it closes before the first transaction that would start later. Absent: no time limit.'),
+    transactions: z.number().int().min(1).max(1e9).optional().describe('Transactions per connection (sysbench --reconnect): it closes after this many and reconnects. Absent: no limit.'),
+    reconnectDelay: Dist.default('0us').describe('Time from closing a connection to opening the next one: a distribution or a duration. Default "0us".'),
+  })
+  .refine((c) => c.lifetime !== undefined || c.transactions !== undefined, { error: 'expected "lifetime" or "transactions" (or both)' });
+
+/** A reconnect storm: connections drop at once and all log in again (a failover). */
+export const Storm = z.strictObject({
+  at: Duration.describe('When the connections drop: a duration from the start of the run.'),
+  connections: z.number().int().min(1).max(1_000_000).describe('How many connections drop (the first ones, by index); each reconnects at once. A connection whose statement is running drops when it ends.'),
+  spread: Duration.default('0us').describe('Reconnects spread evenly over this time (connection i at at + spread * i / connections): a duration. Default "0us" (all at once).'),
+});
+
+/** A KILL issued by an administrator (its own cost is not simulated). */
+export const Kill = z.strictObject({
+  at: Duration.describe('When the (first) KILL is issued: a duration from the start of the run.'),
+  every: Duration.optional().describe('Repeat every this long: a duration. Absent: once.'),
+  times: z.number().int().min(1).max(1e9).default(1).describe('How many KILLs in all (with "every"). Default 1.'),
+  target: z
+    .union([z.literal('longest-running'), z.string().regex(/^connection [0-9]+$/, { error: 'expected "longest-running" or "connection N" (N a connection index)' })])
+    .describe('"longest-running": the connection whose running statement started first (SHOW PROCESSLIST\'s largest Time); "connection N": connection index N.'),
+  what: z.enum(['query', 'connection']).describe('"query": KILL QUERY (the running statement fails, the transaction is retried); "connection": KILL CONNECTION (closed; the client reconnects and retries).'),
+});
+
 export const Workload = z.strictObject({
   connections: z.number().int().min(1).max(1_000_000).describe('Client connections (sysbench --threads), 1 to 1000000.'),
   client: z
@@ -156,6 +188,9 @@ export const Workload = z.strictObject({
   transactions: z.array(TransactionSpec).min(1).describe('Transaction types, drawn by weight (at least one).'),
   keySpace: KeySpace.optional().describe('Rows that statements\' locks without a table are drawn from.'),
   tables: z.record(z.string().min(1), KeySpace).optional().describe('Key spaces by table name, for locks.table.'),
+  churn: Churn.optional().describe('Connections that close and reconnect (lifetime or transactions per connection); each new connection logs in. Absent: connections stay open.'),
+  reconnectStorms: z.array(Storm).max(100).optional().describe('Times at which many connections drop and reconnect at once (a failover), at most 100.'),
+  kills: z.array(Kill).max(1000).optional().describe('KILL QUERY / KILL CONNECTION at set times, at most 1000 entries.'),
 }).superRefine((w, ctx) => {
   // Every lock spec must name a key space that exists.
   // Per-connection types: closed loop only, and every connection must have one to draw.
@@ -211,3 +246,6 @@ export type KeySpaceSpec = z.output<typeof KeySpace>;
 export type LockSpecT = z.output<typeof LockSpec>;
 export type OpenClientSpec = z.output<typeof OpenClient>;
 export type ArrivalsSpec = z.output<typeof Arrivals>;
+export type ChurnSpec = z.output<typeof Churn>;
+export type StormSpec = z.output<typeof Storm>;
+export type KillSpec = z.output<typeof Kill>;
