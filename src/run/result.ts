@@ -1,4 +1,5 @@
 import type { ScenarioSpec } from '../workload/schema.js';
+import type { LatchResult } from '../server/latch.js';
 
 /** Version of the result file layout; bump on any incompatible change. */
 export const RESULT_SCHEMA_VERSION = 1;
@@ -89,6 +90,8 @@ export interface RunResult {
   clientCpu?: { cores: number; busyCores: number; utilization: number; meanRunnable: number };
   /** The server's own waits in the measured window (absent in older files). */
   server?: ServerResult;
+  /** server.latches only: per latch, what its waiters did in the measured window (server/latch.ts). */
+  latches?: Record<string, LatchResult>;
   /** The pool's counters, summed over groups, named as the real server names them. */
   counters: Record<string, number>;
   /** Where those names come from (e.g. performance_schema.tp_thread_group_stats). */

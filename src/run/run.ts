@@ -10,6 +10,7 @@ import { LinuxCpu } from '../server/linux-cpu.js';
 import { Cpu, type CpuModel } from '../server/cpu.js';
 import { Executor, type InnodbParts } from '../server/executor.js';
 import { ThreadRegistry } from '../server/threads.js';
+import { buildLatches, latchResults } from '../server/latch-setup.js';
 import { round6, type LatencyRecorder } from '../stats/latency.js';
 import { Measurements } from '../stats/measurements.js';
 import { IntervalSeries, histPercentileMs } from '../stats/intervals.js';
@@ -153,6 +154,8 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   const txNames = workload.transactions.map((t) => t.name);
   const m = options.trace ? new TracingMeasurements(txNames, workload.classes, options.trace) : new Measurements(txNames, workload.classes);
   const innodb = attachInnodb(executor, spec, workload.hasLocks);
+  const latches = spec.server.latches === undefined ? null : buildLatches(sim, spec.server.latches, workload.classes);
+  if (latches !== null) executor.attachLatches(latches);
   const client = spec.workload.client;
   const open = client.model === 'open' ? new OpenLoopClients(sim, workload, conns, m, spec.seed, client) : null;
   const closed = open === null ? new ClosedLoopClients(sim, workload, conns, m, spec.seed, spec.workload.client.model === 'closed' ? spec.workload.client.machine : undefined) : null;
@@ -184,6 +187,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
     executor.stats.reset();
     innodb?.redo?.resetStatistics();
     closed?.clientCpu?.resetStatistics();
+    latches?.resetStatistics();
     clients.retries = 0;
   };
   sim.schedule(warmupUs, sim.register({ handleEvent: serverReset }), 0, 0, 0);
@@ -262,6 +266,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
       eventsPerSecond: Math.round(sim.events / wallSeconds),
     },
   };
+  if (latches !== null && spec.server.latches !== undefined) result.latches = latchResults(latches, spec.server.latches, seconds);
   const clientCpu = closed?.clientCpu;
   if (clientCpu != null) {
     const u = clientCpu.utilization();

@@ -64,6 +64,8 @@ export class ConnectionTable {
   readonly entersInnodb: Uint8Array;
   /** Outcome of the last statement, set by the server before the thread handling is told: STATEMENT_* below. */
   readonly error: Uint8Array;
+  /** Class index of the current statement (the workload's classes), read by the latch model. */
+  readonly stmtClass: Int32Array;
 
   constructor(readonly count: number) {
     this.cpu = new Float64Array(count);
@@ -78,6 +80,7 @@ export class ConnectionTable {
     this.arrival = new Float64Array(count);
     this.start = new Float64Array(count);
     this.lockCount = new Int32Array(count);
+    this.stmtClass = new Int32Array(count);
     this.lockRow = new Int32Array(count * MAX_LOCKS_PER_STATEMENT);
     this.lockExclusive = new Uint8Array(count * MAX_LOCKS_PER_STATEMENT);
     this.writes = new Uint8Array(count);

@@ -12,6 +12,7 @@ import {
 } from './connections.js';
 import type { CpuClient, CpuModel } from './cpu.js';
 import { LOCK_DEADLOCK, LOCK_GRANTED, type LockListener, LockTable } from './locks.js';
+import type { LatchListener, LatchSet } from './latch.js';
 import { REDO_NO_WAIT, REDO_WAIT_FSYNC, type RedoListener, RedoLog } from './redo-log.js';
 
 /**
@@ -90,13 +91,15 @@ const P_WAITING = 2; // in a server wait (slot, row lock, flush)
  * timeout rolls the whole transaction back at once and ends the statement with conns.error set;
  * the client retries.
  */
-export class Executor implements EventHandler, CpuClient, LockListener, RedoListener, AdmissionListener {
+export class Executor implements EventHandler, CpuClient, LockListener, RedoListener, AdmissionListener, LatchListener {
   private readonly id: number;
   private threadConn = new Int32Array(64).fill(-1);
   private threadStep = new Int32Array(64);
   private threadSlice = new Float64Array(64);
   observer: ExecutionObserver | null = null;
   cpu: CpuModel | null = null;
+  /** InnoDB's hot latches (latch.ts), taken at a statement's start; null: none (the default). */
+  private latchSet: LatchSet | null = null;
 
   // InnoDB state (allocated by attachInnodb).
   private innodb: InnodbParts | null = null;
@@ -145,6 +148,13 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     return this.innodb;
   }
 
+  /** Turns on the latch model: a statement takes its class's latches before anything else. */
+  attachLatches(latches: LatchSet): void {
+    latches.listener = this;
+    latches.cpu = this.cpu;
+    this.latchSet = latches;
+  }
+
   /** Starts the connection's current statement on `thread`. */
   start(thread: number, conn: number): void {
     if (thread >= this.threadConn.length) this.grow(thread + 1);
@@ -153,6 +163,17 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     this.threadStep[thread] = 0;
     const slice = this.conns.cpu[conn] / (this.conns.waitCount[conn] + 1);
     this.threadSlice[thread] = slice;
+    // [simplification] all of a statement's latch acquisitions come first, one after another.
+    if (this.latchSet !== null && this.latchSet.begin(thread, this.conns.stmtClass[conn])) return;
+    this.afterLatches(thread, conn);
+  }
+
+  onLatchesDone(thread: number): void {
+    this.afterLatches(thread, this.threadConn[thread]);
+  }
+
+  private afterLatches(thread: number, conn: number): void {
+    const slice = this.threadSlice[thread];
     if (this.innodb === null) {
       (this.cpu as CpuModel).run(thread, slice);
       return;
@@ -179,6 +200,10 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   }
 
   onCpuDone(thread: number): void {
+    if (this.latchSet !== null && this.latchSet.active(thread)) {
+      this.latchSet.onCpuDone(thread);
+      return;
+    }
     const conn = this.threadConn[thread];
     if (this.innodb !== null && this.threadPhase[thread] === P_REDO_WRITE) {
       this.flushRedo(thread, conn);

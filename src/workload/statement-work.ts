@@ -21,6 +21,7 @@ export function drawStatementWork(
   const stmt = w.statements[tx.steps[step]];
   const half = w.rtt.sample(rng) / 2;
   conns.cpu[conn] = stmt.cpu.sample(rng);
+  conns.stmtClass[conn] = stmt.classIndex;
   // thd_is_transaction_active: statements after BEGIN, up to and including COMMIT.
   conns.trxActive[conn] = tx.explicit && step > 0 ? 1 : 0;
   // THD::transaction->is_active() (ConnectionTable.trxRegistered): InnoDB joined the transaction,
