@@ -212,6 +212,8 @@ export interface ServerResult {
   /** Entries into InnoDB that queued (innodb_thread_concurrency), and their mean wait. */
   innodbQueueWaits: number;
   innodbQueueWaitMeanMs: number;
+  /** MariaDB 10.6+ with the pool: commits that released their worker while waiting for a flush. */
+  asyncCommits?: number;
 }
 
 /**

@@ -15,6 +15,7 @@ import { round6, type LatencyRecorder } from '../stats/latency.js';
 import { Measurements } from '../stats/measurements.js';
 import { IntervalSeries, histPercentileMs } from '../stats/intervals.js';
 import { createThreadHandling, resolveThreadHandling } from '../threadpool/factory.js';
+import type { MariadbThreadPool } from '../threadpool/mariadb/pool.js';
 import type { ThreadHandling } from '../threadpool/types.js';
 import { ClosedLoopClients } from '../workload/closed-loop.js';
 import { OpenLoopClients, interarrival } from '../workload/open-loop.js';
@@ -171,6 +172,11 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   });
   executor.observer = handling;
   clients.handling = handling;
+  // MariaDB 10.6+ with the pool: asynchronous commit (executor.ts AsyncCommitHost).
+  const th = spec.threadHandling;
+  if (innodb !== null && th.mode === 'pool' && th.flavor === 'mariadb' && th.version !== '10.5') {
+    executor.attachAsyncCommit(handling as MariadbThreadPool);
+  }
   const clock = new RunClock(sim, m, threads, cpu, handling);
   if (open !== null) clock.backlogOf = () => open.backlog;
   const ivSeconds = options.reportIntervalSeconds;
@@ -501,6 +507,7 @@ function serverResult(executor: Executor, innodb: InnodbParts | null, retries: n
     commitWaitMeanMs: meanMs(st.commitWaitTime, st.commitWaits),
     innodbQueueWaits: st.admissionWaits,
     innodbQueueWaitMeanMs: meanMs(st.admissionWaitTime, st.admissionWaits),
+    ...(st.asyncCommits > 0 ? { asyncCommits: st.asyncCommits } : {}),
   };
 }
 

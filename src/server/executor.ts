@@ -13,7 +13,7 @@ import {
 import type { CpuClient, CpuModel } from './cpu.js';
 import { LOCK_DEADLOCK, LOCK_GRANTED, type LockListener, LockTable } from './locks.js';
 import type { LatchListener, LatchSet } from './latch.js';
-import { REDO_NO_WAIT, REDO_WAIT_FSYNC, type RedoListener, RedoLog } from './redo-log.js';
+import { REDO_NO_WAIT, REDO_WAIT_FSYNC, REDO_WAIT_GROUP, type RedoListener, RedoLog } from './redo-log.js';
 
 /**
  * What the thread handling is told while a statement runs. Reported waits call waitBegin /
@@ -32,6 +32,20 @@ export const WAIT_FSYNC = 3;
 /** InnoDB's thread-concurrency queue reports THD_WAIT_USER_LOCK, which WAIT_TYPES lacks. */
 export const WAIT_OTHER = 6;
 
+/**
+ * A thread handling that runs MariaDB 10.6+'s asynchronous commit (sql/threadpool_common.cc
+ * tp_callback: DISPATCH_COMMAND_WOULDBLOCK, thd_async_state::try_suspend; tp_resume ->
+ * TP_pool_generic::resume -> add -> queue_put).
+ */
+export interface AsyncCommitHost {
+  /** Whether the statement on `thread` may suspend (a pool worker, not an extra_port thread). */
+  canSuspend(thread: number): boolean;
+  /** The worker's statement suspended: the worker goes back to get_event, no reply yet. */
+  suspendStatement(thread: number): void;
+  /** The connection's asynchronous wait ended: queue it so that a worker finishes its command. */
+  resumeConnection(conn: number): void;
+}
+
 /** Counters of the server's own waits, reset at the end of the warm-up. Times in µs. */
 export class ServerStats {
   lockWaits = 0;
@@ -43,8 +57,11 @@ export class ServerStats {
   commitWaitTime = 0;
   admissionWaits = 0;
   admissionWaitTime = 0;
+  /** Commits that released their worker while they waited for a flush (10.6+ with the pool). */
+  asyncCommits = 0;
 
   reset(): void {
+    this.asyncCommits = 0;
     this.lockWaits = 0;
     this.lockWaitTime = 0;
     this.deadlocks = 0;
@@ -78,6 +95,7 @@ const LOCK_TIMEOUT = 3;
 const P_BODY = 0; // CPU parts and the statement's own waits
 const P_REDO_WRITE = 1; // COMMIT's write of the redo log (CPU)
 const P_WAITING = 2; // in a server wait (slot, row lock, flush)
+const P_RESUMED = 3; // a suspended COMMIT picked up again by a worker
 
 /**
  * Runs a connection's current statement on a thread: its CPU demand split evenly around its
@@ -111,6 +129,10 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   private threadWaitStart = new Float64Array(64);
   private connThread: Int32Array;
   private trxWrote: Uint8Array;
+  /** MariaDB 10.6+ asynchronous commit with the pool; null: commits wait on their thread. */
+  private asyncCommit: AsyncCommitHost | null = null;
+  private connParked: Uint8Array = new Uint8Array(0);
+  private connWaitStart: Float64Array = new Float64Array(0);
 
   constructor(
     private readonly sim: Simulator,
@@ -144,6 +166,16 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     return parts;
   }
 
+  /** Turns on asynchronous commit (after attachInnodb): group-commit followers release their worker. */
+  attachAsyncCommit(host: AsyncCommitHost): void {
+    const n = this.conns.count;
+    this.asyncCommit = host;
+    this.connParked = new Uint8Array(n);
+    this.connWaitStart = new Float64Array(n);
+    const redo = this.innodb?.redo;
+    if (redo != null) redo.leaderRepeats = true;
+  }
+
   get innodbParts(): InnodbParts | null {
     return this.innodb;
   }
@@ -158,6 +190,16 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   /** Starts the connection's current statement on `thread`. */
   start(thread: number, conn: number): void {
     if (thread >= this.threadConn.length) this.grow(thread + 1);
+    if (this.asyncCommit !== null && this.connParked[conn] === 1) {
+      // The resumed COMMIT: its start (and queue wait) stay those of the first dispatch.
+      this.connParked[conn] = 0;
+      this.threadConn[thread] = conn;
+      this.connThread[conn] = thread;
+      this.threadPhase[thread] = P_RESUMED;
+      // [simplification] no CPU for the rest of the command; a zero burst returns through onCpuDone.
+      (this.cpu as CpuModel).run(thread, 0);
+      return;
+    }
     this.conns.start[conn] = this.sim.now;
     this.threadConn[thread] = conn;
     this.threadStep[thread] = 0;
@@ -207,6 +249,11 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     const conn = this.threadConn[thread];
     if (this.innodb !== null && this.threadPhase[thread] === P_REDO_WRITE) {
       this.flushRedo(thread, conn);
+      return;
+    }
+    if (this.innodb !== null && this.threadPhase[thread] === P_RESUMED) {
+      this.threadPhase[thread] = P_BODY;
+      this.commitDone(thread, conn);
       return;
     }
     const step = this.threadStep[thread];
@@ -271,6 +318,12 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   }
 
   onFlushed(thread: number): void {
+    if (thread < 0) {
+      const parked = -thread - 1;
+      this.stats.commitWaitTime += this.sim.now - this.connWaitStart[parked];
+      (this.asyncCommit as AsyncCommitHost).resumeConnection(parked);
+      return;
+    }
     const conn = this.threadConn[thread];
     this.stats.commitWaitTime += this.endServerWait(thread, conn);
     this.commitDone(thread, conn);
@@ -336,12 +389,24 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
 
   private flushRedo(thread: number, conn: number): void {
     this.threadPhase[thread] = P_BODY;
-    const res = (this.innodb as InnodbParts).redo?.commit(thread) ?? REDO_NO_WAIT;
+    const host = this.asyncCommit;
+    const asyncConn = host !== null && host.canSuspend(thread) ? conn : -1;
+    const res = (this.innodb as InnodbParts).redo?.commit(thread, asyncConn) ?? REDO_NO_WAIT;
     if (res === REDO_NO_WAIT) {
       this.commitDone(thread, conn);
       return;
     }
     this.stats.commitWaits++;
+    if (res === REDO_WAIT_GROUP && asyncConn >= 0) {
+      // DISPATCH_COMMAND_WOULDBLOCK: the worker leaves; the flush's end resumes the connection.
+      this.stats.asyncCommits++;
+      this.connParked[conn] = 1;
+      this.connWaitStart[conn] = this.sim.now;
+      this.threadConn[thread] = -1;
+      this.connThread[conn] = -1;
+      (host as AsyncCommitHost).suspendStatement(thread);
+      return;
+    }
     this.beginServerWait(thread, conn, res === REDO_WAIT_FSYNC ? WAIT_FSYNC : WAIT_GROUP_COMMIT);
   }
 

@@ -438,6 +438,17 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
     this.enterGetEvent(t);
   }
 
+  /** DISPATCH_COMMAND_WOULDBLOCK (MariaDB 10.6+): the worker goes back to get_event without a reply. */
+  suspendStatement(t: number): void {
+    this.tConn[t] = -1;
+    this.enterGetEvent(t);
+  }
+
+  /** Whether `t` is a pool worker (extra_port threads are not). */
+  canSuspend(t: number): boolean {
+    return this.tGroup[t] >= 0;
+  }
+
   // ---- blocking (A7) -----------------------------------------------------------------------
 
   waitBegin(t: number, _conn: number, waitType: number): void {
