@@ -8,6 +8,7 @@ import { resolveScenario, runScenario } from '../run/run.js';
 import { runBatchMeans, runReplicationsParallel } from '../run/replications.js';
 import { shortWarmupWarning } from '../run/warmup.js';
 import { clampWarning, extrapolationWarning, saturationWarning } from '../run/model-warnings.js';
+import { clampsWarning } from '../run/clamps.js';
 import { checkBudget } from '../workload/limits.js';
 import { loadScenarioFile, modeSwitchDrops } from '../workload/load.js';
 import { scenarioJsonSchema, type ScenarioSpec } from '../workload/schema.js';
@@ -109,7 +110,7 @@ export async function runCommand(args: RunArgs): Promise<{ result: RunResult; pa
   // A name ending in .json is the result file itself; anything else is a directory for it.
   const path = args.out.endsWith('.json') ? args.out : join(args.out, resultFileName(result));
   writeFileAtomic(path, json);
-  const warnings = args.quiet ? [] : [shortWarmupWarning(result), clampWarning(result), saturationWarning(result), extrapolationWarning(result.scenario.calibration, [result.summary.connections])].filter((w) => w !== undefined);
+  const warnings = args.quiet ? [] : [shortWarmupWarning(result), clampWarning(result), clampsWarning(result), saturationWarning(result), extrapolationWarning(result.scenario.calibration, [result.summary.connections])].filter((w) => w !== undefined);
   if (args.json) process.stdout.write(json);
   else if (!args.quiet) {
     const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;

@@ -90,6 +90,11 @@ export interface RunResult {
   clientCpu?: { cores: number; busyCores: number; utilization: number; meanRunnable: number };
   /** The server's own waits in the measured window (absent in older files). */
   server?: ServerResult;
+  /**
+   * Present only when a floor or cap of the model bound during the run (see run/clamps.ts): how
+   * often each did. Figures that a clamp decided are the clamp's, not a mechanism's.
+   */
+  clamps?: ClampCounts;
   /** server.latches only: per latch, what its waiters did in the measured window (server/latch.ts). */
   latches?: Record<string, LatchResult>;
   /** The pool's counters, summed over groups, named as the real server names them. */
@@ -214,6 +219,18 @@ export interface ServerResult {
   innodbQueueWaitMeanMs: number;
   /** MariaDB 10.6+ with the pool: commits that released their worker while waiting for a flush. */
   asyncCommits?: number;
+}
+
+/** Floors and caps of the model that bound, each absent when it did not. */
+export interface ClampCounts {
+  /** Measured seconds during which the contention model's 1% floor set the CPU rate (as cpu.contentionFloorSeconds). */
+  contentionFloorSeconds?: number;
+  /** Pool thread creations refused at thread_pool_max_threads (whole run, warm-up included). */
+  maxThreadsRefusals?: number;
+  /** Negative draws of truncated normals (statement CPU and waits, network round trip) redrawn (whole run). */
+  truncatedNormalRedraws?: number;
+  /** 1 if the open loop's backlog overflowed and stopped the run. */
+  backlogOverflow?: number;
 }
 
 /**

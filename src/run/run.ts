@@ -25,6 +25,7 @@ import { stream } from '../engine/random.js';
 import { type CompiledWorkload, compileWorkload } from '../workload/templates.js';
 import { formatDuration } from '../engine/duration.js';
 import { mser5, mser5Weighted } from './warmup.js';
+import { clampCounts } from './clamps.js';
 import { RESULT_SCHEMA_VERSION, assertFinite, type EncodedHistogramGroup, type IntervalRow, type LatencyStats, type RunResult, type ServerResult, type Stability } from './result.js';
 
 export interface RunOptions {
@@ -272,6 +273,8 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
       eventsPerSecond: Math.round(sim.events / wallSeconds),
     },
   };
+  const clamps = clampCounts({ floorSeconds: util.floorSeconds, handling, workload, backlogOverflow: open !== null && open.overflowAt >= 0 });
+  if (clamps !== undefined) result.clamps = clamps;
   if (latches !== null && spec.server.latches !== undefined) result.latches = latchResults(latches, spec.server.latches, seconds);
   const clientCpu = closed?.clientCpu;
   if (clientCpu != null) {

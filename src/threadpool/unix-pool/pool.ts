@@ -161,6 +161,8 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
   /** pool_block_start (-1: not blocked) and msg_written of print_pool_blocked_message. */
   protected poolBlockStart = -1;
   protected blockMsgWritten = false;
+  /** Thread creations refused at thread_pool_max_threads, over the whole run (a cap that bound). */
+  maxThreadsRefusals = 0;
 
   constructor(
     protected readonly sim: Simulator,
@@ -496,6 +498,7 @@ export abstract class UnixThreadPool implements ThreadHandling, EventHandler {
   /** create_worker: refused past thread_pool_max_threads unless the group has fewer than 2. */
   protected createWorker(G: UnixGroup, dueToStall: boolean): boolean {
     if (this.numWorkerThreads >= this.maxThreads && G.threadCount >= 2) {
+      this.maxThreadsRefusals++;
       this.poolBlocked(true);
       return false;
     }
