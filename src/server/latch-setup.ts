@@ -15,6 +15,7 @@ export function latchConfig(s: LatchesSpec, classes: readonly string[]): LatchCo
     spinLoops: s.innodb_sync_spin_loops,
     roundUs: spinRoundUs(s),
     wakeUs: parseDuration(s.wake),
+    wakeAll: s.wakeup === 'all',
     plans: classes.map((cls) => {
       const plan: Array<readonly [number, number]> = [];
       s.latches.forEach((l, i) => {

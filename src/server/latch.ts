@@ -17,6 +17,13 @@ export interface LatchConfig {
   roundUs: number;
   /** CPU time a woken sleeper spends before it checks the latch again (futex wake-up and switch-in), µs. */
   wakeUs: number;
+  /**
+   * false (10.6+): a release wakes one sleeper, which checks once and sleeps again if it lost.
+   * true (5.5 to 10.5, sync0sync / ib_mutex_t): a release wakes every sleeper (os_event_set
+   * broadcasts), and each woken thread goes back to spinning (mutex_spin_wait's `goto
+   * mutex_loop`): the thundering herd that grows with the number of waiting threads.
+   */
+  wakeAll?: boolean;
   /** Per statement class: the acquisitions, in order, as [latch index, hold µs] pairs. */
   plans: ReadonlyArray<ReadonlyArray<readonly [number, number]>>;
 }
@@ -183,7 +190,11 @@ export class LatchSet {
         return;
       case S_WAKE:
         if (this.holder[l] === -1) this.grant(thread, l, step);
-        else this.sleep(thread, l);
+        else if (this.cfg.wakeAll === true && this.cfg.spinLoops > 0) {
+          this.tState[thread] = S_SPIN;
+          this.tSpinLeft[thread] = this.cfg.spinLoops;
+          (this.cpu as CpuModel).run(thread, this.cfg.roundUs);
+        } else this.sleep(thread, l);
         return;
     }
   }
@@ -255,10 +266,12 @@ export class LatchSet {
   private release(l: number): void {
     this.heldSum[l] += this.sim.now - this.grantAt[l];
     this.holder[l] = -1;
-    const s = this.sleepers[l].shift();
-    if (s === -1) return;
-    this.tState[s] = S_WAKE;
-    (this.cpu as CpuModel).run(s, this.cfg.wakeUs);
+    const q = this.sleepers[l];
+    for (let k = this.cfg.wakeAll === true ? q.size : Math.min(1, q.size); k > 0; k--) {
+      const s = q.shift();
+      this.tState[s] = S_WAKE;
+      (this.cpu as CpuModel).run(s, this.cfg.wakeUs);
+    }
   }
 
   private grow(need: number): void {

@@ -9,10 +9,10 @@ import { LatchSet } from '../../src/server/latch.js';
  * A latch set on a processor-sharing CPU (no contention model), driven by threads that each take
  * the plan of class 0 once: begin(thread) at an exact time, done times recorded.
  */
-function harness(opts: { cores: number; spinLoops: number; roundUs: number; wakeUs: number; holdUs: number }) {
+function harness(opts: { cores: number; spinLoops: number; roundUs: number; wakeUs: number; holdUs: number; wakeAll?: boolean }) {
   const sim = new Simulator();
   const done = new Map<number, number>();
-  const set = new LatchSet(sim, { names: ['lock_sys'], spinLoops: opts.spinLoops, roundUs: opts.roundUs, wakeUs: opts.wakeUs, plans: [[[0, opts.holdUs]]] });
+  const set = new LatchSet(sim, { names: ['lock_sys'], spinLoops: opts.spinLoops, roundUs: opts.roundUs, wakeUs: opts.wakeUs, wakeAll: opts.wakeAll, plans: [[[0, opts.holdUs]]] });
   const client: CpuClient = {
     onCpuDone: (t) => {
       if (set.active(t)) set.onCpuDone(t);
@@ -65,6 +65,19 @@ describe('spin-then-sleep latch (srw_lock.cc rule), exact schedules', () => {
     // T1 finds it held at 12 and sleeps again (no spinning), woken at 21, checks at 23.
     expect(h.done.get(1)).toBe(33);
     expect(h.set.figures()[0]).toMatchObject({ acquisitions: 3, waits: 1, spinRounds: 0, sleeps: 2, waitMeanUs: 21 });
+  });
+
+  it('wake-all (5.5 to 10.5): a release wakes every sleeper; the losers spin again before sleeping', () => {
+    const h = harness({ cores: 4, spinLoops: 1, roundUs: 3, wakeUs: 2, holdUs: 10, wakeAll: true });
+    h.beginAt(0, 0);
+    h.beginAt(1, 1); // checks at 4, sleeps
+    h.beginAt(2, 2); // checks at 5, sleeps
+    h.sim.run(1000);
+    // Release at 10 wakes both; both check at 12: T1 takes it [12, 22]; T2 spins (check at 15), sleeps;
+    // the release at 22 wakes T2, which checks at 24: [24, 34].
+    expect(h.done.get(1)).toBe(22);
+    expect(h.done.get(2)).toBe(34);
+    expect(h.set.figures()[0]).toMatchObject({ acquisitions: 3, waits: 2, spinRounds: 3, sleeps: 3, waitMeanUs: 16.5 });
   });
 
   it('a spinner shares the core with the holder: on one core the hold stretches by the spin it overlaps', () => {

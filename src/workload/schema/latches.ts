@@ -37,6 +37,10 @@ export const Latches = z.strictObject({
     .describe('mysys/my_cpu.c my_cpu_relax_multiplier: 200, or 100 on CPUs whose PAUSE takes more than 30 cycles (Skylake and later, some AMD). Default 200.'),
   pause: Duration.default('4ns').describe('tpsim setting: time of one PAUSE instruction (about 12 cycles before Skylake, 140 on Skylake): a duration. Default "4ns". One spin round is cpuRelaxMultiplier / 4 x innodb_spin_wait_delay pauses (0.8 us by default).'),
   wake: Duration.default('5us').describe('tpsim setting: CPU time a sleeping waiter spends after a release wakes it (futex wake-up and switch-in) before it checks the latch again: a duration. Default "5us".'),
+  wakeup: z
+    .enum(['one', 'all'])
+    .default('one')
+    .describe('What a release wakes: "one" sleeper, which checks once (MariaDB 10.6+ srw_mutex, futex WAKE 1; the default), or "all" of them, each spinning again (5.5 to 10.5 sync0sync mutexes: os_event_set broadcasts, mutex_spin_wait goes back to its spin loop). For 5.5\'s random delay ut_delay(ut_rnd_interval(0, innodb_spin_wait_delay)) of 50 PAUSEs per unit, cpuRelaxMultiplier 100 gives its mean.'),
   latches: z.array(LatchDef).min(1).max(64).describe('The latches and the statement classes that take them, in the order a statement takes them.'),
 });
 
