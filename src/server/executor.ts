@@ -206,7 +206,11 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     const slice = this.conns.cpu[conn] / (this.conns.waitCount[conn] + 1);
     this.threadSlice[thread] = slice;
     // [simplification] all of a statement's latch acquisitions come first, one after another.
-    if (this.latchSet !== null && this.latchSet.begin(thread, this.conns.stmtClass[conn])) return;
+    if (this.latchSet !== null) {
+      // A statement that arrives outside a transaction opens one (BEGIN, or an autocommit statement).
+      if (this.conns.trxActive[conn] === 0) this.latchSet.openTransactions++;
+      if (this.latchSet.begin(thread, this.conns.stmtClass[conn])) return;
+    }
     this.afterLatches(thread, conn);
   }
 
@@ -267,6 +271,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     }
     if (this.innodb === null) {
       this.threadConn[thread] = -1;
+      this.closeTransaction(conn);
       (this.observer as ExecutionObserver).statementDone(thread, conn);
       return;
     }
@@ -434,9 +439,15 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     this.finish(thread, conn);
   }
 
+  /** The statement ends its transaction (COMMIT, autocommit) or failed (rolled back): one fewer open. */
+  private closeTransaction(conn: number): void {
+    if (this.latchSet !== null && (this.conns.endsTrx[conn] === 1 || this.conns.error[conn] !== 0)) this.latchSet.openTransactions--;
+  }
+
   private finish(thread: number, conn: number): void {
     this.threadConn[thread] = -1;
     this.connThread[conn] = -1;
+    this.closeTransaction(conn);
     (this.observer as ExecutionObserver).statementDone(thread, conn);
   }
 

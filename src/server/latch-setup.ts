@@ -17,10 +17,10 @@ export function latchConfig(s: LatchesSpec, classes: readonly string[]): LatchCo
     wakeUs: parseDuration(s.wake),
     wakeAll: s.wakeup === 'all',
     plans: classes.map((cls) => {
-      const plan: Array<readonly [number, number]> = [];
+      const plan: Array<readonly [number, number, number]> = [];
       s.latches.forEach((l, i) => {
         const hold = l.holds[cls];
-        if (hold !== undefined) plan.push([i, parseDuration(hold)]);
+        if (hold !== undefined) plan.push([i, parseDuration(hold), l.perOpenTransaction === undefined ? 0 : parseDuration(l.perOpenTransaction)]);
       });
       return plan;
     }),

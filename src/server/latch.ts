@@ -24,8 +24,11 @@ export interface LatchConfig {
    * mutex_loop`): the thundering herd that grows with the number of waiting threads.
    */
   wakeAll?: boolean;
-  /** Per statement class: the acquisitions, in order, as [latch index, hold µs] pairs. */
-  plans: ReadonlyArray<ReadonlyArray<readonly [number, number]>>;
+  /**
+   * Per statement class: the acquisitions, in order, as [latch index, hold µs, extra hold µs per
+   * transaction open on the server] (the last one absent: 0).
+   */
+  plans: ReadonlyArray<ReadonlyArray<readonly [number, number, number?]>>;
 }
 
 /** Per-latch figures since the last reset; times in µs. */
@@ -95,6 +98,14 @@ export class LatchSet {
   private readonly planStart: Int32Array;
   private readonly planLatch: Int32Array;
   private readonly planHold: Float64Array;
+  private readonly planPerTrx: Float64Array;
+  /**
+   * Transactions open on the server (kept by the executor): a hold with a per-transaction part
+   * grows with it, as 5.5's read view creation copies the list of active transactions under
+   * kernel_mutex (trx0trx.c trx_assign_read_view -> read0read.c read_view_open_now, which scans
+   * trx_sys->trx_list; MySQL bug #49169).
+   */
+  openTransactions = 0;
 
   private tState = new Uint8Array(64);
   private tStep = new Int32Array(64);
@@ -130,11 +141,13 @@ export class LatchSet {
     this.planStart[cfg.plans.length] = total;
     this.planLatch = new Int32Array(total);
     this.planHold = new Float64Array(total);
+    this.planPerTrx = new Float64Array(total);
     let i = 0;
     for (const p of cfg.plans) {
-      for (const [latch, hold] of p) {
+      for (const [latch, hold, perTrx] of p) {
         this.planLatch[i] = latch;
         this.planHold[i] = hold;
+        this.planPerTrx[i] = perTrx ?? 0;
         i++;
       }
     }
@@ -254,7 +267,7 @@ export class LatchSet {
     this.grantAt[l] = this.sim.now;
     this.acq[l]++;
     this.tState[thread] = S_HOLD;
-    (this.cpu as CpuModel).run(thread, this.planHold[step]);
+    (this.cpu as CpuModel).run(thread, this.planHold[step] + this.planPerTrx[step] * this.openTransactions);
   }
 
   private sleep(thread: number, l: number): void {

@@ -40,6 +40,15 @@ describe('server.latches in a run', () => {
     expect(perTx(r) - perTx(off)).toBeCloseTo(8 + spinUs + wakeUs, 0);
   });
 
+  it('perOpenTransaction: with one connection, one transaction is open at each acquisition', () => {
+    const one = `, "latches": { "latches": [ { "name": "trx_sys", "perOpenTransaction": "2us", "holds": { "BEGIN": "1us" } } ] }`;
+    const r = runScenario(parseScenarioText(scenario(one, 1, 'one-thread-per-connection'), 'one.json'));
+    const l = (r.latches ?? {}).trx_sys;
+    // Each BEGIN holds 1 + 2 x 1 µs; at most one acquisition straddles each edge of the window.
+    const s = r.summary.simulatedSeconds;
+    expect(Math.abs(l.utilization * s * 1e6 - 3 * l.acquisitions)).toBeLessThanOrEqual(6);
+  });
+
   it('many threads per connection spin where the pool does not', () => {
     const tpc = runScenario(parseScenarioText(scenario(LATCH, 64, 'one-thread-per-connection'), 't.json'));
     const pool = runScenario(parseScenarioText(scenario(LATCH, 64, 'pool'), 'p.json'));

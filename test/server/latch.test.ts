@@ -80,6 +80,19 @@ describe('spin-then-sleep latch (srw_lock.cc rule), exact schedules', () => {
     expect(h.set.figures()[0]).toMatchObject({ acquisitions: 3, waits: 2, spinRounds: 3, sleeps: 3, waitMeanUs: 16.5 });
   });
 
+  it('a per-open-transaction part of the hold grows with the transactions open at the acquisition', () => {
+    const sim = new Simulator();
+    const done = new Map<number, number>();
+    const set = new LatchSet(sim, { names: ['kernel_mutex'], spinLoops: 0, roundUs: 1, wakeUs: 0, plans: [[[0, 10, 0.5]]] });
+    const cpu = new Cpu(sim, 4, rateFunction(4, { model: 'none' }), { onCpuDone: (t) => set.onCpuDone(t) });
+    set.cpu = cpu;
+    set.listener = { onLatchesDone: (t) => done.set(t, sim.now) };
+    set.openTransactions = 4;
+    set.begin(0, 0);
+    sim.run(1000);
+    expect(done.get(0)).toBe(12); // 10 + 4 x 0.5
+  });
+
   it('a spinner shares the core with the holder: on one core the hold stretches by the spin it overlaps', () => {
     const h = harness({ cores: 1, spinLoops: 30, roundUs: 3, wakeUs: 2, holdUs: 10 });
     h.beginAt(0, 0);

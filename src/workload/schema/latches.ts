@@ -11,6 +11,7 @@ export const LatchDef = z.strictObject({
   holds: z
     .record(z.string().min(1), Duration)
     .describe('Statement class name (as the report shows it: a statement name, BEGIN or COMMIT) -> CPU time the latch is held by one such statement: a duration. Classes not listed do not take it.'),
+  perOpenTransaction: Duration.optional().describe('Hold time added per transaction open on the server when the latch is taken: a duration. For a read view created under the latch by copying the list of active transactions, as 5.5 does under kernel_mutex (read_view_open_now scans trx_sys->trx_list). Absent: 0.'),
 });
 
 export const Latches = z.strictObject({
