@@ -8,6 +8,7 @@ import { resolveScenario, runScenario } from '../run/run.js';
 import { runBatchMeans, runReplicationsParallel } from '../run/replications.js';
 import { shortWarmupWarning } from '../run/warmup.js';
 import { clampWarning, extrapolationWarning, outputWarnings, saturationWarning } from '../run/model-warnings.js';
+import { clampsWarning } from '../run/clamps.js';
 import { PRECISION_METRICS, type PrecisionMetric, type PrecisionOptions, parsePrecision, runToPrecision } from '../run/precision.js';
 import { parseDuration } from '../engine/duration.js';
 import { checkBudget } from '../workload/limits.js';
@@ -128,9 +129,14 @@ export async function runCommand(args: RunArgs): Promise<{ result: RunResult; pa
   writeFileAtomic(path, json);
   const warnings = args.quiet
     ? []
-    : [shortWarmupWarning(result), clampWarning(result), saturationWarning(result), ...outputWarnings(result), extrapolationWarning(result.scenario.calibration, [result.summary.connections])].filter(
-        (w) => w !== undefined,
-      );
+    : [
+        shortWarmupWarning(result),
+        clampWarning(result),
+        clampsWarning(result),
+        saturationWarning(result),
+        ...outputWarnings(result),
+        extrapolationWarning(result.scenario.calibration, [result.summary.connections]),
+      ].filter((w) => w !== undefined);
   if (args.json) process.stdout.write(json);
   else if (!args.quiet) {
     const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;

@@ -104,6 +104,8 @@ const D4 = 3.754408661907416;
 /** Normal truncated at 0 (redrawn until non-negative). `mean` is the mean of the truncated law. */
 export class TruncatedNormal implements Distribution {
   readonly mean: number;
+  /** Draws thrown away for being negative: how often the truncation bound (a clamp of the model). */
+  redraws = 0;
   constructor(
     readonly mu: number,
     readonly sd: number,
@@ -122,6 +124,7 @@ export class TruncatedNormal implements Distribution {
     for (;;) {
       const x = this.mu + this.sd * standardNormal(rng);
       if (x >= 0) return x;
+      this.redraws++;
     }
   }
   describe(): string {
@@ -299,7 +302,7 @@ export class Empirical implements Distribution {
 export class Mixture implements Distribution {
   readonly mean: number;
   private readonly cumulative: Float64Array;
-  constructor(private readonly parts: ReadonlyArray<{ weight: number; dist: Distribution }>) {
+  constructor(readonly parts: ReadonlyArray<{ weight: number; dist: Distribution }>) {
     const total = parts.reduce((s, p) => s + p.weight, 0);
     // Weights summing to Infinity made every draw take the last component.
     if (!(Number.isFinite(total) && total > 0)) throw new RangeError(`mixture: weights must have a finite sum > 0, got ${total}`);
@@ -335,4 +338,11 @@ export function normalCdf(x: number): number {
       t *
       Math.exp(-z * z);
   return x >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
+}
+
+/** Redraws of every truncated normal inside `d` (mixtures included). */
+export function truncationRedraws(d: Distribution): number {
+  if (d instanceof TruncatedNormal) return d.redraws;
+  if (d instanceof Mixture) return d.parts.reduce((sum, p) => sum + truncationRedraws(p.dist), 0);
+  return 0;
 }

@@ -26,7 +26,7 @@ export function replicationSeed(seed: number, r: number): number {
 }
 
 /** Sections whose numeric fields are statistics: averaged across replications, with intervals. */
-const STAT_SECTIONS = ['summary', 'latency', 'queueWait', 'execution', 'statements', 'waits', 'threads', 'cpu', 'server', 'counters', 'stability'] as const;
+const STAT_SECTIONS = ['summary', 'latency', 'queueWait', 'execution', 'statements', 'waits', 'threads', 'cpu', 'server', 'counters', 'stability', 'latches'] as const;
 
 /**
  * Runs n independent replications of a scenario (seeds from replicationSeed) one after another
@@ -131,6 +131,15 @@ export function aggregateReplications(results: readonly RunResult[], level = 0.9
     );
     ci[section] = tree;
   }
+  // A clamp that bound in any replication bound: counts are summed (the floor's seconds too).
+  const clampKeys = ['contentionFloorSeconds', 'maxThreadsRefusals', 'truncatedNormalRedraws', 'backlogOverflow'] as const;
+  const clamps: NonNullable<RunResult['clamps']> = {};
+  for (const k of clampKeys) {
+    const sum = results.reduce((acc, r) => acc + (r.clamps?.[k] ?? 0), 0);
+    if (sum > 0) clamps[k] = round6(sum);
+  }
+  if (Object.keys(clamps).length > 0) out.clamps = clamps;
+  else delete out.clamps;
   if (out.stability !== undefined) out.stability.unstable = results.some((r) => r.stability?.unstable === true);
   // Series: element-wise means over the common length.
   const meanSeries = (get: (r: RunResult) => number[] | undefined): number[] | undefined => {

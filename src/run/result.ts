@@ -2,6 +2,7 @@ import type { OutputAnalysis } from './output-analysis.js';
 import type { PrecisionBlock } from './precision.js';
 import type { WaitsResult } from '../stats/queue-wait.js';
 import type { ScenarioSpec } from '../workload/schema.js';
+import type { LatchResult } from '../server/latch.js';
 
 /** Version of the result file layout; bump on any incompatible change. */
 export const RESULT_SCHEMA_VERSION = 1;
@@ -104,6 +105,13 @@ export interface RunResult {
    * the server closed for wait_timeout or by KILL, and the statements KILL QUERY interrupted.
    */
   connectionLife?: ConnectionLifeResult;
+  /**
+   * Present only when a floor or cap of the model bound during the run (see run/clamps.ts): how
+   * often each did. Figures that a clamp decided are the clamp's, not a mechanism's.
+   */
+  clamps?: ClampCounts;
+  /** server.latches only: per latch, what its waiters did in the measured window (server/latch.ts). */
+  latches?: Record<string, LatchResult>;
   /** The pool's counters, summed over groups, named as the real server names them. */
   counters: Record<string, number>;
   /** Where those names come from (e.g. performance_schema.tp_thread_group_stats). */
@@ -245,6 +253,20 @@ export interface ServerResult {
   /** Entries into InnoDB that queued (innodb_thread_concurrency), and their mean wait. */
   innodbQueueWaits: number;
   innodbQueueWaitMeanMs: number;
+  /** MariaDB 10.6+ with the pool: commits that released their worker while waiting for a flush. */
+  asyncCommits?: number;
+}
+
+/** Floors and caps of the model that bound, each absent when it did not. */
+export interface ClampCounts {
+  /** Measured seconds during which the contention model's 1% floor set the CPU rate (as cpu.contentionFloorSeconds). */
+  contentionFloorSeconds?: number;
+  /** Pool thread creations refused at thread_pool_max_threads (whole run, warm-up included). */
+  maxThreadsRefusals?: number;
+  /** Negative draws of truncated normals (statement CPU and waits, network round trip) redrawn (whole run). */
+  truncatedNormalRedraws?: number;
+  /** 1 if the open loop's backlog overflowed and stopped the run. */
+  backlogOverflow?: number;
 }
 
 /**

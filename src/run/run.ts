@@ -10,10 +10,12 @@ import { LinuxCpu } from '../server/linux-cpu.js';
 import { Cpu, type CpuModel } from '../server/cpu.js';
 import { Executor, type InnodbParts } from '../server/executor.js';
 import { ThreadRegistry } from '../server/threads.js';
+import { buildLatches, latchResults } from '../server/latch-setup.js';
 import { round6, type LatencyRecorder } from '../stats/latency.js';
 import { Measurements } from '../stats/measurements.js';
 import { IntervalSeries, histPercentileMs } from '../stats/intervals.js';
 import { createThreadHandling, resolveThreadHandling } from '../threadpool/factory.js';
+import type { MariadbThreadPool } from '../threadpool/mariadb/pool.js';
 import type { ThreadHandling } from '../threadpool/types.js';
 import { ConnectionLife, DEFAULT_LOGIN_CPU, hasConnectionLife } from '../threadpool/login.js';
 import { ClientConnectionLife } from '../workload/connection-churn.js';
@@ -27,6 +29,7 @@ import { type CompiledWorkload, compileWorkload } from '../workload/templates.js
 import { formatDuration } from '../engine/duration.js';
 import { mser5, mser5Weighted } from './warmup.js';
 import { OutputRecorder, analyseRun } from './output-analysis.js';
+import { clampCounts } from './clamps.js';
 import { RESULT_SCHEMA_VERSION, assertFinite, type ConnectionLifeResult, type EncodedHistogramGroup, type IntervalRow, type LatencyStats, type RunResult, type ServerResult, type Stability } from './result.js';
 
 export interface RunOptions {
@@ -166,6 +169,8 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   const m = new RunMeasurements(txNames, workload.classes, output, options.trace);
   executor.waits = m.waits;
   const innodb = attachInnodb(executor, spec, workload.hasLocks);
+  const latches = spec.server.latches === undefined ? null : buildLatches(sim, spec.server.latches, workload.classes);
+  if (latches !== null) executor.attachLatches(latches);
   const client = spec.workload.client;
   const open = client.model === 'open' ? new OpenLoopClients(sim, workload, conns, m, spec.seed, client) : null;
   const closed = open === null ? new ClosedLoopClients(sim, workload, conns, m, spec.seed, spec.workload.client.model === 'closed' ? spec.workload.client.machine : undefined) : null;
@@ -181,6 +186,11 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   });
   executor.observer = handling;
   clients.handling = handling;
+  // MariaDB 10.6+ with the pool: asynchronous commit (executor.ts AsyncCommitHost).
+  const th = spec.threadHandling;
+  if (innodb !== null && th.mode === 'pool' && th.flavor === 'mariadb' && th.version !== '10.5') {
+    executor.attachAsyncCommit(handling as MariadbThreadPool);
+  }
   const clock = new RunClock(sim, m, threads, cpu, handling);
   if (open !== null) clock.backlogOf = () => open.backlog;
   const ivSeconds = options.reportIntervalSeconds;
@@ -204,6 +214,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
     executor.stats.reset();
     innodb?.redo?.resetStatistics();
     closed?.clientCpu?.resetStatistics();
+    latches?.resetStatistics();
     clients.retries = 0;
   };
   sim.schedule(warmupUs, sim.register({ handleEvent: serverReset }), 0, 0, 0);
@@ -284,6 +295,9 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
     },
   };
   if (lifeParts !== null) result.connectionLife = connectionLifeResult(lifeParts, threads.live);
+  const clamps = clampCounts({ floorSeconds: util.floorSeconds, handling, workload, backlogOverflow: open !== null && open.overflowAt >= 0 });
+  if (clamps !== undefined) result.clamps = clamps;
+  if (latches !== null && spec.server.latches !== undefined) result.latches = latchResults(latches, spec.server.latches, seconds);
   const clientCpu = closed?.clientCpu;
   if (clientCpu != null) {
     const u = clientCpu.utilization();
@@ -576,6 +590,7 @@ function serverResult(executor: Executor, innodb: InnodbParts | null, retries: n
     commitWaitMeanMs: meanMs(st.commitWaitTime, st.commitWaits),
     innodbQueueWaits: st.admissionWaits,
     innodbQueueWaitMeanMs: meanMs(st.admissionWaitTime, st.admissionWaits),
+    ...(st.asyncCommits > 0 ? { asyncCommits: st.asyncCommits } : {}),
   };
 }
 

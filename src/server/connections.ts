@@ -70,7 +70,7 @@ export class ConnectionTable {
   readonly entersInnodb: Uint8Array;
   /** Outcome of the last statement, set by the server before the thread handling is told: STATEMENT_* below. */
   readonly error: Uint8Array;
-  /** Transaction type and statement class of the current statement (indices), for per-class waits. */
+  /** Transaction type and statement class of the current statement (indices), for per-class waits and the latch model. */
   readonly txnClass: Int32Array;
   readonly stmtClass: Int32Array;
   /** Pool queue the current statement was last taken from: QUEUED_NONE, QUEUED_LOW or QUEUED_HIGH. */

@@ -15,8 +15,9 @@ import {
 } from './connections.js';
 import type { CpuClient, CpuModel } from './cpu.js';
 import { LOCK_DEADLOCK, LOCK_GRANTED, type LockListener, LockTable } from './locks.js';
-import { REDO_NO_WAIT, REDO_WAIT_FSYNC, type RedoListener, RedoLog } from './redo-log.js';
 import type { QueueWaits, QueueWaitStation } from '../stats/queue-wait.js';
+import type { LatchListener, LatchSet } from './latch.js';
+import { REDO_NO_WAIT, REDO_WAIT_FSYNC, REDO_WAIT_GROUP, type RedoListener, RedoLog } from './redo-log.js';
 
 /**
  * What the thread handling is told while a statement runs. Reported waits call waitBegin /
@@ -37,6 +38,20 @@ export const WAIT_FSYNC = 3;
 /** InnoDB's thread-concurrency queue reports THD_WAIT_USER_LOCK, which WAIT_TYPES lacks. */
 export const WAIT_OTHER = 6;
 
+/**
+ * A thread handling that runs MariaDB 10.6+'s asynchronous commit (sql/threadpool_common.cc
+ * tp_callback: DISPATCH_COMMAND_WOULDBLOCK, thd_async_state::try_suspend; tp_resume ->
+ * TP_pool_generic::resume -> add -> queue_put).
+ */
+export interface AsyncCommitHost {
+  /** Whether the statement on `thread` may suspend (a pool worker, not an extra_port thread). */
+  canSuspend(thread: number): boolean;
+  /** The worker's statement suspended: the worker goes back to get_event, no reply yet. */
+  suspendStatement(thread: number): void;
+  /** The connection's asynchronous wait ended: queue it so that a worker finishes its command. */
+  resumeConnection(conn: number): void;
+}
+
 /** Counters of the server's own waits, reset at the end of the warm-up. Times in µs. */
 export class ServerStats {
   lockWaits = 0;
@@ -48,8 +63,11 @@ export class ServerStats {
   commitWaitTime = 0;
   admissionWaits = 0;
   admissionWaitTime = 0;
+  /** Commits that released their worker while they waited for a flush (10.6+ with the pool). */
+  asyncCommits = 0;
 
   reset(): void {
+    this.asyncCommits = 0;
     this.lockWaits = 0;
     this.lockWaitTime = 0;
     this.deadlocks = 0;
@@ -84,6 +102,7 @@ const KILL_NOW = 4; // KILL interrupted the statement's wait (arg: the wait gene
 const P_BODY = 0; // CPU parts and the statement's own waits
 const P_REDO_WRITE = 1; // COMMIT's write of the redo log (CPU)
 const P_WAITING = 2; // in a server wait (slot, row lock, flush)
+const P_RESUMED = 3; // a suspended COMMIT picked up again by a worker
 
 /**
  * Runs a connection's current statement on a thread: its CPU demand split evenly around its
@@ -97,7 +116,7 @@ const P_WAITING = 2; // in a server wait (slot, row lock, flush)
  * timeout rolls the whole transaction back at once and ends the statement with conns.error set;
  * the client retries.
  */
-export class Executor implements EventHandler, CpuClient, LockListener, RedoListener, AdmissionListener {
+export class Executor implements EventHandler, CpuClient, LockListener, RedoListener, AdmissionListener, LatchListener {
   private readonly id: number;
   private threadConn = new Int32Array(64).fill(-1);
   private threadStep = new Int32Array(64);
@@ -110,6 +129,8 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   txnCpuPriority: Int32Array | null = null;
   /** Where the waits at each queue are recorded (stats/queue-wait.ts); null: not recorded. */
   waits: QueueWaits | null = null;
+  /** InnoDB's hot latches (latch.ts), taken at a statement's start; null: none (the default). */
+  private latchSet: LatchSet | null = null;
 
   // InnoDB state (allocated by attachInnodb).
   private innodb: InnodbParts | null = null;
@@ -126,6 +147,10 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   private threadWaitGen = new Int32Array(64);
   private connThread: Int32Array;
   private trxWrote: Uint8Array;
+  /** MariaDB 10.6+ asynchronous commit with the pool; null: commits wait on their thread. */
+  private asyncCommit: AsyncCommitHost | null = null;
+  private connParked: Uint8Array = new Uint8Array(0);
+  private connWaitStart: Float64Array = new Float64Array(0);
 
   constructor(
     private readonly sim: Simulator,
@@ -159,13 +184,40 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     return parts;
   }
 
+  /** Turns on asynchronous commit (after attachInnodb): group-commit followers release their worker. */
+  attachAsyncCommit(host: AsyncCommitHost): void {
+    const n = this.conns.count;
+    this.asyncCommit = host;
+    this.connParked = new Uint8Array(n);
+    this.connWaitStart = new Float64Array(n);
+    const redo = this.innodb?.redo;
+    if (redo != null) redo.leaderRepeats = true;
+  }
+
   get innodbParts(): InnodbParts | null {
     return this.innodb;
+  }
+
+  /** Turns on the latch model: a statement takes its class's latches before anything else. */
+  attachLatches(latches: LatchSet): void {
+    latches.listener = this;
+    latches.cpu = this.cpu;
+    this.latchSet = latches;
   }
 
   /** Starts the connection's current statement on `thread`. */
   start(thread: number, conn: number): void {
     if (thread >= this.threadConn.length) this.grow(thread + 1);
+    if (this.asyncCommit !== null && this.connParked[conn] === 1) {
+      // The resumed COMMIT: its start (and queue wait) stay those of the first dispatch.
+      this.connParked[conn] = 0;
+      this.threadConn[thread] = conn;
+      this.connThread[conn] = thread;
+      this.threadPhase[thread] = P_RESUMED;
+      // [simplification] no CPU for the rest of the command; a zero burst returns through onCpuDone.
+      (this.cpu as CpuModel).run(thread, 0);
+      return;
+    }
     this.conns.start[conn] = this.sim.now;
     this.threadConn[thread] = conn;
     const waits = this.waits;
@@ -181,6 +233,21 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     const slice = this.conns.cpu[conn] / (this.conns.waitCount[conn] + 1);
     this.threadSlice[thread] = slice;
     this.conns.error[conn] = 0;
+    // [simplification] all of a statement's latch acquisitions come first, one after another.
+    if (this.latchSet !== null) {
+      // A statement that arrives outside a transaction opens one (BEGIN, or an autocommit statement).
+      if (this.conns.trxActive[conn] === 0) this.latchSet.openTransactions++;
+      if (this.latchSet.begin(thread, this.conns.stmtClass[conn])) return;
+    }
+    this.afterLatches(thread, conn);
+  }
+
+  onLatchesDone(thread: number): void {
+    this.afterLatches(thread, this.threadConn[thread]);
+  }
+
+  private afterLatches(thread: number, conn: number): void {
+    const slice = this.threadSlice[thread];
     if (this.innodb === null) {
       (this.cpu as CpuModel).run(thread, slice);
       return;
@@ -195,7 +262,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
         this.beginServerWait(thread, conn, WAIT_OTHER);
         return;
       }
-      if (waits !== null) this.waited(waits.innodbQueue, conn, 0);
+      if (this.waits !== null) this.waited(this.waits.innodbQueue, conn, 0);
       this.threadInside[thread] = 1;
     }
     this.takeLocks(thread, conn);
@@ -233,9 +300,18 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
       (this.observer as ExecutionObserver).overheadDone?.(thread);
       return;
     }
+    if (this.latchSet !== null && this.latchSet.active(thread)) {
+      this.latchSet.onCpuDone(thread);
+      return;
+    }
     const conn = this.threadConn[thread];
     if (this.innodb !== null && this.threadPhase[thread] === P_REDO_WRITE) {
       this.flushRedo(thread, conn);
+      return;
+    }
+    if (this.innodb !== null && this.threadPhase[thread] === P_RESUMED) {
+      this.threadPhase[thread] = P_BODY;
+      this.commitDone(thread, conn);
       return;
     }
     if (this.threadKilled[thread] === 1) {
@@ -254,6 +330,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     }
     if (this.innodb === null) {
       this.threadConn[thread] = -1;
+      this.closeTransaction(conn);
       (this.observer as ExecutionObserver).statementDone(thread, conn);
       return;
     }
@@ -364,6 +441,14 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   }
 
   onFlushed(thread: number): void {
+    if (thread < 0) {
+      const parked = -thread - 1;
+      const w = this.sim.now - this.connWaitStart[parked];
+      this.stats.commitWaitTime += w;
+      if (this.waits !== null) this.waited(this.waits.redoLog, parked, w);
+      (this.asyncCommit as AsyncCommitHost).resumeConnection(parked);
+      return;
+    }
     const conn = this.threadConn[thread];
     const w = this.endServerWait(thread, conn);
     this.stats.commitWaitTime += w;
@@ -434,13 +519,25 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
 
   private flushRedo(thread: number, conn: number): void {
     this.threadPhase[thread] = P_BODY;
-    const res = (this.innodb as InnodbParts).redo?.commit(thread) ?? REDO_NO_WAIT;
+    const host = this.asyncCommit;
+    const asyncConn = host !== null && host.canSuspend(thread) ? conn : -1;
+    const res = (this.innodb as InnodbParts).redo?.commit(thread, asyncConn) ?? REDO_NO_WAIT;
     if (res === REDO_NO_WAIT) {
       if (this.waits !== null) this.waited(this.waits.redoLog, conn, 0);
       this.commitDone(thread, conn);
       return;
     }
     this.stats.commitWaits++;
+    if (res === REDO_WAIT_GROUP && asyncConn >= 0) {
+      // DISPATCH_COMMAND_WOULDBLOCK: the worker leaves; the flush's end resumes the connection.
+      this.stats.asyncCommits++;
+      this.connParked[conn] = 1;
+      this.connWaitStart[conn] = this.sim.now;
+      this.threadConn[thread] = -1;
+      this.connThread[conn] = -1;
+      (host as AsyncCommitHost).suspendStatement(thread);
+      return;
+    }
     this.beginServerWait(thread, conn, res === REDO_WAIT_FSYNC ? WAIT_FSYNC : WAIT_GROUP_COMMIT);
   }
 
@@ -468,9 +565,15 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     this.finish(thread, conn);
   }
 
+  /** The statement ends its transaction (COMMIT, autocommit) or failed (rolled back): one fewer open. */
+  private closeTransaction(conn: number): void {
+    if (this.latchSet !== null && (this.conns.endsTrx[conn] === 1 || this.conns.error[conn] !== 0)) this.latchSet.openTransactions--;
+  }
+
   private finish(thread: number, conn: number): void {
     this.threadConn[thread] = -1;
     this.connThread[conn] = -1;
+    this.closeTransaction(conn);
     (this.observer as ExecutionObserver).statementDone(thread, conn);
   }
 

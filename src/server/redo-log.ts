@@ -40,6 +40,15 @@ export class RedoLog implements EventHandler {
   private backgroundStarted = false;
   private sinceBackground = 0;
 
+  /**
+   * MariaDB 10.6+ with asynchronous commit (the pool's thd_async_state): when a flush ends and
+   * commits wait for the next one, its leader leads that one too (storage/innobase/log/log0log.cc
+   * log_write_up_to: flush_lock.release returns the waiters' LSN when no thread waits
+   * synchronously, "There is no new group commit lead; some async waiters could stall", and the
+   * leader goes back to `repeat`). Its COMMIT ends when a flush ends with nobody waiting.
+   */
+  leaderRepeats = false;
+
   /** Commits, flushes, and commits made durable by those flushes, since the last reset. */
   commits = 0;
   flushes = 0;
@@ -55,8 +64,13 @@ export class RedoLog implements EventHandler {
     this.id = sim.register(this);
   }
 
-  /** A writing transaction commits on `thread`; returns REDO_NO_WAIT, REDO_WAIT_FSYNC or REDO_WAIT_GROUP. */
-  commit(thread: number): number {
+  /**
+   * A writing transaction commits on `thread`; returns REDO_NO_WAIT, REDO_WAIT_FSYNC or
+   * REDO_WAIT_GROUP. With `asyncConn` >= 0 a commit that has to wait for another thread's flush
+   * waits asynchronously (group_commit_lock::acquire with a callback returns at once): the
+   * listener is told -(asyncConn + 1) instead of the thread when its flush ends.
+   */
+  commit(thread: number, asyncConn = -1): number {
     this.commits++;
     if (this.mode !== 1) {
       this.sinceBackground++;
@@ -71,7 +85,7 @@ export class RedoLog implements EventHandler {
       this.startFlush();
       return REDO_WAIT_FSYNC;
     }
-    this.next.push(thread);
+    this.next.push(asyncConn >= 0 ? -(asyncConn + 1) : thread);
     return REDO_WAIT_GROUP;
   }
 
@@ -93,16 +107,31 @@ export class RedoLog implements EventHandler {
     }
     // The flush ended: its commits are durable. Those that arrived meanwhile start the next one
     // before anybody is told, so commits made by the listener join the right group.
+    // With leaderRepeats the leader (always first) stays on for the next flush if one follows.
+    const keep = this.leaderRepeats && this.next.size > 0 ? this.current.shift() : -1;
     const n = this.current.size;
     if (n > this.doneBuf.length) this.doneBuf = growInt32(this.doneBuf, n);
     for (let i = 0; i < n; i++) this.doneBuf[i] = this.current.shift();
     this.flushes++;
-    this.flushedCommits += n;
-    const empty = this.current;
-    this.current = this.next;
-    this.next = empty;
+    this.flushedCommits += n; // the leader's commit counts when its last flush ends
+    if (keep !== -1) {
+      // current (now empty) becomes the next group: the leader first, then the waiters.
+      this.current.push(keep);
+      while (this.next.size > 0) this.current.push(this.next.shift());
+    } else {
+      const empty = this.current;
+      this.current = this.next;
+      this.next = empty;
+    }
     if (this.current.size > 0) this.startFlush();
     else this.flushing = false;
+    if (this.leaderRepeats) {
+      // flush_lock.release runs the asynchronous waiters' callbacks in the leader's thread,
+      // before the leader's own commit returns (group_commit_lock::release).
+      for (let i = 0; i < n; i++) if (this.doneBuf[i] < 0) this.listener.onFlushed(this.doneBuf[i]);
+      for (let i = 0; i < n; i++) if (this.doneBuf[i] >= 0) this.listener.onFlushed(this.doneBuf[i]);
+      return;
+    }
     for (let i = 0; i < n; i++) this.listener.onFlushed(this.doneBuf[i]);
   }
 

@@ -113,6 +113,21 @@ export const Scenario = z.strictObject({
   for (const [d, path] of dists) {
     for (const [, message] of distributionProblems(d, '')) ctx.addIssue({ code: 'custom', path, message });
   }
+  const latches = s.server.latches;
+  if (latches !== undefined) {
+    const classes = new Set<string>();
+    for (const t of s.workload.transactions) {
+      if (t.type === 'explicit') classes.add('BEGIN').add('COMMIT');
+      for (const st of t.statements) classes.add(st.name);
+    }
+    latches.latches.forEach((l, i) => {
+      for (const cls of Object.keys(l.holds)) {
+        if (!classes.has(cls)) {
+          ctx.addIssue({ code: 'custom', path: ['server', 'latches', 'latches', i, 'holds', cls], message: `expected a statement class of the workload (${[...classes].join(', ')}), found "${cls}"` });
+        }
+      }
+    });
+  }
 });
 
 export type ScenarioInput = z.input<typeof Scenario>;

@@ -9,6 +9,8 @@ import { Executor, type InnodbParts } from '../../src/server/executor.js';
 import { ThreadRegistry } from '../../src/server/threads.js';
 import { type MysqlPoolConfig, mysqlDefaults } from '../../src/threadpool/mysql/profile.js';
 import { MysqlThreadPool } from '../../src/threadpool/mysql/pool.js';
+import { MariadbThreadPool } from '../../src/threadpool/mariadb/pool.js';
+import { mariadbDefaults } from '../../src/threadpool/mariadb/config.js';
 import { OneThreadPerConnection } from '../../src/threadpool/one-thread-per-connection.js';
 import type { StatementSink, ThreadHandling } from '../../src/threadpool/types.js';
 
@@ -118,8 +120,10 @@ export interface ServerHarness<H extends ThreadHandling> {
  * per connection ("tpc", nothing queues in front of InnoDB) or a one-group MySQL pool.
  */
 export function serverHarness(opts: {
-  handling?: 'tpc' | 'mysql';
+  handling?: 'tpc' | 'mysql' | 'mariadb';
   mysql?: Partial<MysqlPoolConfig>;
+  /** MariaDB pool only: 10.6+ asynchronous commit. */
+  asyncCommit?: boolean;
   cores?: number;
   connections?: number;
   innodb?: InnodbOptions;
@@ -152,7 +156,11 @@ export function serverHarness(opts: {
   });
   const script = new ServerScript(sim, conns);
   let handling: ThreadHandling;
-  if (opts.handling === 'mysql') {
+  if (opts.handling === 'mariadb') {
+    const pool = new MariadbThreadPool(sim, { ...mariadbDefaults(cores), thread_pool_size: 1 }, conns, ex, threads, script, 50);
+    if (opts.asyncCommit === true) ex.attachAsyncCommit(pool);
+    handling = pool;
+  } else if (opts.handling === 'mysql') {
     const cfg = { ...mysqlDefaults('8.4', cores), thread_pool_size: 1, ...opts.mysql };
     handling = new MysqlThreadPool(sim, cfg, conns, ex, threads, script, cores, 50);
   } else {

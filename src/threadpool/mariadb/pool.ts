@@ -129,6 +129,17 @@ export class MariadbThreadPool extends UnixThreadPool {
     this.conns.queuedIn[conn] = high ? QUEUED_HIGH : QUEUED_LOW;
   }
 
+  /**
+   * tp_resume -> TP_pool_generic::resume -> add -> queue_put (threadpool_generic.cc): a COMMIT
+   * suspended for the group commit (10.6+) is queued in its group at its priority, and queue_put
+   * wakes or creates a thread when none is active.
+   */
+  resumeConnection(conn: number): void {
+    const G = this.groups[this.connGroup[conn]];
+    this.queuePut(G, conn);
+    if (G.activeThreadCount === 0) this.wakeOrCreate(G, false);
+  }
+
   /** queue_get: high queue first; counts queue_event_count on every call, even when empty. */
   protected queueGet(G: UnixGroup, origin: number): number {
     G.queueEventCount++;

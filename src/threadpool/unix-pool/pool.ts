@@ -192,6 +192,8 @@ export abstract class UnixThreadPool implements ThreadHandling, ConnectionLifeHa
   private connRunning = new Int32Array(0);
   /** Per connection: why it is being closed (CLOSED_*), while its phase is PH_CLOSING. */
   private closeReason = new Uint8Array(0);
+  /** Thread creations refused at thread_pool_max_threads, over the whole run (a cap that bound). */
+  maxThreadsRefusals = 0;
 
   constructor(
     protected readonly sim: Simulator,
@@ -718,6 +720,17 @@ export abstract class UnixThreadPool implements ThreadHandling, ConnectionLifeHa
     }
   }
 
+  /** DISPATCH_COMMAND_WOULDBLOCK (MariaDB 10.6+): the worker goes back to get_event without a reply. */
+  suspendStatement(t: number): void {
+    this.tConn[t] = -1;
+    this.enterGetEvent(t);
+  }
+
+  /** Whether `t` is a pool worker (extra_port threads are not). */
+  canSuspend(t: number): boolean {
+    return this.tGroup[t] >= 0;
+  }
+
   // ---- blocking (A7) -----------------------------------------------------------------------
 
   waitBegin(t: number, _conn: number, waitType: number): void {
@@ -786,6 +799,7 @@ export abstract class UnixThreadPool implements ThreadHandling, ConnectionLifeHa
   /** create_worker: refused past thread_pool_max_threads unless the group has fewer than 2. */
   protected createWorker(G: UnixGroup, dueToStall: boolean): boolean {
     if (this.numWorkerThreads >= this.maxThreads && G.threadCount >= 2) {
+      this.maxThreadsRefusals++;
       this.poolBlocked(true);
       return false;
     }

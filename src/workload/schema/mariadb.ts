@@ -72,6 +72,10 @@ export const MariadbPool = z.strictObject({
     .boolean()
     .optional()
     .describe('tpsim setting, not a server variable. true: the connections logged in together just before the run (as sysbench\'s do), so the pool starts with one thread per connection plus the listener, the others asleep. Default false: the pool starts with one thread per group.'),
+  version: z
+    .enum(['10.5', '10.6+'])
+    .optional()
+    .describe('MariaDB server version: "10.5" (10.5 or earlier) or "10.6+" (10.6 and later: a COMMIT that joins a redo-log group commit releases its worker and is queued again when the flush ends, thd_async_state / DISPATCH_COMMAND_WOULDBLOCK). Default "10.6+": every MariaDB release still supported is 10.6 or later (10.5 ended in June 2025), and the oracle measurements ran 10.11.'),
   extra_port_connections: z
     .number()
     .int()

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { distributionProblems } from '../dist-spec.js';
 import { Dist, Duration } from './common.js';
 import { serverDuration } from './units.js';
+import { Latches } from './latches.js';
 
 /** The modelled server: cores, contention, threads. */
 export const Contention = z.discriminatedUnion('model', [
@@ -117,6 +118,7 @@ export const Server = z.strictObject({
     .describe('What a new connection costs the server (only with workload.churn, reconnectStorms, kills or wait_timeout). Absent: cpu "250us".'),
   /** Row locks, redo log and InnoDB admission (see Innodb); absent: all defaults. */
   innodb: Innodb.optional().describe('Row locks, redo log and InnoDB admission, named as in my.cnf; absent: all defaults.'),
+  latches: Latches.optional().describe('InnoDB hot latches taken with spin-then-sleep (server/latch.ts): per statement class hold times, innodb_sync_spin_loops, innodb_spin_wait_delay. Absent: none (off).'),
 });
 
 export type ServerSpec = z.output<typeof Server>;

@@ -1,0 +1,297 @@
+import { IntQueue } from '../engine/int-queue.js';
+import type { Simulator } from '../engine/simulator.js';
+import { growFloat64, growInt32, growUint8 } from '../engine/grow.js';
+import type { CpuModel } from './cpu.js';
+
+/** Told when a thread has taken and released every latch its statement needs. */
+export interface LatchListener {
+  onLatchesDone(thread: number): void;
+}
+
+/** What the latch set needs: names, the spin rule, and each statement class's acquisitions. */
+export interface LatchConfig {
+  names: readonly string[];
+  /** innodb_sync_spin_loops: checks of the latch word before the thread sleeps. */
+  spinLoops: number;
+  /** CPU time of one spin round, µs: srw_pause(my_cpu_relax_multiplier / 4 * innodb_spin_wait_delay). */
+  roundUs: number;
+  /** CPU time a woken sleeper spends before it checks the latch again (futex wake-up and switch-in), µs. */
+  wakeUs: number;
+  /**
+   * false (10.6+): a release wakes one sleeper, which checks once and sleeps again if it lost.
+   * true (5.5 to 10.5, sync0sync / ib_mutex_t): a release wakes every sleeper (os_event_set
+   * broadcasts), and each woken thread goes back to spinning (mutex_spin_wait's `goto
+   * mutex_loop`): the thundering herd that grows with the number of waiting threads.
+   */
+  wakeAll?: boolean;
+  /**
+   * Per statement class: the acquisitions, in order, as [latch index, hold µs, extra hold µs per
+   * transaction open on the server] (the last one absent: 0).
+   */
+  plans: ReadonlyArray<ReadonlyArray<readonly [number, number, number?]>>;
+}
+
+/** Per-latch figures since the last reset; times in µs. */
+export interface LatchFigures {
+  acquisitions: number;
+  /** Acquisitions that found the latch held. */
+  waits: number;
+  /** Mean time from finding it held to taking it, over the waits. */
+  waitMeanUs: number;
+  spinRounds: number;
+  /** CPU burnt spinning. */
+  spinUs: number;
+  /** Times a waiter gave up spinning and slept (futex wait). */
+  sleeps: number;
+  /** Time the latch was held. */
+  heldUs: number;
+}
+
+/** One InnoDB latch in the measured window. */
+export interface LatchResult {
+  acquisitions: number;
+  /** Acquisitions that found it held, and their mean time to take it. */
+  waits: number;
+  waitMeanMs: number;
+  spinRounds: number;
+  /** CPU burnt spinning, and as mean cores (CPU seconds per second). */
+  spinCpuSeconds: number;
+  spinCores: number;
+  /** Waiters that gave up spinning and slept (each wake-up that lost the latch again counts once more). */
+  sleeps: number;
+  /** Fraction of the time it was held. */
+  utilization: number;
+}
+
+// Thread states.
+const S_HOLD = 1;
+const S_SPIN = 2;
+const S_WAKE = 3;
+const S_SLEEP = 4;
+
+/**
+ * InnoDB's hot latches (lock_sys, trx_sys, the log buffer, buffer-pool page latches), exclusive
+ * only [simplification: the shared mode of lock_sys.latch and page latches is not modelled].
+ *
+ * The rule is MariaDB 10.6+'s (storage/innobase/sync/srw_lock.cc: srw_mutex_impl<true>::
+ * wait_and_lock, srw_lock_<true>::wr_wait, ssux_lock_impl<true>::read_lock): a thread that finds
+ * the latch held checks it again up to innodb_sync_spin_loops times, pausing
+ * srw_pause(srw_pause_delay()) between checks, where srw_pause_delay() =
+ * my_cpu_relax_multiplier / 4 * innodb_spin_wait_delay PAUSE instructions (a fixed delay; the
+ * random ut_delay(ut_rnd_interval(innodb_spin_wait_delay)) belongs to 10.5 and older). A spinning
+ * thread is runnable: each round is a CPU burst of `roundUs` on the server's CPU model, sharing
+ * the cores with the holder and everyone else, so many spinners slow the holder down. After the
+ * last round it sleeps (futex wait, off CPU). A release wakes one sleeper (futex WAKE 1), which
+ * spends `wakeUs` of CPU and then checks once: the latch goes to whoever checks first after a
+ * release (no hand-off), and a woken thread that finds it taken sleeps again without spinning
+ * (the second loop of wait_and_lock), at the back of the queue [simplification: the futex queue's
+ * order]. Holding is CPU time: the holder's burst is slowed by contention like any other.
+ *
+ * The waits are not reported to the thread handling (InnoDB's latches do not call
+ * thd_wait_begin): a pool sees a spinning or sleeping thread as busy.
+ */
+export class LatchSet {
+  private readonly holder: Int32Array;
+  private readonly grantAt: Float64Array;
+  private readonly sleepers: IntQueue[];
+  // Plans flattened: class c's acquisitions are planLatch/planHold[planStart[c] .. planStart[c+1]).
+  private readonly planStart: Int32Array;
+  private readonly planLatch: Int32Array;
+  private readonly planHold: Float64Array;
+  private readonly planPerTrx: Float64Array;
+  /**
+   * Transactions open on the server (kept by the executor): a hold with a per-transaction part
+   * grows with it, as 5.5's read view creation copies the list of active transactions under
+   * kernel_mutex (trx0trx.c trx_assign_read_view -> read0read.c read_view_open_now, which scans
+   * trx_sys->trx_list; MySQL bug #49169).
+   */
+  openTransactions = 0;
+
+  private tState = new Uint8Array(64);
+  private tStep = new Int32Array(64);
+  private tEnd = new Int32Array(64);
+  private tSpinLeft = new Int32Array(64);
+  private tWaitStart = new Float64Array(64);
+
+  // Statistics per latch.
+  private readonly acq: Float64Array;
+  private readonly waits: Float64Array;
+  private readonly waitSum: Float64Array;
+  private readonly rounds: Float64Array;
+  private readonly sleeps: Float64Array;
+  private readonly heldSum: Float64Array;
+
+  listener: LatchListener | null = null;
+  cpu: CpuModel | null = null;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly cfg: LatchConfig,
+  ) {
+    const k = cfg.names.length;
+    this.holder = new Int32Array(k).fill(-1);
+    this.grantAt = new Float64Array(k);
+    this.sleepers = cfg.names.map(() => new IntQueue());
+    this.planStart = new Int32Array(cfg.plans.length + 1);
+    let total = 0;
+    cfg.plans.forEach((p, c) => {
+      this.planStart[c] = total;
+      total += p.length;
+    });
+    this.planStart[cfg.plans.length] = total;
+    this.planLatch = new Int32Array(total);
+    this.planHold = new Float64Array(total);
+    this.planPerTrx = new Float64Array(total);
+    let i = 0;
+    for (const p of cfg.plans) {
+      for (const [latch, hold, perTrx] of p) {
+        this.planLatch[i] = latch;
+        this.planHold[i] = hold;
+        this.planPerTrx[i] = perTrx ?? 0;
+        i++;
+      }
+    }
+    this.acq = new Float64Array(k);
+    this.waits = new Float64Array(k);
+    this.waitSum = new Float64Array(k);
+    this.rounds = new Float64Array(k);
+    this.sleeps = new Float64Array(k);
+    this.heldSum = new Float64Array(k);
+  }
+
+  /**
+   * Starts the acquisitions of a statement of class `cls` on `thread`. Returns false when the
+   * class takes no latch (the caller goes on at once); otherwise the listener is told later.
+   */
+  begin(thread: number, cls: number): boolean {
+    const from = this.planStart[cls];
+    const to = this.planStart[cls + 1];
+    if (from === to) return false;
+    if (thread >= this.tState.length) this.grow(thread + 1);
+    this.tStep[thread] = from;
+    this.tEnd[thread] = to;
+    this.tryAcquire(thread);
+    return true;
+  }
+
+  /** Whether `thread` is inside a latch step (its CPU bursts belong to the latch set). */
+  active(thread: number): boolean {
+    return thread < this.tState.length && this.tState[thread] !== 0;
+  }
+
+  /** A CPU burst of the thread's latch step ended. */
+  onCpuDone(thread: number): void {
+    const step = this.tStep[thread];
+    const l = this.planLatch[step];
+    switch (this.tState[thread]) {
+      case S_HOLD: {
+        this.release(l);
+        if (step + 1 < this.tEnd[thread]) {
+          this.tStep[thread] = step + 1;
+          this.tryAcquire(thread);
+        } else {
+          this.tState[thread] = 0;
+          (this.listener as LatchListener).onLatchesDone(thread);
+        }
+        return;
+      }
+      case S_SPIN:
+        this.rounds[l]++;
+        if (this.holder[l] === -1) this.grant(thread, l, step);
+        else if (--this.tSpinLeft[thread] > 0) (this.cpu as CpuModel).run(thread, this.cfg.roundUs);
+        else this.sleep(thread, l);
+        return;
+      case S_WAKE:
+        if (this.holder[l] === -1) this.grant(thread, l, step);
+        else if (this.cfg.wakeAll === true && this.cfg.spinLoops > 0) {
+          this.tState[thread] = S_SPIN;
+          this.tSpinLeft[thread] = this.cfg.spinLoops;
+          (this.cpu as CpuModel).run(thread, this.cfg.roundUs);
+        } else this.sleep(thread, l);
+        return;
+    }
+  }
+
+  /** Per-latch figures since the last reset (the time a latch is held at the end counts up to `now`). */
+  figures(): LatchFigures[] {
+    const now = this.sim.now;
+    return this.cfg.names.map((_, l) => ({
+      acquisitions: this.acq[l],
+      waits: this.waits[l],
+      waitMeanUs: this.waits[l] > 0 ? this.waitSum[l] / this.waits[l] : 0,
+      spinRounds: this.rounds[l],
+      spinUs: this.rounds[l] * this.cfg.roundUs,
+      sleeps: this.sleeps[l],
+      heldUs: this.heldSum[l] + (this.holder[l] === -1 ? 0 : now - this.grantAt[l]),
+    }));
+  }
+
+  resetStatistics(): void {
+    const now = this.sim.now;
+    for (let l = 0; l < this.holder.length; l++) {
+      this.acq[l] = 0;
+      this.waits[l] = 0;
+      this.waitSum[l] = 0;
+      this.rounds[l] = 0;
+      this.sleeps[l] = 0;
+      this.heldSum[l] = 0;
+      if (this.holder[l] !== -1) this.grantAt[l] = now;
+    }
+  }
+
+  private tryAcquire(thread: number): void {
+    const step = this.tStep[thread];
+    const l = this.planLatch[step];
+    if (this.holder[l] === -1) {
+      this.take(thread, l, step);
+      return;
+    }
+    this.waits[l]++;
+    this.tWaitStart[thread] = this.sim.now;
+    if (this.cfg.spinLoops > 0) {
+      this.tState[thread] = S_SPIN;
+      this.tSpinLeft[thread] = this.cfg.spinLoops;
+      (this.cpu as CpuModel).run(thread, this.cfg.roundUs);
+    } else {
+      this.sleep(thread, l);
+    }
+  }
+
+  private grant(thread: number, l: number, step: number): void {
+    this.waitSum[l] += this.sim.now - this.tWaitStart[thread];
+    this.take(thread, l, step);
+  }
+
+  private take(thread: number, l: number, step: number): void {
+    this.holder[l] = thread;
+    this.grantAt[l] = this.sim.now;
+    this.acq[l]++;
+    this.tState[thread] = S_HOLD;
+    (this.cpu as CpuModel).run(thread, this.planHold[step] + this.planPerTrx[step] * this.openTransactions);
+  }
+
+  private sleep(thread: number, l: number): void {
+    this.sleeps[l]++;
+    this.tState[thread] = S_SLEEP;
+    this.sleepers[l].push(thread);
+  }
+
+  private release(l: number): void {
+    this.heldSum[l] += this.sim.now - this.grantAt[l];
+    this.holder[l] = -1;
+    const q = this.sleepers[l];
+    for (let k = this.cfg.wakeAll === true ? q.size : Math.min(1, q.size); k > 0; k--) {
+      const s = q.shift();
+      this.tState[s] = S_WAKE;
+      (this.cpu as CpuModel).run(s, this.cfg.wakeUs);
+    }
+  }
+
+  private grow(need: number): void {
+    this.tState = growUint8(this.tState, need);
+    this.tStep = growInt32(this.tStep, need);
+    this.tEnd = growInt32(this.tEnd, need);
+    this.tSpinLeft = growInt32(this.tSpinLeft, need);
+    this.tWaitStart = growFloat64(this.tWaitStart, need);
+  }
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { Duration } from './common.js';
+
+/**
+ * InnoDB's hot latches (src/server/latch.ts): which statement classes take which latch and for
+ * how long, and the spin-then-sleep rule of MariaDB 10.6+ (storage/innobase/sync/srw_lock.cc),
+ * with the server's own variable names and defaults.
+ */
+export const LatchDef = z.strictObject({
+  name: z.string().min(1).describe('Latch name, as the result shows it (e.g. "lock_sys", "trx_sys", "log_sys", "buf_page").'),
+  holds: z
+    .record(z.string().min(1), Duration)
+    .describe('Statement class name (as the report shows it: a statement name, BEGIN or COMMIT) -> CPU time the latch is held by one such statement: a duration. Classes not listed do not take it.'),
+  perOpenTransaction: Duration.optional().describe('Hold time added per transaction open on the server when the latch is taken: a duration. For a read view created under the latch by copying the list of active transactions, as 5.5 does under kernel_mutex (read_view_open_now scans trx_sys->trx_list). Absent: 0.'),
+});
+
+export const Latches = z.strictObject({
+  innodb_sync_spin_loops: z
+    .number()
+    .int()
+    .min(0)
+    .max(4294967295)
+    .default(30)
+    .describe('MariaDB manual: the number of times a thread waits for an InnoDB mutex to be freed before the thread is suspended. Checks of a held latch before sleeping; 0: sleep at once. Default 30.'),
+  innodb_spin_wait_delay: z
+    .number()
+    .int()
+    .min(0)
+    .max(6000)
+    .default(4)
+    .describe('MariaDB manual: delay between InnoDB busy-loop checks of a latch, in units of my_cpu_relax_multiplier / 4 PAUSE instructions (srw_pause_delay). Default 4 (10.6+).'),
+  cpuRelaxMultiplier: z
+    .number()
+    .int()
+    .min(1)
+    .max(100000)
+    .default(200)
+    .describe('mysys/my_cpu.c my_cpu_relax_multiplier: 200, or 100 on CPUs whose PAUSE takes more than 30 cycles (Skylake and later, some AMD). Default 200.'),
+  pause: Duration.default('4ns').describe('tpsim setting: time of one PAUSE instruction (about 12 cycles before Skylake, 140 on Skylake): a duration. Default "4ns". One spin round is cpuRelaxMultiplier / 4 x innodb_spin_wait_delay pauses (0.8 us by default).'),
+  wake: Duration.default('5us').describe('tpsim setting: CPU time a sleeping waiter spends after a release wakes it (futex wake-up and switch-in) before it checks the latch again: a duration. Default "5us".'),
+  wakeup: z
+    .enum(['one', 'all'])
+    .default('one')
+    .describe('What a release wakes: "one" sleeper, which checks once (MariaDB 10.6+ srw_mutex, futex WAKE 1; the default), or "all" of them, each spinning again (5.5 to 10.5 sync0sync mutexes: os_event_set broadcasts, mutex_spin_wait goes back to its spin loop). For 5.5\'s random delay ut_delay(ut_rnd_interval(0, innodb_spin_wait_delay)) of 50 PAUSEs per unit, cpuRelaxMultiplier 100 gives its mean.'),
+  latches: z.array(LatchDef).min(1).max(64).describe('The latches and the statement classes that take them, in the order a statement takes them.'),
+});
+
+export type LatchesSpec = z.output<typeof Latches>;

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/run/run.js';
+import { spinRoundUs } from '../../src/server/latch-setup.js';
+import { parseScenarioText } from '../../src/workload/load.js';
+import { Latches } from '../../src/workload/schema/latches.js';
+
+const scenario = (latches: string, connections: number, mode: string): string => `{
+  "name": "latches", "seed": 3, "duration": "300ms", "warmup": "50ms",
+  "server": { "cores": 4 ${latches} },
+  "threadHandling": { "mode": "${mode}" ${mode === 'pool' ? ', "flavor": "mariadb"' : ''} },
+  "workload": { "connections": ${connections}, "network": { "rtt": "20us" },
+    "transactions": [ { "name": "t", "type": "explicit", "statements": [ { "name": "q", "cpu": "20us" } ] } ] }
+}`;
+
+const LATCH = `, "latches": { "latches": [ { "name": "trx_sys", "holds": { "BEGIN": "1us", "COMMIT": "3us" } }, { "name": "lock_sys", "holds": { "q": "4us" } } ] }`;
+
+describe('server.latches in a run', () => {
+  it('the defaults are MariaDB 10.11\'s: 30 spin loops, delay 4, a round of 200 PAUSEs', () => {
+    const d = Latches.parse({ latches: [{ name: 'x', holds: {} }] });
+    expect([d.innodb_sync_spin_loops, d.innodb_spin_wait_delay, d.cpuRelaxMultiplier]).toEqual([30, 4, 200]);
+    expect(spinRoundUs(d)).toBeCloseTo(0.8, 12);
+  });
+
+  it('each statement takes its class\'s latches: counts add up, and the hold time is CPU of the statement', () => {
+    const r = runScenario(parseScenarioText(scenario(LATCH, 8, 'one-thread-per-connection'), 'l.json'));
+    const l = r.latches ?? {};
+    // BEGIN and COMMIT take trx_sys, q takes lock_sys: twice as many trx_sys acquisitions, up to one transaction per connection at each edge of the window.
+    expect(Math.abs(l.trx_sys.acquisitions - 2 * l.lock_sys.acquisitions)).toBeLessThanOrEqual(16);
+    expect(Math.abs(l.lock_sys.acquisitions - r.summary.transactions)).toBeLessThanOrEqual(8);
+    // Utilization = acquisitions x hold / time when holders are never slowed (8 threads, 4 cores: they may be).
+    const s = r.summary.simulatedSeconds;
+    expect(l.lock_sys.utilization).toBeGreaterThanOrEqual((l.lock_sys.acquisitions * 4e-6) / s - 1e-3);
+    expect(l.lock_sys.spinCpuSeconds).toBeCloseTo(l.lock_sys.spinRounds * 0.8e-6, 6);
+    const off = runScenario(parseScenarioText(scenario('', 8, 'one-thread-per-connection'), 'o.json'));
+    expect(off.latches).toBeUndefined();
+    // CPU per transaction grows by the holds (1 + 4 + 3 µs), the spinning and the wake-ups (5 µs each).
+    const perTx = (x: typeof r): number => (x.cpu.busyCores * 1e6) / x.summary.tps;
+    const spinUs = ((l.lock_sys.spinCpuSeconds + l.trx_sys.spinCpuSeconds) * 1e6) / s / r.summary.tps;
+    const wakeUs = (5 * (l.lock_sys.sleeps + l.trx_sys.sleeps)) / s / r.summary.tps;
+    expect(perTx(r) - perTx(off)).toBeCloseTo(8 + spinUs + wakeUs, 0);
+  });
+
+  it('perOpenTransaction: with one connection, one transaction is open at each acquisition', () => {
+    const one = `, "latches": { "latches": [ { "name": "trx_sys", "perOpenTransaction": "2us", "holds": { "BEGIN": "1us" } } ] }`;
+    const r = runScenario(parseScenarioText(scenario(one, 1, 'one-thread-per-connection'), 'one.json'));
+    const l = (r.latches ?? {}).trx_sys;
+    // Each BEGIN holds 1 + 2 x 1 µs; at most one acquisition straddles each edge of the window.
+    const s = r.summary.simulatedSeconds;
+    expect(Math.abs(l.utilization * s * 1e6 - 3 * l.acquisitions)).toBeLessThanOrEqual(6);
+  });
+
+  it('many threads per connection spin where the pool does not', () => {
+    const tpc = runScenario(parseScenarioText(scenario(LATCH, 64, 'one-thread-per-connection'), 't.json'));
+    const pool = runScenario(parseScenarioText(scenario(LATCH, 64, 'pool'), 'p.json'));
+    expect((tpc.latches ?? {}).lock_sys.spinCores).toBeGreaterThan(2 * (pool.latches ?? {}).lock_sys.spinCores);
+  });
+
+  it('a hold for a class the workload lacks is an error naming the path', () => {
+    const bad = `, "latches": { "latches": [ { "name": "x", "holds": { "nope": "1us" } } ] }`;
+    expect(() => parseScenarioText(scenario(bad, 2, 'one-thread-per-connection'), 'bad.json')).toThrow(/server\.latches\.latches\[0\]\.holds\.nope.*expected a statement class of the workload \(BEGIN, COMMIT, q\), found "nope"/s);
+  });
+});
