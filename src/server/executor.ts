@@ -202,6 +202,9 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   attachLatches(latches: LatchSet): void {
     latches.listener = this;
     latches.cpu = this.cpu;
+    latches.onWaited = (thread, us) => {
+      if (this.waits !== null) this.waited(this.waits.latch, this.threadConn[thread], us);
+    };
     this.latchSet = latches;
   }
 

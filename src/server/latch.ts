@@ -239,10 +239,14 @@ export class LatchSet {
     }
   }
 
+  /** Told of every acquisition's wait (0 when the latch was free), e.g. for the waits report. */
+  onWaited: ((thread: number, us: number) => void) | null = null;
+
   private tryAcquire(thread: number): void {
     const step = this.tStep[thread];
     const l = this.planLatch[step];
     if (this.holder[l] === -1) {
+      this.onWaited?.(thread, 0);
       this.take(thread, l, step);
       return;
     }
@@ -258,7 +262,9 @@ export class LatchSet {
   }
 
   private grant(thread: number, l: number, step: number): void {
-    this.waitSum[l] += this.sim.now - this.tWaitStart[thread];
+    const w = this.sim.now - this.tWaitStart[thread];
+    this.waitSum[l] += w;
+    this.onWaited?.(thread, w);
     this.take(thread, l, step);
   }
 

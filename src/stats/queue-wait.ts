@@ -145,7 +145,7 @@ function waitStats(visits: number, waited: number, sumUs: number, hist: LatencyR
  *  - innodbQueue: each entry into InnoDB under innodb_thread_concurrency;
  *  - redoLog: each commit of a writing transaction, its wait for the redo log flush.
  */
-export const STATIONS = ['cpu', 'threadHandling', 'poolHigh', 'poolLow', 'rowLock', 'innodbQueue', 'redoLog'] as const;
+export const STATIONS = ['cpu', 'threadHandling', 'poolHigh', 'poolLow', 'latch', 'rowLock', 'innodbQueue', 'redoLog'] as const;
 export type StationName = (typeof STATIONS)[number];
 
 /** What reports and charts call each station. */
@@ -154,6 +154,7 @@ export const STATION_TITLES: Record<StationName, string> = {
   threadHandling: 'thread handling',
   poolHigh: 'pool high queue',
   poolLow: 'pool low queue',
+  latch: 'InnoDB latches',
   rowLock: 'row locks',
   innodbQueue: 'InnoDB queue',
   redoLog: 'redo log flush',
@@ -180,6 +181,8 @@ export class QueueWaits {
   readonly rowLock: QueueWaitStation;
   readonly innodbQueue: QueueWaitStation;
   readonly redoLog: QueueWaitStation;
+  /** server.latches: from a latch request to its grant (spinning and sleeping), each acquisition a visit. */
+  readonly latch: QueueWaitStation;
   private readonly txCount: Float64Array;
   private readonly txWaited: Float64Array;
   private readonly txSum: Float64Array;
@@ -196,6 +199,7 @@ export class QueueWaits {
     this.rowLock = new QueueWaitStation('rowLock', this);
     this.innodbQueue = new QueueWaitStation('innodbQueue', this);
     this.redoLog = new QueueWaitStation('redoLog', this);
+    this.latch = new QueueWaitStation('latch', this);
     const t = transactionNames.length;
     this.txCount = new Float64Array(t);
     this.txWaited = new Float64Array(t);

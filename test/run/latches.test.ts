@@ -40,6 +40,22 @@ describe('server.latches in a run', () => {
     expect(perTx(r) - perTx(off)).toBeCloseTo(8 + spinUs + wakeUs, 0);
   });
 
+  it('the waits report has a latch queue: one visit per acquisition, the same waits and mean as the latch figures', () => {
+    const r = runScenario(parseScenarioText(scenario(LATCH, 16, 'one-thread-per-connection'), 'w.json'));
+    const l = r.latches ?? {};
+    const st = r.waits?.stations.latch;
+    if (st === undefined) throw new Error('no latch station');
+    const names = Object.keys(l);
+    const acq = names.reduce((a, n) => a + l[n].acquisitions, 0);
+    const waits = names.reduce((a, n) => a + l[n].waits, 0);
+    const waitMs = names.reduce((a, n) => a + l[n].waits * l[n].waitMeanMs, 0);
+    expect(waits).toBeGreaterThan(0);
+    // Grants and acquisitions differ by the requests still waiting at the window's end.
+    expect(Math.abs(st.visits - acq)).toBeLessThanOrEqual(16);
+    expect(Math.abs(st.waited - waits)).toBeLessThanOrEqual(16);
+    expect(st.mean * st.visits).toBeCloseTo(waitMs, 1);
+  });
+
   it('perOpenTransaction: with one connection, one transaction is open at each acquisition', () => {
     const one = `, "latches": { "latches": [ { "name": "trx_sys", "perOpenTransaction": "2us", "holds": { "BEGIN": "1us" } } ] }`;
     const r = runScenario(parseScenarioText(scenario(one, 1, 'one-thread-per-connection'), 'one.json'));
