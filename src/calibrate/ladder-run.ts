@@ -14,7 +14,9 @@ import {
   LadderUsage,
   PREDICTIONS_FILE,
   TEST_RUNS_FILE,
+  type FitReportNames,
   checkStart,
+  fitNotes,
   formatLadderErrors,
   formatLadderPredictions,
   ladderErrors,
@@ -244,6 +246,9 @@ class Ladder {
           '--params', o.params, '--max-evals', String(o.maxEvals), '--statements', String(o.statements), '--workers', '2',
         ]);
       }
+      const notes = o.workloads.flatMap((w) =>
+        fitNotes(w, `scenarios/oracle/${w}.json`, JSON.parse(readFileSync(join(fitDir, `${w}.fit.json`), 'utf8')) as FitReportNames),
+      );
       const predictions: LadderPrediction[] = [];
       for (const w of o.workloads) {
         const [warmup, duration] = PREDICT_TIMES[w][o.quick ? 'quick' : 'full'];
@@ -257,7 +262,7 @@ class Ladder {
           for (const p of r.predictions) predictions.push({ workload: w, handling: h, clients: p.connections, tps: p.tps, p95: p.p95, p99: p.p99 });
         }
       }
-      const file: LadderPredictions = { written: new Date().toISOString(), workloads: o.workloads, train: o.train, test: o.test, commands: this.commands, machine, predictions };
+      const file: LadderPredictions = { written: new Date().toISOString(), workloads: o.workloads, train: o.train, test: o.test, commands: this.commands, machine, notes, predictions };
       const path = join(this.dir, PREDICTIONS_FILE);
       // Created once ('wx' fails if it exists) and left read-only: the comparison cannot rewrite it.
       writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { flag: 'wx' });

@@ -162,7 +162,33 @@ export interface LadderPredictions {
   /** The commands that produced the fit and the predictions, as run. */
   commands: string[];
   machine: Record<string, string | number>;
+  /** What the fits could not pin down (fitNotes), for the reader of the predictions. */
+  notes: string[];
   predictions: LadderPrediction[];
+}
+
+/** The part of sim fit's .fit.json the notes need. */
+export interface FitReportNames {
+  params: ReadonlyArray<{ name: string; value: number }>;
+  unidentified: ReadonlyArray<{ name: string }>;
+}
+
+/**
+ * A sentence on what a fit left undetermined. When it identified nothing, the fitted scenario is
+ * the starting one while the report still holds the first pass's values, from which sim predict
+ * draws: the interval then does not describe the fitted value.
+ */
+export function fitNotes(workload: string, base: string, r: FitReportNames): string[] {
+  const unid = r.unidentified.map((p) => p.name);
+  if (unid.length === 0) return [];
+  const fitted = r.params.map((p) => p.name);
+  if (fitted.every((n) => unid.includes(n))) {
+    return [
+      `${workload}: sim fit identified none of ${fitted.join(', ')}; the fitted scenario is ${base} unchanged, and the prediction ` +
+        `intervals are drawn around the first pass's values (${r.params.map((p) => `${p.name} ${p.value.toPrecision(3)}`).join(', ')}), not around it.`,
+    ];
+  }
+  return [`${workload}: unidentified, kept at their values in ${base}: ${unid.join(', ')}; the intervals do not carry their uncertainty.`];
 }
 
 export const PREDICTIONS_FILE = 'predictions.json';
@@ -288,6 +314,8 @@ export function formatLadderPredictions(p: LadderPredictions): string {
     '',
     `Fitted on ${p.train.join(', ')} clients (${p.workloads.join(', ')}); machine: ${Object.entries(p.machine).map(([k, v]) => `${k} ${v}`).join('; ')}.`,
     '',
+    ...(p.notes ?? []).flatMap((n) => [`- ${n}`]),
+    ...((p.notes ?? []).length > 0 ? [''] : []),
     '| workload | handling | clients | TPS [95% prediction interval] | p95 ms | p99 ms |',
     '|---|---|---:|---:|---:|---:|',
     ...rows,

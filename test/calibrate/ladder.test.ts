@@ -7,7 +7,9 @@ import {
   type LadderPrediction,
   LadderUsage,
   checkStart,
+  fitNotes,
   formatLadderErrors,
+  formatLadderPredictions,
   ladderErrors,
   parseLadderArgs,
   predictionsBeforeMeasuring,
@@ -151,5 +153,22 @@ describe('the error table', () => {
     expect(md).toContain('| point_select | pool | 256 | 1,100 [900, 1,300] | not measured | – | – |');
     // Median |TPS error| of 10% and 20%: 15%.
     expect(md).toContain('2 of 3 points measured; TPS inside the prediction interval at 1 of 2, p95 at 1 of 2; median |TPS error| 15.0%.');
+  });
+});
+
+describe('fitNotes', () => {
+  it('says when a fit identified nothing, so the intervals are not about the fitted scenario', () => {
+    const none = fitNotes('point_select', 'scenarios/oracle/point_select.json', {
+      params: [{ name: 'scale', value: 20 }, { name: 'rtt', value: 834.9 }],
+      unidentified: [{ name: 'scale' }, { name: 'rtt' }],
+    });
+    expect(none).toEqual([
+      "point_select: sim fit identified none of scale, rtt; the fitted scenario is scenarios/oracle/point_select.json unchanged, and the prediction intervals are drawn around the first pass's values (scale 20.0, rtt 835), not around it.",
+    ]);
+    const some = fitNotes('read_write', 'b.json', { params: [{ name: 'scale', value: 1 }, { name: 'rtt', value: 7 }], unidentified: [{ name: 'refill' }] });
+    expect(some).toEqual(['read_write: unidentified, kept at their values in b.json: refill; the intervals do not carry their uncertainty.']);
+    expect(fitNotes('x', 'b.json', { params: [{ name: 'scale', value: 1 }], unidentified: [] })).toEqual([]);
+    const md = formatLadderPredictions({ written: 'T', workloads: ['point_select'], train: [1, 4], test: [64], commands: ['npx sim fit a'], machine: { cpus: 2 }, notes: some, predictions: [] });
+    expect(md).toContain('\n- read_write: unidentified, kept at their values in b.json: refill; the intervals do not carry their uncertainty.\n');
   });
 });
