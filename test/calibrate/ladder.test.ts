@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type LadderPrediction,
+  LadderUsage,
+  checkStart,
+  fitNotes,
+  formatLadderErrors,
+  formatLadderPredictions,
+  ladderErrors,
+  parseLadderArgs,
+  predictionsBeforeMeasuring,
+} from '../../src/calibrate/ladder.js';
+import { type MeasuredRun, groupRuns } from '../../src/calibrate/runs.js';
+
+/** The validation ladder's parts that need no server (src/calibrate/ladder.ts); the run itself is npm run validate:ladder. */
+const NOW = new Date('2026-12-02T07:30:00Z');
+
+describe('parseLadderArgs', () => {
+  it('defaults to the full protocol, in a directory named by the UTC date', () => {
+    const o = parseLadderArgs([], NOW);
+    expect(o).toMatchObject({
+      outDir: join('results', 'ladder', '2026-12-02'),
+      workloads: ['point_select', 'read_write'],
+      train: [1, 2, 4, 8, 16],
+      test: [64, 256, 1024],
+      time: 15,
+      warmup: 5,
+      replicates: 1,
+      params: 'scale,rtt,ctxswitch,refill,capacity',
+      draws: 10,
+      resume: false,
+      pin: true,
+      quick: false,
+    });
+  });
+
+  it('--quick shrinks the protocol; explicit options override it', () => {
+    const q = parseLadderArgs(['--quick'], NOW);
+    expect([q.workloads, q.train, q.test, q.time, q.warmup, q.params]).toEqual([['point_select'], [1, 4], [64], 3, 1, 'scale,rtt']);
+    const o = parseLadderArgs(['--quick', '--test=128,32', '--workloads', 'oltp_read_write,point_select', '--no-pin', '--out-dir', 'x'], NOW);
+    expect([o.test, o.workloads, o.pin, o.outDir, o.train]).toEqual([[32, 128], ['read_write', 'point_select'], false, 'x', [1, 4]]);
+  });
+
+  it.each([
+    [['--test', '16'], /every test point must exceed the largest training point \(16\)/],
+    [['--train', '4'], /at least two client counts/],
+    [['--train', '1,0'], /--train 1,0: expected whole numbers/],
+    [['--train', '1,1,2'], /given twice/],
+    [['--workloads', 'oltp_insert'], /"insert" is not one of point_select, read_write/],
+    [['--time', '0'], /--time 0: expected a whole number >= 1/],
+    [['--draws', '1'], /--draws 1/],
+    [['--bogus'], /unknown option --bogus/],
+    [['extra'], /unexpected argument "extra"/],
+    [['--time'], /--time needs a value/],
+    [['--time', '3', '--time', '4'], /--time is given twice/],
+    [['--quick=yes'], /--quick takes no value/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseLadderArgs(argv, NOW)).toThrow(LadderUsage);
+    expect(() => parseLadderArgs(argv, NOW)).toThrow(message);
+  });
+});
+
+const pred = (workload: 'point_select' | 'read_write', handling: 'pool' | 'tpc', clients: number, tps: [number, number, number], p95: [number, number, number]): LadderPrediction => ({
+  workload,
+  handling,
+  clients,
+  tps: { fitted: tps[0], lo: tps[1], hi: tps[2] },
+  p95: { fitted: p95[0], lo: p95[1], hi: p95[2] },
+  p99: { fitted: p95[0] * 1.2, lo: p95[1] * 1.2, hi: p95[2] * 1.2 },
+});
+
+describe('the ordering guard', () => {
+  let dir = '';
+  afterEach(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+    dir = '';
+  });
+  const points = [
+    { workload: 'point_select' as const, handling: 'pool' as const, clients: 64 },
+    { workload: 'point_select' as const, handling: 'tpc' as const, clients: 64 },
+  ];
+
+  it('refuses to measure a test point before its prediction is written, and to overwrite predictions', () => {
+    dir = mkdtempSync(join(tmpdir(), 'tpsim-ladder-test-'));
+    checkStart(dir, false); // a fresh directory: go
+    expect(() => checkStart(dir, true)).toThrow(/nothing to resume/);
+    expect(() => predictionsBeforeMeasuring(dir, points)).toThrow(/measured only after their predictions are written/);
+
+    // A file that lacks one of the points to be measured is refused, naming the point.
+    const partial = { written: '2026-12-02T07:31:00.000Z', predictions: [pred('point_select', 'pool', 64, [100, 90, 110], [1, 0.9, 1.1])] };
+    writeFileSync(join(dir, 'predictions.json'), JSON.stringify(partial));
+    expect(() => predictionsBeforeMeasuring(dir, points)).toThrow(/no prediction for point_select tpc at 64 clients; refusing to measure it/);
+    expect(() => checkStart(dir, false)).toThrow(/refusing to overwrite predictions/);
+    checkStart(dir, true); // --resume in a directory with predictions: go
+
+    const full = { ...partial, predictions: [...partial.predictions, pred('point_select', 'tpc', 64, [80, 70, 90], [2, 1.5, 2.5])] };
+    const text = JSON.stringify(full);
+    writeFileSync(join(dir, 'predictions.json'), text);
+    const g = predictionsBeforeMeasuring(dir, points);
+    expect(g.predictions.predictions).toHaveLength(2);
+    expect(g.sha256).toBe(createHash('sha256').update(text).digest('hex'));
+
+    writeFileSync(join(dir, 'predictions.json'), '{"predictions": [');
+    expect(() => predictionsBeforeMeasuring(dir, points)).toThrow(/not valid JSON/);
+  });
+});
+
+describe('the error table', () => {
+  const run = (handling: 'pool' | 'tpc', threads: number, tps: number, p95: number, rep: number): MeasuredRun => ({
+    label: `oltp_point_select-t${threads}-rep${rep}`,
+    workload: 'oltp_point_select',
+    handling,
+    pool: {},
+    threads,
+    tps,
+    p95,
+  });
+
+  it('gives the error of the fitted value against the measured median, and whether the median is inside the interval', () => {
+    const measured = groupRuns([
+      run('pool', 64, 1000, 2.0, 1),
+      run('pool', 64, 1200, 2.4, 2),
+      run('pool', 64, 800, 1.6, 3),
+      run('tpc', 64, 500, 8, 1),
+    ]);
+    const rows = ladderErrors(
+      [
+        pred('point_select', 'pool', 64, [1100, 950, 1300], [1.5, 1.4, 1.9]),
+        pred('point_select', 'tpc', 64, [400, 300, 450], [8.8, 7, 9]),
+        pred('point_select', 'pool', 256, [1100, 900, 1300], [6, 5, 7]),
+      ],
+      measured,
+    );
+    // pool 64: median 1,000 tps, p95 2.0 ms; 1,100 predicted is +10%, 1.5 ms is -25%; 1,000 is in [950, 1300], 2.0 is not in [1.4, 1.9].
+    expect(rows[0].measured).toEqual({ tps: 1000, tpsRange: [800, 1200], p95: 2.0, replicates: 3 });
+    expect(rows[0].tpsError).toBeCloseTo(0.1, 12);
+    expect(rows[0].p95Error).toBeCloseTo(-0.25, 12);
+    expect([rows[0].tpsInside, rows[0].p95Inside]).toEqual([true, false]);
+    // tpc 64: 400 against 500 is -20%, outside [300, 450]; 8.8 ms against 8 is +10%, inside [7, 9].
+    expect(rows[1].tpsError).toBeCloseTo(-0.2, 12);
+    expect(rows[1].p95Error).toBeCloseTo(0.1, 12);
+    expect([rows[1].tpsInside, rows[1].p95Inside]).toEqual([false, true]);
+    // Not measured: no error, no verdict.
+    expect([rows[2].measured, rows[2].tpsError, rows[2].tpsInside]).toEqual([undefined, undefined, undefined]);
+
+    const md = formatLadderErrors(rows);
+    expect(md).toContain('| point_select | pool | 64 | 1,100 [950, 1,300] | 1,000 (800–1,200) | +10.0% | yes | 1.50 [1.40, 1.90] | 2.00 | -25.0% | **no** |');
+    expect(md).toContain('| point_select | tpc | 64 | 400 [300, 450] | 500 | -20.0% | **no** | 8.80 [7.00, 9.00] | 8.00 | +10.0% | yes |');
+    expect(md).toContain('| point_select | pool | 256 | 1,100 [900, 1,300] | not measured | – | – |');
+    // Median |TPS error| of 10% and 20%: 15%.
+    expect(md).toContain('2 of 3 points measured; TPS inside the prediction interval at 1 of 2, p95 at 1 of 2; median |TPS error| 15.0%.');
+  });
+});
+
+describe('fitNotes', () => {
+  it('says when a fit identified nothing, so the intervals are not about the fitted scenario', () => {
+    const none = fitNotes('point_select', 'scenarios/oracle/point_select.json', {
+      params: [{ name: 'scale', value: 20 }, { name: 'rtt', value: 834.9 }],
+      unidentified: [{ name: 'scale' }, { name: 'rtt' }],
+    });
+    expect(none).toEqual([
+      "point_select: sim fit identified none of scale, rtt; the fitted scenario is scenarios/oracle/point_select.json unchanged, and the prediction intervals are drawn around the first pass's values (scale 20.0, rtt 835), not around it.",
+    ]);
+    const some = fitNotes('read_write', 'b.json', { params: [{ name: 'scale', value: 1 }, { name: 'rtt', value: 7 }], unidentified: [{ name: 'refill' }] });
+    expect(some).toEqual(['read_write: unidentified, kept at their values in b.json: refill; the intervals do not carry their uncertainty.']);
+    expect(fitNotes('x', 'b.json', { params: [{ name: 'scale', value: 1 }], unidentified: [] })).toEqual([]);
+    const md = formatLadderPredictions({ written: 'T', workloads: ['point_select'], train: [1, 4], test: [64], commands: ['npx sim fit a'], machine: { cpus: 2 }, notes: some, predictions: [] });
+    expect(md).toContain('\n- read_write: unidentified, kept at their values in b.json: refill; the intervals do not carry their uncertainty.\n');
+  });
+});
