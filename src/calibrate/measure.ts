@@ -135,21 +135,42 @@ async function sample(s: Server): Promise<Record<string, number>> {
   return out;
 }
 
-/** CPU ticks (user + system) of a local process and its voluntary + involuntary context switches, from /proc. */
-function procCpu(pid: number): { ticks: number; switches: number } | null {
+/**
+ * CPU ticks (user + system) of a local process, and each of its threads' voluntary + involuntary
+ * context switches, from /proc.
+ */
+function procCpu(pid: number): { ticks: number; switches: Map<string, number> } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(f[11]) + Number(f[12]);
-    let switches = 0;
+    const switches = new Map<string, number>();
     for (const t of readdirSync(`/proc/${pid}/task`)) {
-      const st = readFileSync(`/proc/${pid}/task/${t}/status`, 'utf8');
-      for (const m of st.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)/gm)) switches += Number(m[1]);
+      let n = 0;
+      try {
+        const st = readFileSync(`/proc/${pid}/task/${t}/status`, 'utf8');
+        for (const m of st.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)/gm)) n += Number(m[1]);
+      } catch {
+        continue; // the thread exited between the listing and the read
+      }
+      switches.set(t, n);
     }
     return { ticks, switches };
   } catch {
     return null;
   }
+}
+
+/**
+ * Context switches in the window: per thread alive at its end, its count minus the count it had
+ * at the start (0 if it started since). A sum of totals would go negative when threads exit in the
+ * window (a pool retiring idle threads); a thread that exited takes its switches with it, so
+ * this is a lower bound.
+ */
+export function switchesBetween(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): number {
+  let n = 0;
+  for (const [tid, count] of after) n += Math.max(0, count - (before.get(tid) ?? 0));
+  return n;
 }
 
 function localPid(vars: Record<string, string>, o: MeasureOptions): number | null {
@@ -379,7 +400,7 @@ async function oneRun(
     lat_max_ms: r.latMaxMs,
     server_cpu_util: cpu0 !== null && cpu1 !== null && cpuWindow > 0 ? +((cpu1.ticks - cpu0.ticks) / TICKS_PER_S / cpuWindow).toFixed(3) : undefined,
     sysbench_cpu_util: undefined,
-    ctxt_switches_per_s: cpu0 !== null && cpu1 !== null && cpuWindow > 0 ? Math.round((cpu1.switches - cpu0.switches) / cpuWindow) : undefined,
+    ctxt_switches_per_s: cpu0 !== null && cpu1 !== null && cpuWindow > 0 ? Math.round(switchesBetween(cpu0.switches, cpu1.switches) / cpuWindow) : undefined,
     tp_threads_max: pool ? max('Threadpool_threads') : 0,
     tp_threads_mean: pool ? mean('Threadpool_threads') : 0,
     tp_active_threads_mean: pool ? mean('active') : undefined,

@@ -174,9 +174,11 @@ export async function fitCommand(a: FitArgs): Promise<FitResult> {
     connections: { min: Math.min(...threads), max: Math.max(...threads) },
     ...(unidentified.length > 0 ? { unidentified } : {}),
   };
+  // What the fitted scenario holds: with nothing identified, none of the first fit's values.
+  const kept = identified.length === 0 ? [] : fit.params;
   const note =
     ` FITTED by sim fit to ${basename(a.runs)}${a.workload !== undefined ? ` (${a.workload})` : ''}: ` +
-    fit.params.map((p) => `${p.name} ${p.value.toPrecision(4)} ± ${p.sd.toPrecision(2)}`).join(', ') +
+    (kept.length === 0 ? 'no parameter identified, all kept at their starting values' : kept.map((p) => `${p.name} ${p.value.toPrecision(4)} ± ${p.sd.toPrecision(2)}`).join(', ')) +
     ` (RSS ${fit.rss.toPrecision(3)}, ${fit.points.length} points).`;
   fitted.description = `${(fitted.description ?? '').replace(/ FITTED by sim fit.*$/, '')}${note}`.trim();
   const outputs: string[] = [a.out];
@@ -193,10 +195,11 @@ export async function fitCommand(a: FitArgs): Promise<FitResult> {
     scenario: a.scenario,
     runs: a.runs,
     workload: a.workload ?? workloads[0],
-    params: fit.params,
+    // sim predict draws around these: only values the fitted scenario holds.
+    params: kept,
     /** Parameters the data left undetermined, as the first fit found them (kept at their starting values). */
     unidentified: firstPass.filter(isUnidentified),
-    correlation: fit.correlation,
+    correlation: identified.length === 0 ? [] : fit.correlation,
     rss: fit.rss,
     dof: fit.dof,
     evaluations: fit.evaluations,

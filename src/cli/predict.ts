@@ -116,6 +116,9 @@ export async function predictCommand(a: PredictArgs): Promise<PredictionReport> 
     process.stdout.write(`${formatPredictions(report)}\n`);
     if (a.out !== undefined) process.stderr.write(`predictions written to ${a.out}\n`);
   }
+  if (!a.quiet && u.params.length === 0) {
+    process.stderr.write(`note: ${fitFile} has no identified parameter: the intervals hold replication noise only, not the model's uncertainty.\n`);
+  }
   const w = a.quiet ? undefined : extrapolationWarning(spec.calibration, connections);
   if (w !== undefined) process.stderr.write(`warning: ${w}\n`);
   return report;

@@ -67,4 +67,24 @@ describe('fitting that knows what it does not know', () => {
     expect(report.params.map((p) => p.name)).toEqual(['scale', 'rtt']);
     expect(report.unidentified.map((p) => p.name)).toEqual(['refill']);
   });
+
+  it('sim fit with no parameter identified: the scenario and the report both keep the starting values, and sim predict says its intervals are noise only', () => {
+    ensureBuilt();
+    const dir = mkdtempSync(join(tmpdir(), 'tpsim-unident0-'));
+    const runs = readFileSync(join(__dirname, '..', 'fixtures', 'oracle', 'runs.csv'), 'utf8').split('\n');
+    const low = [runs[0], ...runs.slice(1).filter((l) => /,oltp_point_select,(1|4),/.test(l))].join('\n');
+    writeFileSync(join(dir, 'low.csv'), `${low}\n`);
+    const out = join(dir, 'fitted.json');
+    const r = sim(['fit', join(__dirname, '..', '..', 'scenarios', 'oracle', 'point_select.json'), '--runs', join(dir, 'low.csv'), '--workload', 'oltp_point_select', '--out', out, '--params', 'refill', '--max-evals', '4', '--statements', '1000', '--workers', '1']);
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'fitted.fit.json'), 'utf8')) as { params: unknown[]; correlation: unknown[]; unidentified: Array<{ name: string }> };
+    expect(report.params).toEqual([]);
+    expect(report.correlation).toEqual([]);
+    expect(report.unidentified.map((p) => p.name)).toEqual(['refill']);
+    const fitted = JSON.parse(readFileSync(out, 'utf8')) as { description: string };
+    expect(fitted.description).toMatch(/no parameter identified, all kept at their starting values/);
+    const p = sim(['predict', out, '--connections', '8', '--draws', '2', '--duration', '40ms', '--warmup', '10ms', '--workers', '1']);
+    expect(p.status, p.stderr).toBe(0);
+    expect(p.stderr).toMatch(/has no identified parameter: the intervals hold replication noise only/);
+  });
 });

@@ -35,6 +35,18 @@ describe('near saturation, a warning with the relaxation time', () => {
     expect(Math.abs(held / (19 / exact) - 1)).toBeLessThan(0.06);
   });
 
+  it('silent once the window holds 300 relaxation times: the output analysis then speaks for the run', () => {
+    const r = runScenario(mm1(950, '3s'));
+    expect(saturationWarning(r)).toBeDefined();
+    const relaxation = 0.001 / (1 - Math.sqrt(0.95)) ** 2;
+    // The same run, stretched: the same busy cores and work per statement over a longer window.
+    const stretch = (k: number): typeof r => ({ ...r, summary: { ...r.summary, simulatedSeconds: r.summary.simulatedSeconds * k, statements: r.summary.statements * k } });
+    const k300 = (310 * relaxation) / r.summary.simulatedSeconds;
+    const k290 = (280 * relaxation) / r.summary.simulatedSeconds;
+    expect(saturationWarning(stretch(k300))).toBeUndefined();
+    expect(saturationWarning(stretch(k290))).toMatch(/holds 2\d\d of them/);
+  });
+
   it('none at rho 0.5, none at exactly 0.9, none for a closed loop at a saturated CPU', () => {
     expect(saturationWarning(runScenario(mm1(500, '3s')))).toBeUndefined();
     expect(saturationWarning(runScenario(mm1(900, '3s')))).toBeUndefined();

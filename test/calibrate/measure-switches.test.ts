@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { switchesBetween } from '../../src/calibrate/measure.js';
+
+describe('sim measure: context switches in the window', () => {
+  it('counts per thread, so threads that exit or start in the window never make it negative', () => {
+    // Thread 11 retired in the window with 900 switches; 13 started and made 40; 10 made 25 more.
+    const before = new Map([
+      ['10', 100],
+      ['11', 900],
+    ]);
+    const after = new Map([
+      ['10', 125],
+      ['13', 40],
+    ]);
+    expect(switchesBetween(before, after)).toBe(65);
+    // A sum of totals would say 165 - 1000 = -835.
+    expect(switchesBetween(after, before)).toBe(900);
+  });
+});
