@@ -226,10 +226,9 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     const waits = this.waits;
     if (waits !== null) {
       const queued = this.sim.now - this.conns.arrival[conn];
-      this.waited(waits.threadHandling, conn, queued);
+      // One write per statement: threadHandling is formed from these three (stats/queue-wait.ts).
       const q = this.conns.queuedIn[conn];
-      if (q === QUEUED_HIGH) this.waited(waits.poolHigh, conn, queued);
-      else if (q === QUEUED_LOW) this.waited(waits.poolLow, conn, queued);
+      this.waited(q === QUEUED_HIGH ? waits.poolHigh : q === QUEUED_LOW ? waits.poolLow : waits.unqueued, conn, queued);
     }
     this.threadStep[thread] = 0;
     this.threadKilled[thread] = 0;

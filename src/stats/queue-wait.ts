@@ -1,51 +1,92 @@
+import { growFloat64 } from '../engine/grow.js';
 import { LatencyRecorder, round6 } from './latency.js';
 
 /**
- * Significant digits of the waiting-time histograms: 2 (buckets under 1% wide). Two or three
- * of them are written per statement per queue, and with 3 digits (94 KB of counts each) their
- * cache misses cost 9% of oltp.json's run time; 2 digits (13 KB) cost a third of that.
+ * Significant digits of the waiting-time histograms: 2 (buckets under 1% wide), whose counts
+ * take 13 KB where 3 digits take 94 KB: one is written per statement per queue.
  */
 const WAIT_DIGITS = 2;
 
 /**
+ * The (transaction type, statement class) pairs that visit queues, each given a slot the first
+ * time it is seen: a station then records a visit once, in its pair's slot, and forms the
+ * per-type, per-class and whole-station figures at the end (exact: counts and sums add, and the
+ * histograms share one bucket layout). Recording per type and per class separately wrote twice
+ * as many histograms per visit; with two or three queues per statement that cost oltp.json a
+ * quarter of its run time. Dense slot table up to DENSE_PAIRS pairs, a Map beyond.
+ */
+export class PairSlots {
+  readonly slotTxn: number[] = [];
+  readonly slotCls: number[] = [];
+  private readonly dense: Int32Array | null;
+  private readonly sparse: Map<number, number> | null;
+
+  constructor(
+    private readonly transactions: number,
+    private readonly classes: number,
+  ) {
+    const n = transactions * classes;
+    this.dense = n <= DENSE_PAIRS ? new Int32Array(n).fill(-1) : null;
+    this.sparse = this.dense === null ? new Map() : null;
+  }
+
+  get count(): number {
+    return this.slotTxn.length;
+  }
+
+  slot(txn: number, cls: number): number {
+    const key = txn * this.classes + cls;
+    const d = this.dense;
+    if (d !== null) {
+      const s = d[key];
+      return s >= 0 ? s : (d[key] = this.add(txn, cls));
+    }
+    const m = this.sparse as Map<number, number>;
+    const s = m.get(key);
+    if (s !== undefined) return s;
+    const t = this.add(txn, cls);
+    m.set(key, t);
+    return t;
+  }
+
+  private add(txn: number, cls: number): number {
+    if (!(txn >= 0 && txn < this.transactions && cls >= 0 && cls < this.classes)) {
+      throw new RangeError(`queue wait of transaction type ${txn} and statement class ${cls}: out of range`);
+    }
+    this.slotTxn.push(txn);
+    this.slotCls.push(cls);
+    return this.slotTxn.length - 1;
+  }
+}
+
+const DENSE_PAIRS = 1 << 20;
+
+/**
  * Waiting time at a queue ("station"): every visit records its wait, 0 when it was served at
  * once, so P(wait > 0) and the whole waiting-time distribution (zeros included, as queueing
- * theory states W) come out of the same records. Visits are counted per transaction type and
- * per statement class in typed arrays; the histograms (LatencyRecorder's HDR layout) are made
- * for a class the first time it visits, so recording allocates nothing once a class has been
- * seen. A station is anything with a queue: it calls `record` when a visitor leaves the queue.
+ * theory states W) come out of the same records. Visits are counted per (transaction type,
+ * statement class) pair in typed arrays; a pair's histogram (LatencyRecorder's HDR layout) is
+ * made the first time it visits, so recording allocates nothing once a pair has been seen. A
+ * station is anything with a queue: it calls `record` when a visitor leaves the queue.
  */
 export class QueueWaitStation {
-  visits = 0;
-  waited = 0;
-  /** Sum of waits, µs. */
-  sum = 0;
-  /** The sum of the per-type histograms, formed once at the end (exact), as Measurements does. */
-  private all: LatencyRecorder | null = null;
-  private readonly txVisits: Float64Array;
-  private readonly txWaited: Float64Array;
-  private readonly txSum: Float64Array;
-  private readonly txHist: Array<LatencyRecorder | null>;
-  private readonly stVisits: Float64Array;
-  private readonly stWaited: Float64Array;
-  private readonly stSum: Float64Array;
-  private readonly stHist: Array<LatencyRecorder | null>;
+  private pVisits: Float64Array<ArrayBuffer> = new Float64Array(8);
+  private pWaited: Float64Array<ArrayBuffer> = new Float64Array(8);
+  private pSum: Float64Array<ArrayBuffer> = new Float64Array(8);
+  private readonly pHist: Array<LatencyRecorder | null> = [];
+  /** Histograms formed at the end (sums of pair histograms), freed with the station. */
+  private readonly formed: LatencyRecorder[] = [];
 
   constructor(
     readonly name: string,
     private readonly owner: QueueWaits,
-  ) {
-    const t = owner.transactionNames.length;
-    const s = owner.classNames.length;
-    this.txVisits = new Float64Array(t);
-    this.txWaited = new Float64Array(t);
-    this.txSum = new Float64Array(t);
-    this.txHist = new Array<LatencyRecorder | null>(t).fill(null);
-    this.stVisits = new Float64Array(s);
-    this.stWaited = new Float64Array(s);
-    this.stSum = new Float64Array(s);
-    this.stHist = new Array<LatencyRecorder | null>(s).fill(null);
-  }
+    /**
+     * A station made of others, which record its visits (each visit in one of them): its figures
+     * are theirs together. The thread handling is its pool queues plus the visits no queue held,
+     * so a statement's wait is written once, not twice.
+     */
+    private readonly parts: readonly QueueWaitStation[] = [],
+  ) {}
 
   /**
    * One visit that waited `us` µs (0: served at once), by a statement of transaction type `txn`
@@ -54,41 +95,70 @@ export class QueueWaitStation {
    */
   record(txn: number, cls: number, us: number): void {
     if (!this.owner.measuring) return;
+    if (this.parts.length > 0) throw new Error(`queue ${this.name} is recorded through its parts`);
+    const s = this.owner.pairs.slot(txn, cls);
+    if (s >= this.pVisits.length) this.grow(s + 1);
     const w = us > 0 ? us : 0;
-    const hit = w > 0 ? 1 : 0;
-    this.visits++;
-    this.waited += hit;
-    this.sum += w;
-    this.txVisits[txn]++;
-    this.txWaited[txn] += hit;
-    this.txSum[txn] += w;
-    (this.txHist[txn] ?? (this.txHist[txn] = new LatencyRecorder(undefined, WAIT_DIGITS))).record(w);
-    this.stVisits[cls]++;
-    this.stWaited[cls] += hit;
-    this.stSum[cls] += w;
-    (this.stHist[cls] ?? (this.stHist[cls] = new LatencyRecorder(undefined, WAIT_DIGITS))).record(w);
+    this.pVisits[s]++;
+    if (w > 0) this.pWaited[s]++;
+    this.pSum[s] += w;
+    (this.pHist[s] ?? (this.pHist[s] = new LatencyRecorder(undefined, WAIT_DIGITS))).record(w);
   }
 
   stats(): StationWaits {
+    const pairs = this.owner.pairs;
+    // (station, slot) entries: a composite station's parts are read together.
+    type Entry = [QueueWaitStation, number];
+    const seen: Entry[] = [];
+    const byTxn: Entry[][] = this.owner.transactionNames.map(() => []);
+    const byCls: Entry[][] = this.owner.classNames.map(() => []);
+    for (const src of this.parts.length > 0 ? this.parts : [this]) {
+      for (let slot = 0; slot < pairs.count && slot < src.pVisits.length; slot++) {
+        if (src.pHist[slot] == null) continue;
+        const e: Entry = [src, slot];
+        seen.push(e);
+        byTxn[pairs.slotTxn[slot]].push(e);
+        byCls[pairs.slotCls[slot]].push(e);
+      }
+    }
+    const group = (entries: readonly Entry[]): QueueWaitStats => {
+      let visits = 0;
+      let waited = 0;
+      let sum = 0;
+      let hist: LatencyRecorder | null = null;
+      for (const [src, slot] of entries) {
+        visits += src.pVisits[slot];
+        waited += src.pWaited[slot];
+        sum += src.pSum[slot];
+        if (hist === null) {
+          hist = new LatencyRecorder(undefined, WAIT_DIGITS);
+          this.formed.push(hist);
+        }
+        hist.add(src.pHist[slot] as LatencyRecorder);
+      }
+      return waitStats(visits, waited, sum, hist);
+    };
     const byTransaction: Record<string, QueueWaitStats> = {};
     this.owner.transactionNames.forEach((name, i) => {
-      byTransaction[name] = waitStats(this.txVisits[i], this.txWaited[i], this.txSum[i], this.txHist[i]);
+      byTransaction[name] = group(byTxn[i]);
     });
     const byStatement: Record<string, QueueWaitStats> = {};
     this.owner.classNames.forEach((name, i) => {
-      byStatement[name] = waitStats(this.stVisits[i], this.stWaited[i], this.stSum[i], this.stHist[i]);
+      byStatement[name] = group(byCls[i]);
     });
-    if (this.all === null) {
-      this.all = new LatencyRecorder(undefined, WAIT_DIGITS);
-      for (const h of this.txHist) if (h !== null) this.all.add(h);
-    }
-    return { ...waitStats(this.visits, this.waited, this.sum, this.all), byTransaction, byStatement };
+    return { ...group(seen), byTransaction, byStatement };
   }
 
   destroy(): void {
-    this.all?.destroy();
-    for (const h of this.txHist) h?.destroy();
-    for (const h of this.stHist) h?.destroy();
+    for (const h of this.pHist) h?.destroy();
+    for (const h of this.formed) h.destroy();
+    this.formed.length = 0;
+  }
+
+  private grow(need: number): void {
+    this.pVisits = growFloat64(this.pVisits, need);
+    this.pWaited = growFloat64(this.pWaited, need);
+    this.pSum = growFloat64(this.pSum, need);
   }
 }
 
@@ -178,6 +248,11 @@ export class QueueWaits {
   readonly threadHandling: QueueWaitStation;
   readonly poolHigh: QueueWaitStation;
   readonly poolLow: QueueWaitStation;
+  /**
+   * The thread handling's visits that no pool queue held (handed to a waiting or bound thread, a
+   * thread per connection): recorded here, reported only as part of threadHandling.
+   */
+  readonly unqueued: QueueWaitStation;
   readonly rowLock: QueueWaitStation;
   readonly innodbQueue: QueueWaitStation;
   readonly redoLog: QueueWaitStation;
@@ -187,15 +262,19 @@ export class QueueWaits {
   private readonly txWaited: Float64Array;
   private readonly txSum: Float64Array;
   private readonly txHist: LatencyRecorder[];
+  /** The (type, class) pairs seen, shared by every station. */
+  readonly pairs: PairSlots;
 
   constructor(
     readonly transactionNames: readonly string[],
     readonly classNames: readonly string[],
   ) {
+    this.pairs = new PairSlots(transactionNames.length, classNames.length);
     this.cpu = new QueueWaitStation('cpu', this);
-    this.threadHandling = new QueueWaitStation('threadHandling', this);
     this.poolHigh = new QueueWaitStation('poolHigh', this);
     this.poolLow = new QueueWaitStation('poolLow', this);
+    this.unqueued = new QueueWaitStation('unqueued', this);
+    this.threadHandling = new QueueWaitStation('threadHandling', this, [this.poolHigh, this.poolLow, this.unqueued]);
     this.rowLock = new QueueWaitStation('rowLock', this);
     this.innodbQueue = new QueueWaitStation('innodbQueue', this);
     this.redoLog = new QueueWaitStation('redoLog', this);
@@ -229,6 +308,7 @@ export class QueueWaits {
 
   destroy(): void {
     for (const name of STATIONS) this[name].destroy();
+    this.unqueued.destroy();
     for (const h of this.txHist) h.destroy();
   }
 }

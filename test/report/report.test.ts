@@ -159,7 +159,7 @@ describe('the waits at each queue', () => {
   q.measuring = true;
   for (let i = 0; i < 3; i++) q.cpu.record(0, 0, 0);
   q.cpu.record(0, 1, 2000);
-  q.threadHandling.record(1, 2, 1500);
+  // The thread handling is formed from the pool's queues (and the visits none held).
   q.poolLow.record(1, 2, 1500);
   q.transaction(1, 1500);
   const waits = q.result();

@@ -29,6 +29,28 @@ describe('QueueWaitStation', () => {
     q.destroy();
   });
 
+  it('many types x classes (a sparse pair table) give the same figures as a few', () => {
+    const types = Array.from({ length: 2000 }, (_, i) => `t${i}`);
+    const classes = Array.from({ length: 1000 }, (_, i) => `c${i}`);
+    const big = new QueueWaits(types, classes);
+    const small = new QueueWaits(['t0', 't1'], ['c0', 'c1', 'c2']);
+    big.measuring = small.measuring = true;
+    const visits: Array<[number, number, number]> = [[0, 0, 0], [0, 1, 2000], [1, 2, 4000], [1, 2, 0], [1, 0, 1000]];
+    for (const [t, c, us] of visits) {
+      big.rowLock.record(t, c, us);
+      small.rowLock.record(t, c, us);
+    }
+    const b = big.result().stations.rowLock;
+    const s = small.result().stations.rowLock;
+    expect(b.byTransaction.t1).toEqual(s.byTransaction.t1);
+    expect(b.byStatement.c2).toEqual(s.byStatement.c2);
+    expect(b.byStatement.c0).toMatchObject({ visits: 2, waited: 1, mean: 0.5 });
+    expect({ ...b, byTransaction: undefined, byStatement: undefined }).toEqual({ ...s, byTransaction: undefined, byStatement: undefined });
+    expect(() => big.rowLock.record(2000, 0, 1)).toThrow(/out of range/);
+    big.destroy();
+    small.destroy();
+  });
+
   it('a station never visited reports zeros, every figure a finite number', () => {
     const q = new QueueWaits(['t'], ['s']);
     q.measuring = true;
