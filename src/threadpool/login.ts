@@ -50,6 +50,21 @@ export interface ConnectionLifeHandling {
   kill(conn: number, connection: boolean): boolean;
 }
 
+/**
+ * KILL of a connection whose statement runs on thread `t`, as every pool does it: the executor
+ * stops the statement at its next check (thd->killed); KILL CONNECTION also marks the connection
+ * for closing when its thread lets go of it, KILL QUERY only counts.
+ */
+export function killRunning(life: ConnectionLife, executor: Executor, t: number, conn: number, connection: boolean, closeReason: Uint8Array): void {
+  executor.kill(t);
+  if (connection) {
+    life.phase[conn] = PH_CLOSING;
+    closeReason[conn] = CLOSED_KILLED;
+  } else {
+    life.stats.killedQueries++;
+  }
+}
+
 export function hasConnectionLife(h: object): h is ConnectionLifeHandling {
   return typeof (h as Partial<ConnectionLifeHandling>).attachLife === 'function';
 }

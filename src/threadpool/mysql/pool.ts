@@ -14,6 +14,7 @@ import {
   PH_ABSENT,
   PH_IDLE,
   PH_LOGIN,
+  killRunning,
 } from '../login.js';
 import type { StatementSink, ThreadHandling } from '../types.js';
 import { Dispatch, EVENTS_DISPATCHER, EVENTS_GROUP, type GroupLoad } from '../dispatch/dispatch.js';
@@ -916,13 +917,7 @@ export class MysqlThreadPool implements ThreadHandling, ConnectionLifeHandling, 
     }
     const t = this.connThread[conn];
     if (ph === PH_BUSY && t >= 0) {
-      this.executor.kill(t);
-      if (connection) {
-        life.phase[conn] = PH_CLOSING;
-        this.closeReason[conn] = CLOSED_KILLED;
-      } else {
-        life.stats.killedQueries++;
-      }
+      killRunning(life, this.executor, t, conn, connection, this.closeReason);
       return true;
     }
     if (!connection) return false;

@@ -13,6 +13,7 @@ import {
   PH_CLOSING,
   PH_IDLE,
   PH_LOGIN,
+  killRunning,
 } from '../login.js';
 import type { StatementSink, ThreadHandling } from '../types.js';
 import type { DispatchSpec } from '../../workload/schema/dispatch.js';
@@ -635,13 +636,7 @@ export abstract class UnixThreadPool implements ThreadHandling, ConnectionLifeHa
     const ph = life.phase[conn];
     const t = this.connRunning[conn];
     if (ph === PH_BUSY && t >= 0) {
-      this.executor.kill(t);
-      if (connection) {
-        life.phase[conn] = PH_CLOSING;
-        this.closeReason[conn] = CLOSED_KILLED;
-      } else {
-        life.stats.killedQueries++;
-      }
+      killRunning(life, this.executor, t, conn, connection, this.closeReason);
       return true;
     }
     if (!connection) return false;
