@@ -28,7 +28,7 @@ import { groupRuns, readRuns } from './runs.js';
 
 /**
  * npm run validate:ladder: the validation ladder on this machine. A private MariaDB (own datadir
- * in a temporary directory, 127.0.0.1, the oracle's options: ../shared/oracle's README) is
+ * in a temporary directory, 127.0.0.1, the oracle's options, as test/real and docs/CALIBRATION.md give them) is
  * measured with `sim measure` at the training client counts, pool of threads and one thread per
  * connection; `sim fit` fits scenarios/oracle to them; `sim predict` writes the test points'
  * predictions to predictions.json (created once, read-only); only then are the test points
@@ -85,7 +85,7 @@ class LocalMariadb {
     this.installed = true;
   }
 
-  /** The oracle's server options (../shared/oracle README), pinned to CPU 0 as it was. */
+  /** The oracle's server options (docs/CALIBRATION.md), pinned to CPU 0 as it was. */
   async start(handling: LadderHandling): Promise<string> {
     if (!this.installed) this.install();
     const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
