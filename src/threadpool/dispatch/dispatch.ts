@@ -153,6 +153,19 @@ export class Dispatch {
   }
 
   /**
+   * The group whose poller gets a ready event of connection `conn`, at home in group `home`:
+   * its own (the servers' rule), the dispatcher's next, or under shared-queue a group whose
+   * poller is blocked; -1 when none is and the event waits in the shared queue.
+   */
+  eventGroup(conn: number, home: number, pollerBlocked: (group: number) => boolean): number {
+    if (this.events === EVENTS_GROUP) return home;
+    if (this.events === EVENTS_DISPATCHER) return this.nextGroup();
+    const g = this.idleGroup(pollerBlocked);
+    if (g < 0) this.shared.push(conn);
+    return g;
+  }
+
+  /**
    * shared-queue: the first group, from the rotating start, whose poller is blocked; -1 if none.
    * The start moves past the group found, so idle groups take turns.
    */

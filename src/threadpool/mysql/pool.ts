@@ -17,7 +17,7 @@ import {
   killRunning,
 } from '../login.js';
 import type { StatementSink, ThreadHandling } from '../types.js';
-import { Dispatch, EVENTS_DISPATCHER, EVENTS_GROUP, type GroupLoad } from '../dispatch/dispatch.js';
+import { Dispatch, type GroupLoad } from '../dispatch/dispatch.js';
 import { effectiveQueryThreadsPerGroup, type MysqlPoolConfig, transactionLimitPerGroup } from './profile.js';
 
 /** performance_schema.tp_thread_group_stats columns (lower case), spec section 5. */
@@ -428,21 +428,10 @@ export class MysqlThreadPool implements ThreadHandling, ConnectionLifeHandling, 
       return;
     }
     const home = this.connGroup[conn];
-    const d = this.dispatch;
-    let G: MysqlGroup;
-    if (d.events === EVENTS_GROUP || home === this.size) {
-      G = this.groups[home];
-    } else if (d.events === EVENTS_DISPATCHER) {
-      G = this.groups[d.nextGroup()];
-    } else {
-      // shared-queue: to a group whose waiting thread is blocked in epoll_wait, else the shared queue.
-      const g = d.idleGroup(this.blockedWaiter);
-      if (g < 0) {
-        d.shared.push(conn);
-        return;
-      }
-      G = this.groups[g];
-    }
+    // The admin group keeps its own events whatever the dispatch what-if.
+    const g = home === this.size ? home : this.dispatch.eventGroup(conn, home, this.blockedWaiter);
+    if (g < 0) return;
+    const G = this.groups[g];
     G.ready.push(conn);
     if (G.waitingThread >= 0 && G.waiterBlocked) {
       // epoll_wait returns in the blocked waiting thread.

@@ -17,7 +17,7 @@ import {
 } from '../login.js';
 import type { StatementSink, ThreadHandling } from '../types.js';
 import type { DispatchSpec } from '../../workload/schema/dispatch.js';
-import { Dispatch, EVENTS_DISPATCHER, EVENTS_GROUP, type GroupLoad } from '../dispatch/dispatch.js';
+import { Dispatch, type GroupLoad } from '../dispatch/dispatch.js';
 
 /**
  * The Unix thread pool skeleton that MariaDB (threadpool_generic.cc) and Percona
@@ -371,21 +371,9 @@ export abstract class UnixThreadPool implements ThreadHandling, ConnectionLifeHa
       this.executor.start(own, conn);
       return;
     }
-    const d = this.dispatch;
-    let G: UnixGroup;
-    if (d.events === EVENTS_GROUP) {
-      G = this.groups[this.connGroup[conn]];
-    } else if (d.events === EVENTS_DISPATCHER) {
-      G = this.groups[d.nextGroup()];
-    } else {
-      // shared-queue: to a group whose listener waits in epoll_wait, else the shared queue.
-      const g = d.idleGroup(this.blockedListener);
-      if (g < 0) {
-        d.shared.push(conn);
-        return;
-      }
-      G = this.groups[g];
-    }
+    const g = this.dispatch.eventGroup(conn, this.connGroup[conn], this.blockedListener);
+    if (g < 0) return;
+    const G = this.groups[g];
     G.ready.push(conn);
     if (G.listener >= 0 && G.listenerBlocked) {
       // epoll_wait returns in the blocked listener.
