@@ -272,7 +272,10 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
 
   /** CpuClient: the CPU burst now ending spent `us` runnable but not running (run queue). */
   cpuWaited(thread: number, us: number): void {
-    if (this.waits !== null) this.waited(this.waits.cpu, this.threadConn[thread], us);
+    // The run queue's visitors are statements: a burst of the pool's own (a herd wake) has none.
+    if (this.waits === null || this.threadOverhead[thread] === 1) return;
+    const conn = this.threadConn[thread];
+    if (conn >= 0) this.waited(this.waits.cpu, conn, us);
   }
 
   /** CpuClient: the priority level of the thread's burst (scheduling "priority"). */

@@ -142,6 +142,23 @@ describe('dispatch settings in whole runs', () => {
       (s.threadHandling as { dispatch?: DispatchSpec }).dispatch = dispatch;
     });
 
+  it('herd wakes under a Linux scheduler: their CPU bursts wait in the run queue but are no statement\'s wait', () => {
+    const cfs = (d: DispatchSpec) =>
+      scenario('mariadb.json', (s) => {
+        s.duration = '80ms';
+        s.warmup = '20ms';
+        s.workload.connections = 32;
+        if (s.server !== undefined) s.server.scheduling = 'cfs';
+        (s.threadHandling as { dispatch?: DispatchSpec }).dispatch = d;
+      });
+    const r = runScenario(cfs({ wake: 'all' }));
+    const cpu = r.waits?.stations.cpu;
+    expect(cpu?.visits).toBeGreaterThan(0);
+    // One visit per statement burst: no more than the statements' bursts, herd wakes excluded.
+    expect(cpu?.byStatement).toBeDefined();
+    expect(Object.values(cpu?.byStatement ?? {}).reduce((a, x) => a + x.visits, 0)).toBe(cpu?.visits);
+  });
+
   it.each(['oltp.json', 'mariadb.json', 'percona.json'])('%s runs with every what-if, and the defaults spelt out change nothing', (file) => {
     const base = runScenario(short(file, {}));
     const spelt = runScenario(short(file, { assign: 'server', wake: 'one', events: 'group' }));
