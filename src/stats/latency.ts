@@ -22,7 +22,7 @@ class FastLayout {
   readonly mask: number;
   readonly base: number;
   readonly size: number;
-  constructor(readonly digits: 1 | 2 | 3) {
+  constructor(readonly digits: 2 | 3) {
     this.half = Math.ceil(Math.log2(2 * 10 ** digits)) - 1;
     this.mask = (1 << (this.half + 1)) - 1;
     this.base = 31 - this.half;
@@ -39,7 +39,7 @@ class FastLayout {
   }
 }
 
-const LAYOUTS = { 1: new FastLayout(1), 2: new FastLayout(2), 3: new FastLayout(3) } as const;
+const LAYOUTS = { 2: new FastLayout(2), 3: new FastLayout(3) } as const;
 
 /**
  * A latency distribution: an HDR histogram (hdr-histogram-js, JavaScript build; 3 significant
@@ -67,7 +67,7 @@ export class LatencyRecorder {
    */
   constructor(
     private readonly flushEvery = FAST_FLUSH_AT,
-    private readonly digits: 1 | 2 | 3 = 3,
+    private readonly digits: 2 | 3 = 3,
   ) {
     if (!Number.isInteger(flushEvery) || flushEvery < 1 || flushEvery > FAST_FLUSH_AT) {
       throw new RangeError(`flushEvery must be an integer in 1..${FAST_FLUSH_AT}, got ${flushEvery}`);

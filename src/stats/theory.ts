@@ -319,8 +319,6 @@ export function mmcWaitQuantile(lambda: number, mu: number, c: number, p: number
   return 1 - p >= C ? 0 : Math.log(C / (1 - p)) / (c * mu - lambda);
 }
 
-/** The M/M/1 FIFO response-time quantile (the same as mm1SojournQuantile). */
-export const mm1ResponseQuantile = mm1SojournQuantile;
 
 /**
  * Finite-source M/M/c//N (FIFO): the probability that a customer arriving at the station must

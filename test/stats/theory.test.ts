@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { finiteSourceWaitProbability, mm1ResponseQuantile, mmcWaitQuantile, mmcWaitTail } from '../../src/stats/theory.js';
+import { finiteSourceWaitProbability, mm1SojournQuantile, mmcWaitQuantile, mmcWaitTail } from '../../src/stats/theory.js';
 import {
   cobhamTwoClassWaits,
   erlangB,
@@ -270,7 +270,7 @@ describe('waiting-time distribution and P(wait)', () => {
     // Below 1 - C the quantile is 0 (that share does not wait); above, the tail inverted.
     expect(mmcWaitQuantile(2, 1, 4, 0.5)).toBe(0);
     expect(mmcWaitQuantile(3.6, 1, 4, 0.99)).toBeCloseTo(Math.log(100 * C(4, 3.6)) / 0.4, 12);
-    expect(mm1ResponseQuantile(0.97, 1, 0.99)).toBeCloseTo(Math.log(100) / 0.03, 10);
+    expect(mm1SojournQuantile(0.97, 1, 0.99)).toBeCloseTo(Math.log(100) / 0.03, 10);
     // Finite source: one customer never waits; with N = 2, c = 1 the arriving one finds the
     // other at the station with the 1-customer system's probability S / (Z + S).
     expect(finiteSourceWaitProbability(1, 4, 1, 1)).toBe(0);

@@ -11,7 +11,6 @@ import {
   mg1PsConditionalResponse,
   mm1MeanResponse,
   mm1PsMeanResponse,
-  mm1ResponseQuantile,
   mmcMeanResponse,
   mm1SojournQuantile,
   mmcSojournQuantile,
@@ -39,7 +38,7 @@ const EXACT: Record<string, Record<string, number>> = {
   'mm1-rho09.json': { 'latency.all.mean': mm1MeanResponse(0.9, 1) },
   'mm1-rho097.json': {
     'latency.all.mean': mm1MeanResponse(0.97, 1),
-    'latency.all.p99': mm1ResponseQuantile(0.97, 1, 0.99),
+    'latency.all.p99': mm1SojournQuantile(0.97, 1, 0.99),
     'waits.stations.cpu.pWait': 0.97,
     'waits.stations.cpu.mean': mm1MeanResponse(0.97, 1) - 1,
   },
