@@ -62,8 +62,8 @@ export class LatencyRecorder {
    * `flushEvery`: values counted in the 32-bit buckets before they are handed to the library;
    * the default is the most a bucket can hold, so no count can wrap. `digits`: significant digits
    * of the buckets; 2 (resolution under 1%) keeps the counts in 13 KB instead of 94 KB, for the
-   * many small distributions recorded on every event (the per-class waits), whose cache misses
-   * otherwise cost a tenth of a run.
+   * many small distributions of the per-class waits (the speed gain of that alone was within the
+   * bench's noise; fewer writes per visit is what paid, see stats/queue-wait.ts).
    */
   constructor(
     private readonly flushEvery = FAST_FLUSH_AT,
