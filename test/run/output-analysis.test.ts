@@ -4,23 +4,12 @@ import { runScenario } from '../../src/run/run.js';
 import { outputWarnings } from '../../src/run/model-warnings.js';
 import { vonNeumann } from '../../src/run/output-analysis.js';
 import { mm1MeanResponse, mm1SojournAsymptoticVariance, mm1SojournQuantile, mmcMeanResponse, mmcSojournQuantile } from '../../src/stats/theory.js';
-import { Scenario, type ScenarioInput } from '../../src/workload/schema.js';
+import type { ScenarioSpec } from '../../src/workload/schema.js';
+import { openMmc } from '../helpers/open-mmc.js';
 
 /** M/M/c FIFO with mean service 1 ms at `rate` arrivals per second. */
-function mmc(rate: number, cores: number, duration: string, seed = 1): ReturnType<typeof Scenario.parse> {
-  return Scenario.parse({
-    name: 'mmc',
-    seed,
-    duration,
-    server: { cores, scheduling: 'fifo' },
-    threadHandling: { mode: 'one-thread-per-connection' },
-    workload: {
-      connections: 400,
-      client: { model: 'open', arrivals: { process: 'poisson', rate } },
-      network: { rtt: '0us' },
-      transactions: [{ name: 'q', type: 'autocommit', statements: [{ name: 'q', cpu: { dist: 'exponential', mean: '1ms' } }] }],
-    },
-  } satisfies ScenarioInput);
+function mmc(rate: number, cores: number, duration: string, seed = 1): ScenarioSpec {
+  return openMmc({ rate, cores, duration, seed });
 }
 
 describe('exact theory for run lengths and tails', () => {

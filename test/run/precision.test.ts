@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { runToPrecision, parsePrecision } from '../../src/run/precision.js';
 import { mm1RunLengthForMean } from '../../src/stats/theory.js';
-import { Scenario, type ScenarioInput } from '../../src/workload/schema.js';
+import type { ScenarioSpec } from '../../src/workload/schema.js';
+import { openMmc } from '../helpers/open-mmc.js';
 
 /** M/M/1 FIFO, mean service 1 ms, `rate` arrivals per second, replications of `duration` after `warmup`. */
-function mm1(rate: number, duration: string, warmup: string): ReturnType<typeof Scenario.parse> {
-  return Scenario.parse({
-    name: 'mm1',
-    seed: 5,
-    duration,
-    warmup,
-    server: { cores: 1, scheduling: 'fifo' },
-    threadHandling: { mode: 'one-thread-per-connection' },
-    workload: {
-      connections: 400,
-      client: { model: 'open', arrivals: { process: 'poisson', rate } },
-      network: { rtt: '0us' },
-      transactions: [{ name: 'q', type: 'autocommit', statements: [{ name: 'q', cpu: { dist: 'exponential', mean: '1ms' } }] }],
-    },
-  } satisfies ScenarioInput);
+function mm1(rate: number, duration: string, warmup: string): ScenarioSpec {
+  return openMmc({ name: 'mm1', seed: 5, rate, duration, warmup });
 }
 
 describe('--precision: replications until the interval is narrow enough', () => {

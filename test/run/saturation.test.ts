@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/run/run.js';
 import { saturationWarning } from '../../src/run/model-warnings.js';
-import { Scenario, type ScenarioInput } from '../../src/workload/schema.js';
+import { Scenario, type ScenarioInput, type ScenarioSpec } from '../../src/workload/schema.js';
+import { openMmc } from '../helpers/open-mmc.js';
 
 /** M/M/1 FIFO with mean service 1 ms at arrival rate `rate` per second. */
-function mm1(rate: number, duration = '20s'): ReturnType<typeof Scenario.parse> {
-  return Scenario.parse({
-    name: 'mm1',
-    seed: 3,
-    duration,
-    warmup: '1s',
-    server: { cores: 1, scheduling: 'fifo' },
-    threadHandling: { mode: 'one-thread-per-connection' },
-    workload: {
-      connections: 400,
-      client: { model: 'open', arrivals: { process: 'poisson', rate } },
-      network: { rtt: '0us' },
-      transactions: [{ name: 'q', type: 'autocommit', statements: [{ name: 'q', cpu: { dist: 'exponential', mean: '1ms' } }] }],
-    },
-  } satisfies ScenarioInput);
+function mm1(rate: number, duration = '20s'): ScenarioSpec {
+  return openMmc({ name: 'mm1', seed: 3, rate, duration, warmup: '1s' });
 }
 
 describe('near saturation, a warning with the relaxation time', () => {
