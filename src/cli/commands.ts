@@ -41,7 +41,7 @@ export interface RunArgs {
   reportInterval?: number;
   /** Also print the waits at each queue per transaction type and statement class. */
   waitsByClass?: boolean;
-  /** Replications run at once on worker threads (default: the number of cores; 1 = serial). */
+  /** Replications run at once (this thread and N-1 workers) (default: the number of cores; 1 = serial). */
   jobs?: number;
   json: boolean;
   out: string;
@@ -178,7 +178,7 @@ export function precisionOptions(args: Pick<RunArgs, 'precision' | 'precisionMet
   };
 }
 
-/** `--jobs N`: worker threads for independent runs; default one per core. */
+/** `--jobs N`: threads for independent runs (this one and N-1 workers); default one per core. */
 export function jobsOption(jobs: number | undefined): number {
   if (jobs === undefined) return availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${jobs}: expected a whole number >= 1 (1 runs serially).`);

@@ -18,7 +18,7 @@ export interface CompareArgs {
   setB: string[];
   duration?: string;
   warmup?: string;
-  /** Replications run at once on worker threads (default: the number of cores; 1 = serial). */
+  /** Replications run at once (this thread and N-1 workers) (default: the number of cores; 1 = serial). */
   jobs?: number;
   replications: number;
   failIf: string[];

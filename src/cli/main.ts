@@ -120,7 +120,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('quiet', { type: 'boolean', description: 'Print nothing; only write the result file' })
           .option('plot', { type: 'boolean', description: 'Also write the standard charts beside the result (<name>.<kind>.png, <name>.html)' })
           .option('replications', { type: 'string', requiresArg: true, description: 'Independent replications: means with 95% t intervals (same as --set replications=N)' })
-          .option('jobs', { type: 'number', requiresArg: true, description: 'Replications run at once on worker threads (default: the number of cores; 1 = one after another)' })
+          .option('jobs', { type: 'number', requiresArg: true, description: 'Replications run at once: this thread and N-1 worker threads (default: the number of cores; 1 = one after another)' })
           .option('batches', { type: 'number', requiresArg: true, description: 'Batch means on the single run: 95% intervals of mean latency and tps from N batches' })
           .option('precision', {
             type: 'string',
@@ -264,7 +264,7 @@ export async function main(argv: string[]): Promise<void> {
             requiresArg: true,
             description: 'Directory for the sweep and its point results (default: results/sweep/<scenario>--<grid>, one per sweep; run the same command again to resume)',
           })
-          .option('workers', { alias: 'jobs', type: 'number', requiresArg: true, description: 'Points run at once on worker threads (default: the number of cores)' })
+          .option('workers', { alias: 'jobs', type: 'number', requiresArg: true, description: 'Points run at once: this thread and N-1 worker threads (default: the number of cores)' })
           .option('replications', { type: 'number', requiresArg: true, description: 'Replications of every point (95% intervals in the table and the sweep file)' })
           .option('shard', { type: 'string', requiresArg: true, description: 'Run only slice i of n of the grid (0-based), e.g. 0/4; join with sim merge' })
           .option('sort', { type: 'string', requiresArg: true, description: 'Sort the table by tps, mean, p50, p95, p99, p999, queueWaitMean, peakThreads or a varied path' })
@@ -304,7 +304,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('duration', { ...durationOption, description: 'Simulated time of scenario files, e.g. 30s (same as --set duration=D)' })
           .option('warmup', { ...warmupOption, description: 'Warm-up of scenario files (same as --set warmup=D)' })
           .option('replications', { type: 'number', default: 5, requiresArg: true, description: 'Replications for scenario files (same seeds on both sides: paired)' })
-          .option('jobs', { type: 'number', requiresArg: true, description: 'Replications (of both sides) run at once on worker threads (default: the number of cores; 1 = one after another)' })
+          .option('jobs', { type: 'number', requiresArg: true, description: 'Replications (of both sides) run at once: this thread and N-1 worker threads (default: the number of cores; 1 = one after another)' })
           .option('fail-if', {
             type: 'string',
             requiresArg: true,
@@ -350,7 +350,7 @@ export async function main(argv: string[]): Promise<void> {
           .option('set', setOption)
           .option('duration', durationOption)
           .option('warmup', warmupOption)
-          .option('workers', { alias: 'jobs', type: 'number', requiresArg: true, description: 'Points, then the final replications, run at once on worker threads (default: the number of cores)' })
+          .option('workers', { alias: 'jobs', type: 'number', requiresArg: true, description: 'Points, then the final replications, run at once: this thread and N-1 worker threads (default: the number of cores)' })
           .option('out', { type: 'string', default: 'results/tune', requiresArg: true, description: 'Directory for the evaluated points (reused when run again)' })
           .option('json', { type: 'boolean', description: 'Print the search and the recommendation as JSON' })
           .example(exampleText('sim tune scenarios/oltp.json --param threadHandling.thread_pool_size=4,8,16,32,64 --objective p99', 'best pool size for p99'), ''),

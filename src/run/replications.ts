@@ -4,7 +4,7 @@ import { batchMeans, meanCi } from '../stats/confidence.js';
 import { mergeEncoded, round6 } from '../stats/latency.js';
 import type { ScenarioSpec } from '../workload/schema.js';
 import { runTasks } from '../sweep/pool.js';
-import { type ReplicationOutcome, type ReplicationTask, outcomeError } from '../sweep/tasks.js';
+import { type ReplicationOutcome, type ReplicationTask, failure, outcomeError } from '../sweep/tasks.js';
 import { type CiTree, type EncodedHistogramGroup, type RunResult, assertFinite } from './result.js';
 import { type RunOptions, type RunTrace, runScenario } from './run.js';
 import { analyseReplications } from './output-analysis.js';
@@ -99,11 +99,20 @@ export async function runReplicationSets(specs: readonly ScenarioSpec[], n: numb
   const tasks: ReplicationTask[] = specs.flatMap((s, i) =>
     Array.from({ length: n }, (_, r): ReplicationTask => ({ kind: 'replication', index: i * n + r, spec: replicationSpec(s, first + r) })),
   );
-  const outcomes = await runTasks<ReplicationOutcome>(tasks, jobs, () => onProgress?.(++finished / total));
+  const outcomes = await runTasks<ReplicationTask, ReplicationOutcome>(tasks, jobs, runReplicationTask, () => onProgress?.(++finished / total));
   const bad = outcomes.find((o) => !o.ok || o.result === undefined);
   if (bad !== undefined) throw outcomeError(bad);
   for (const o of outcomes) results[Math.floor(o.index / n)][o.index % n] = o.result as RunResult;
   return results;
+}
+
+/** A replication task's outcome (also what a worker thread reports for it). */
+export function runReplicationTask(task: ReplicationTask): ReplicationOutcome {
+  try {
+    return { index: task.index, ok: true, result: runOneReplication(task.spec) };
+  } catch (e) {
+    return failure(task.index, e);
+  }
 }
 
 /** runReplications on up to `jobs` worker threads (see runReplicationSets). */

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { PointTask } from './point.js';
-import type { PointOutcome, WorkerOutcome, WorkerTask } from './tasks.js';
+import type { PointOutcome, QueueMessage, WorkerOutcome, WorkerTask } from './tasks.js';
 
 /**
  * Each worker's V8 reserves a code range of its own (128 MiB by default on x64) on top of the
@@ -10,49 +10,69 @@ import type { PointOutcome, WorkerOutcome, WorkerTask } from './tasks.js';
 export const WORKER_LIMITS = { codeRangeSizeMb: 32 };
 
 /**
- * Runs tasks on `workers` worker threads (each task is an independent simulation: the speed-up
- * is close to the number of cores). Tasks are handed out one at a time, so a slow task does not
- * hold back a queue of others. Resolves when all have finished or one failed; the outcomes come
- * in the order they finished (each carries its task's index).
+ * Runs independent tasks on `jobs` threads: this one and jobs - 1 workers. All take the next
+ * task from one queue, by an atomic increment of a shared counter, so no thread waits for
+ * another to hand it work (this thread is busy simulating while the workers run) and a slow task
+ * holds back nothing. This thread counts as one of the jobs because it would otherwise only
+ * wait: one worker fewer is one start-up and one JIT warm-up fewer (about 0.5-1 s of CPU each).
+ * Resolves when all have finished or one failed (the others then take no new task); outcomes
+ * come in the order they finished, each with its task's index.
  */
-export async function runTasks<O extends WorkerOutcome>(
-  tasks: readonly WorkerTask[],
-  workers: number,
+export async function runTasks<T extends WorkerTask, O extends WorkerOutcome>(
+  tasks: readonly T[],
+  jobs: number,
+  runHere: (task: T) => O,
   onDone: (outcome: O, finished: number) => void,
 ): Promise<O[]> {
   const outcomes: O[] = [];
   if (tasks.length === 0) return outcomes;
-  const n = Math.max(1, Math.min(workers, tasks.length));
-  let next = 0;
-  let failed: O | undefined;
+  const threads = Math.max(1, Math.min(jobs, tasks.length));
+  const counter = new SharedArrayBuffer(8);
+  const shared = new Int32Array(counter);
+  const record = (o: O): void => {
+    outcomes.push(o);
+    if (!o.ok) Atomics.store(shared, 1, 1);
+    onDone(o, outcomes.length);
+  };
   const url = new URL('./worker.js', import.meta.url);
-  await Promise.all(
-    Array.from({ length: n }, () => {
-      const w = new Worker(url, { resourceLimits: WORKER_LIMITS });
-      return new Promise<void>((resolve, reject) => {
-        const feed = (): void => {
-          if (next < tasks.length && failed === undefined) w.postMessage(tasks[next++]);
-          else void w.terminate().then(() => resolve());
-        };
-        w.on('message', (o: O) => {
-          outcomes.push(o);
-          if (!o.ok) failed ??= o;
-          onDone(o, outcomes.length);
-          feed();
+  const workers = Array.from({ length: threads - 1 }, () => new Worker(url, { resourceLimits: WORKER_LIMITS }));
+  const finished = workers.map(
+    (w) =>
+      new Promise<void>((resolve, reject) => {
+        w.on('message', (m: O | { done: true }) => {
+          if ('done' in m) void w.terminate().then(() => resolve());
+          else record(m);
         });
-        w.on('error', reject);
-        feed();
-      });
-    }),
+        w.on('error', (e) => {
+          Atomics.store(shared, 1, 1);
+          reject(e);
+        });
+        w.postMessage({ tasks, counter } satisfies QueueMessage);
+      }),
   );
+  try {
+    for (;;) {
+      if (Atomics.load(shared, 1) !== 0) break;
+      const i = Atomics.add(shared, 0, 1);
+      if (i >= tasks.length) break;
+      record(runHere(tasks[i]));
+      // Lets the workers' outcomes be reported (progress) between this thread's own tasks.
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    await Promise.all(finished);
+  } catch (e) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw e;
+  }
   return outcomes;
 }
 
-/** Sweep and tuning points on worker threads (see runTasks). */
+/** Sweep and tuning points on `jobs` threads (see runTasks). */
 export function runOnWorkers(
   tasks: readonly PointTask[],
-  workers: number,
+  jobs: number,
+  runHere: (task: PointTask) => PointOutcome,
   onDone: (outcome: PointOutcome, finished: number) => void,
 ): Promise<PointOutcome[]> {
-  return runTasks<PointOutcome>(tasks, workers, onDone);
+  return runTasks<PointTask, PointOutcome>(tasks, jobs, runHere, onDone);
 }

@@ -8,6 +8,7 @@ import { checkBudget } from '../workload/limits.js';
 import { type Axis, type PointValues, expandPoints, pointId } from './grid.js';
 import { type PointTask, isDone, pointScenario, runPoint } from './point.js';
 import { runOnWorkers } from './pool.js';
+import { runPointTask } from './worker-task.js';
 import type { PointOutcome } from './tasks.js';
 
 export interface SweepOptions {
@@ -71,6 +72,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepRun> {
     outcomes = await runOnWorkers(
       todo.map((t) => t.task),
       o.workers,
+      runPointTask,
       report,
     );
   }

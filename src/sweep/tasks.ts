@@ -13,6 +13,15 @@ export interface ReplicationTask {
 
 export type WorkerTask = PointTask | ReplicationTask;
 
+/**
+ * What a worker is sent once: every task, and the queue's shared counters (Int32 0: the next
+ * task's position, taken by Atomics.add; Int32 1: set once a task has failed).
+ */
+export interface QueueMessage {
+  tasks: readonly WorkerTask[];
+  counter: SharedArrayBuffer;
+}
+
 /** What a worker thread reports for each task it ran. */
 export interface WorkerOutcome {
   index: number;

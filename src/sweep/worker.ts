@@ -1,23 +1,22 @@
 import { parentPort } from 'node:worker_threads';
-import { runOneReplication } from '../run/replications.js';
-import { runPoint } from './point.js';
-import { type PointOutcome, type ReplicationOutcome, type WorkerTask, failure } from './tasks.js';
+import type { QueueMessage } from './tasks.js';
+import { runWorkerTask } from './worker-task.js';
 
-/** Worker thread entry (see pool.ts): runs the tasks it is sent, one at a time, and reports each outcome. */
-parentPort?.on('message', (task: WorkerTask) => {
-  if ('kind' in task) {
-    try {
-      // The result crosses to the main thread by structured clone: plain data, key order kept.
-      parentPort?.postMessage({ index: task.index, ok: true, result: runOneReplication(task.spec) } satisfies ReplicationOutcome);
-    } catch (e) {
-      parentPort?.postMessage(failure(task.index, e));
-    }
-    return;
+/**
+ * Worker thread entry (see pool.ts): takes task after task from the shared queue, each by an
+ * atomic increment of its counter, until none is left or one has failed anywhere, and reports
+ * each outcome; then says it is done. Outcomes cross to the main thread by structured clone:
+ * plain data, key order kept.
+ */
+parentPort?.on('message', ({ tasks, counter }: QueueMessage) => {
+  const shared = new Int32Array(counter);
+  for (;;) {
+    if (Atomics.load(shared, 1) !== 0) break;
+    const i = Atomics.add(shared, 0, 1);
+    if (i >= tasks.length) break;
+    const outcome = runWorkerTask(tasks[i]);
+    if (!outcome.ok) Atomics.store(shared, 1, 1);
+    parentPort?.postMessage(outcome);
   }
-  try {
-    const r = runPoint(task);
-    parentPort?.postMessage({ index: task.index, ok: true, wallSeconds: r.engine.wallSeconds } satisfies PointOutcome);
-  } catch (e) {
-    parentPort?.postMessage(failure(task.index, e));
-  }
+  parentPort?.postMessage({ done: true });
 });

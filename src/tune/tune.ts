@@ -9,6 +9,7 @@ import type { ScenarioSpec } from '../workload/schema.js';
 import { type Axis, type GridValue, type PointValues, pointId } from '../sweep/grid.js';
 import { type PointTask, isDone, pointScenario } from '../sweep/point.js';
 import { runOnWorkers } from '../sweep/pool.js';
+import { runPointTask } from '../sweep/worker-task.js';
 
 export type Objective = 'tps' | 'mean' | 'p50' | 'p95' | 'p99' | 'p999' | 'queueWaitMean' | 'peakThreads';
 export const OBJECTIVES: readonly Objective[] = ['tps', 'mean', 'p50', 'p95', 'p99', 'p999', 'queueWaitMean', 'peakThreads'];
@@ -105,7 +106,7 @@ export async function tune(o: TuneOptions): Promise<TuneResult> {
       out: join(o.outDir, 'points', `${pointId(0, values).slice(5)}.json`),
     }));
     const todo = tasks.filter((t) => !isDone(t.out, pointScenario(t)));
-    const outcomes = await runOnWorkers(todo, o.workers, () => {});
+    const outcomes = await runOnWorkers(todo, o.workers, runPointTask, () => {});
     const bad = outcomes.find((x) => !x.ok);
     if (bad !== undefined) throw new Error(`a tuning point failed: ${bad.error ?? 'unknown error'}`);
     fresh.forEach((values, i) => {
