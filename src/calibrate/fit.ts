@@ -16,8 +16,8 @@ import type { SimPool } from './sim-pool.js';
  * s^2 (J^T J)^-1 at the optimum, J by forward differences, s^2 = RSS / (m - p).
  */
 
-export type ParamName = 'scale' | 'rtt' | 'sigma' | 'kappa' | 'switch' | 'ctxswitch' | 'refill' | 'capacity';
-export const PARAM_NAMES: readonly ParamName[] = ['scale', 'rtt', 'sigma', 'kappa', 'switch', 'ctxswitch', 'refill', 'capacity'];
+export type ParamName = 'scale' | 'rtt' | 'sigma' | 'kappa' | 'switch' | 'ctxswitch' | 'refill' | 'capacity' | 'listener';
+export const PARAM_NAMES: readonly ParamName[] = ['scale', 'rtt', 'sigma', 'kappa', 'switch', 'ctxswitch', 'refill', 'capacity', 'listener'];
 
 export const PARAM_HELP: Record<ParamName, string> = {
   scale: 'multiplier of every statement CPU demand (BEGIN and COMMIT included)',
@@ -28,6 +28,7 @@ export const PARAM_HELP: Record<ParamName, string> = {
   ctxswitch: 'CPU time per context switch, µs (server.linux.contextSwitch; needs server.scheduling "cfs" or "eevdf")',
   refill: "time to reload a thread's whole working set into the core's cache, µs (server.linux.cacheRefill.refill; cfs or eevdf)",
   capacity: "working sets the core's cache holds (server.linux.cacheRefill.capacity; cfs or eevdf)",
+  listener: 'CPU of each listener poll that returns events, µs (threadHandling.listener_cpu; a MariaDB or Percona pool)',
 };
 
 const BOUNDS: Record<ParamName, [number, number]> = {
@@ -39,6 +40,7 @@ const BOUNDS: Record<ParamName, [number, number]> = {
   ctxswitch: [0.01, 100],
   refill: [0.01, 1000],
   capacity: [1, 10000],
+  listener: [0.01, 100],
 };
 
 export interface FitOptions {
@@ -96,6 +98,11 @@ export function currentValues(base: ScenarioInput, params: readonly ParamName[])
       }
       case 'capacity':
         return spec.server.linux?.cacheRefill?.capacity ?? 24;
+      case 'listener': {
+        const th = spec.threadHandling;
+        const lc = th.mode === 'pool' && (th.flavor === 'mariadb' || th.flavor === 'percona') ? th.listener_cpu : undefined;
+        return lc !== undefined && parseDuration(lc) > 0 ? parseDuration(lc) : 1;
+      }
     }
   });
 }
@@ -131,6 +138,12 @@ export function applyParams(base: ScenarioInput, params: readonly ParamName[], v
       const cur = server.linux?.cacheRefill ?? { refill: '5us', capacity: 24 };
       const next = p === 'refill' ? { ...cur, refill: us(v) } : { ...cur, capacity: +v.toPrecision(4) };
       server.linux = { ...server.linux, cacheRefill: next };
+    } else if (p === 'listener') {
+      const th = s.threadHandling;
+      if (th === undefined || th.mode !== 'pool' || (th.flavor !== 'mariadb' && th.flavor !== 'percona')) {
+        throw new Error('parameter listener needs a MariaDB or Percona pool in the scenario (threadHandling.flavor)');
+      }
+      s.threadHandling = { ...th, listener_cpu: us(v) };
     } else {
       server.contention = { model: 'switch', cost: +v.toPrecision(4) };
     }

@@ -18,6 +18,7 @@ import {
 import type { StatementSink, ThreadHandling } from '../types.js';
 import type { DispatchSpec } from '../../workload/schema/dispatch.js';
 import { Dispatch, type GroupLoad } from '../dispatch/dispatch.js';
+import { parseDuration } from '../../engine/duration.js';
 
 /**
  * The Unix thread pool skeleton that MariaDB (threadpool_generic.cc) and Percona
@@ -46,6 +47,11 @@ export interface UnixPoolSettings {
   extra_port_connections?: number;
   /** tpsim what-ifs: assignment, waking, where events go (absent: the server's rules). */
   dispatch?: DispatchSpec;
+  /**
+   * tpsim: CPU of each listener poll that returns events (a duration; absent or 0: the listener
+   * reads every event the instant it arrives, without the core).
+   */
+  listener_cpu?: string;
 }
 
 // Counter indices shared by the flavours (the names are the flavour's own; MariaDB's are the
@@ -161,6 +167,8 @@ export abstract class UnixThreadPool implements ThreadHandling, ConnectionLifeHa
   protected readonly idleTimeoutUs: number;
   protected readonly maxThreads: number;
   protected readonly loginBurst: boolean;
+  /** µs of CPU per listener poll that returns events (listener_cpu); 0: none. */
+  private readonly listenerCpuUs: number;
   private readonly extraPortConnections: number;
   /** Group of each connection; -1 for an extra_port connection. */
   protected connGroup = new Int32Array(0);
@@ -212,6 +220,7 @@ export abstract class UnixThreadPool implements ThreadHandling, ConnectionLifeHa
     this.idleTimeoutUs = settings.thread_pool_idle_timeout * 1e6;
     this.maxThreads = settings.thread_pool_max_threads;
     this.loginBurst = settings.login_burst === true;
+    this.listenerCpuUs = settings.listener_cpu === undefined ? 0 : parseDuration(settings.listener_cpu);
     this.extraPortConnections = settings.extra_port_connections ?? 0;
     this.groups = [];
     for (let g = 0; g < settings.thread_pool_size; g++) this.groups.push(new UnixGroup(g, counterCount));
@@ -382,8 +391,14 @@ export abstract class UnixThreadPool implements ThreadHandling, ConnectionLifeHa
     }
   }
 
-  /** A4: the listener's loop; returns when it blocks in epoll_wait or handles an event itself. */
-  private listen(t: number, G: UnixGroup): void {
+  /**
+   * A4: the listener's loop; returns when it blocks in epoll_wait or handles an event itself.
+   * With listener_cpu (tpsim), a poll that returns events first needs that much of the core
+   * (`paid` once it has had it): on a busy core the listener waits for the scheduler like any
+   * thread, the events that arrive meanwhile are read in the same poll, and until then they sit
+   * in the socket layer where the queues' priorities do not reach them.
+   */
+  private listen(t: number, G: UnixGroup, paid = false): void {
     this.tState[t] = UnixThreadState.Listening;
     for (;;) {
       this.pullShared(G);
@@ -393,6 +408,11 @@ export abstract class UnixThreadPool implements ThreadHandling, ConnectionLifeHa
         return;
       }
       G.listenerBlocked = false;
+      if (this.listenerCpuUs > 0 && !paid) {
+        this.executor.runOverhead(t, this.listenerCpuUs);
+        return;
+      }
+      paid = false;
       G.counters[C_POLLS_BY_LISTENER]++;
       G.ioEventCount += n;
       const conn = this.listenerEvents(G, n);
@@ -763,8 +783,13 @@ export abstract class UnixThreadPool implements ThreadHandling, ConnectionLifeHa
     }
   }
 
-  /** A herd wake's CPU is spent: the thread returns from its wait (as RUN_WOKEN). */
+  /** A burst of the pool's own is spent: the listener's poll (listener_cpu), else a herd wake's (RUN_WOKEN). */
   overheadDone(t: number): void {
+    const G = this.groups[this.tGroup[t]];
+    if (G.listener === t && this.tState[t] === UnixThreadState.Listening) {
+      this.listen(t, G, true);
+      return;
+    }
     this.handleEvent(RUN_WOKEN, t);
   }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DURATION_HINT } from '../../engine/duration.js';
+import { Duration } from './common.js';
 import { Dispatch } from './dispatch.js';
 import { serverDuration } from './units.js';
 
@@ -72,6 +74,9 @@ export const MariadbPool = z.strictObject({
     .boolean()
     .optional()
     .describe('tpsim setting, not a server variable. true: the connections logged in together just before the run (as sysbench\'s do), so the pool starts with one thread per connection plus the listener, the others asleep. Default false: the pool starts with one thread per group.'),
+  listener_cpu: Duration.optional().describe(
+    `tpsim setting, not a server variable: CPU the listener thread needs for each epoll_wait that returns events (the return from the system call, the group mutex, queue_put of the events), before it queues them. It waits for the core like any thread, so on a busy core the events it has not read yet wait in the socket layer, out of reach of the queues' priorities, and are read in batches (MariaDB's THREAD_POOL_STATS then show several events per listener poll). ${DURATION_HINT}; default 0: the listener reads every event the instant it arrives, without the core.`,
+  ),
   version: z
     .enum(['10.5', '10.6+'])
     .optional()
