@@ -107,6 +107,22 @@ export function currentValues(base: ScenarioInput, params: readonly ParamName[])
   });
 }
 
+/** Why a parameter cannot be fitted on this scenario (a message for the user), or undefined. */
+export function paramProblem(base: ScenarioInput, p: ParamName): string | undefined {
+  const sched = base.server?.scheduling;
+  if ((p === 'ctxswitch' || p === 'refill' || p === 'capacity') && sched !== 'cfs' && sched !== 'eevdf') {
+    return `parameter ${p} needs server.scheduling "cfs" or "eevdf" in the scenario (found ${sched === undefined ? 'none, i.e. "ps"' : JSON.stringify(sched)})`;
+  }
+  if (p === 'listener') {
+    const th = base.threadHandling;
+    if (th === undefined || th.mode !== 'pool' || (th.flavor !== 'mariadb' && th.flavor !== 'percona')) {
+      const found = th === undefined ? 'none' : th.mode === 'pool' ? `a ${th.flavor ?? 'mysql'} pool` : th.mode;
+      return `parameter listener needs a MariaDB or Percona pool in the scenario (threadHandling.mode "pool", flavor "mariadb" or "percona"; found ${found})`;
+    }
+  }
+  return undefined;
+}
+
 /** The scenario with parameter values applied (a new object; `base` is not changed). */
 export function applyParams(base: ScenarioInput, params: readonly ParamName[], values: readonly number[]): ScenarioInput {
   const s = structuredClone(base);
@@ -140,9 +156,9 @@ export function applyParams(base: ScenarioInput, params: readonly ParamName[], v
       server.linux = { ...server.linux, cacheRefill: next };
     } else if (p === 'listener') {
       const th = s.threadHandling;
-      if (th === undefined || th.mode !== 'pool' || (th.flavor !== 'mariadb' && th.flavor !== 'percona')) {
-        throw new Error('parameter listener needs a MariaDB or Percona pool in the scenario (threadHandling.flavor)');
-      }
+      // One thread per connection has no listener: a fitted pool's -tpc twin ignores the draw.
+      if (th?.mode === 'one-thread-per-connection') return;
+      if (th === undefined || th.mode !== 'pool' || (th.flavor !== 'mariadb' && th.flavor !== 'percona')) throw new Error(paramProblem(base, p));
       s.threadHandling = { ...th, listener_cpu: us(v) };
     } else {
       server.contention = { model: 'switch', cost: +v.toPrecision(4) };

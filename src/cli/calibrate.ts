@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
-import { type FitResult, PARAM_NAMES, type ParamName, applyParams, fitScenario, isUnidentified } from '../calibrate/fit.js';
+import { type FitResult, PARAM_NAMES, type ParamName, applyParams, fitScenario, isUnidentified, paramProblem } from '../calibrate/fit.js';
 import { importTraces } from '../calibrate/import.js';
 import { prettyJson } from '../calibrate/json.js';
 import { formatFit, formatProfile, responseTimeProfile } from '../calibrate/report.js';
@@ -124,6 +124,10 @@ export async function fitCommand(a: FitArgs): Promise<FitResult> {
   loadScenarioFile(a.scenario);
   const base = JSON.parse(readFileSync(a.scenario, 'utf8')) as ScenarioInput;
   delete (base as { $schema?: string }).$schema;
+  for (const p of params as ParamName[]) {
+    const problem = paramProblem(base, p);
+    if (problem !== undefined) throw new UsageError(`--params ${p}: ${a.scenario}: ${problem}.`);
+  }
   let runs;
   try {
     runs = readRuns(a.runs);

@@ -63,6 +63,34 @@ describe('prediction intervals from the fit covariance', () => {
     expect(quantileOf([4, 1, 3, 2], 0.5)).toBe(2.5);
   });
 
+  it("a drawn listener CPU sets a MariaDB pool's listener_cpu and leaves the -tpc twin alone (it has no listener)", () => {
+    const u = { params: [{ name: 'listener' as const, value: 1.5, relSd: 0.5 }], correlation: [[1]] };
+    const base = (threadHandling: ScenarioInput['threadHandling']): ScenarioInput => ({
+      name: 'f',
+      threadHandling,
+      workload: { connections: 1, transactions: [{ name: 'q', type: 'autocommit', statements: [{ name: 'q', cpu: '12us' }] }] },
+    });
+    const pool = withDraw(base({ mode: 'pool', flavor: 'mariadb' }), u, [2.5]);
+    expect(pool.threadHandling).toMatchObject({ mode: 'pool', flavor: 'mariadb', listener_cpu: '2.5us' });
+    const tpc = base({ mode: 'one-thread-per-connection' });
+    expect(withDraw(tpc, u, [2.5]).threadHandling).toEqual(tpc.threadHandling);
+    expect(() => withDraw(base({ mode: 'pool', flavor: 'mysql' }), u, [2.5])).toThrow(/needs a MariaDB or Percona pool .*found a mysql pool/);
+  });
+
+  it('sim fit --params listener on a scenario without a MariaDB or Percona pool: exit 2, the file and what was found', () => {
+    ensureBuilt();
+    const dir = mkdtempSync(join(tmpdir(), 'tpsim-fit-listener-'));
+    const scenario = join(dir, 'tpc.json');
+    writeFileSync(scenario, JSON.stringify({ name: 't', threadHandling: { mode: 'one-thread-per-connection' }, workload: { connections: 1, transactions: [{ name: 'q', type: 'autocommit', statements: [{ name: 'q', cpu: '12us' }] }] } }));
+    const runs = join(dir, 'runs.csv');
+    writeFileSync(runs, 'threads,tps\n1,50000\n4,80000\n');
+    const r = sim(['fit', scenario, '--runs', runs, '--params', 'scale,listener', '--out', join(dir, 'out.json')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`--params listener: ${scenario}: parameter listener needs a MariaDB or Percona pool`);
+    expect(r.stderr).toContain('found one-thread-per-connection');
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
   it('sim predict: intervals around the fitted figure at each client count; exit 2 without a fit report', () => {
     ensureBuilt();
     const dir = mkdtempSync(join(tmpdir(), 'tpsim-predict-'));
