@@ -50,7 +50,7 @@ export function dayOf(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-const FULL = { workloads: ['point_select', 'read_write'] as LadderWorkload[], train: [1, 2, 4, 8, 16], test: [64, 256, 1024], time: 15, warmup: 5, replicates: 1, params: 'scale,rtt,ctxswitch,refill,capacity', maxEvals: 60, statements: 20000, draws: 10 };
+const FULL = { workloads: ['point_select', 'read_write'] as LadderWorkload[], train: [1, 2, 4, 8, 16], test: [64, 256, 1024], time: 15, warmup: 5, replicates: 1, params: 'scale,rtt,ctxswitch,refill,capacity,listener', maxEvals: 60, statements: 20000, draws: 10 };
 /** A smoke test: one workload, two training points, one test point, seconds per run. */
 const QUICK = { workloads: ['point_select'] as LadderWorkload[], train: [1, 4], test: [64], time: 3, warmup: 1, replicates: 1, params: 'scale,rtt', maxEvals: 12, statements: 6000, draws: 3 };
 
@@ -75,7 +75,7 @@ export const LADDER_USAGE = `usage: npm run validate:ladder -- [options]
   --time S           measured seconds per sysbench run (default 15; --quick: 3)
   --warmup S         warm-up seconds per run, discarded (default 5; --quick: 1)
   --replicates N     runs per point (default 1)
-  --params LIST      sim fit --params (default scale,rtt,ctxswitch,refill,capacity; --quick: scale,rtt)
+  --params LIST      sim fit --params (default scale,rtt,ctxswitch,refill,capacity,listener; --quick: scale,rtt)
   --max-evals N      sim fit --max-evals (default 60; --quick: 12)
   --statements N     sim fit --statements (default 20000; --quick: 6000)
   --draws N          sim predict --draws (default 10; --quick: 3)

@@ -30,7 +30,7 @@ describe('parseLadderArgs', () => {
       time: 15,
       warmup: 5,
       replicates: 1,
-      params: 'scale,rtt,ctxswitch,refill,capacity',
+      params: 'scale,rtt,ctxswitch,refill,capacity,listener',
       draws: 10,
       resume: false,
       pin: true,
