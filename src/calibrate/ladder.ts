@@ -141,6 +141,8 @@ export interface LadderFigure {
   fitted: number;
   lo: number;
   hi: number;
+  /** Where one measurement is expected (sim predict's `measured`: [lo, hi] widened by the fit's residual scatter). */
+  measured?: { lo: number; hi: number };
 }
 
 export interface LadderPrediction {
@@ -244,6 +246,9 @@ export interface LadderErrorRow {
   /** The measured median inside the prediction interval [lo, hi]. */
   tpsInside: boolean | undefined;
   p95Inside: boolean | undefined;
+  /** The measured median inside the measurement interval; undefined when either is missing. */
+  tpsInsideMeasured: boolean | undefined;
+  p95InsideMeasured: boolean | undefined;
 }
 
 const handlingOf = (h: string): LadderHandling | undefined => (h === 'pool' ? 'pool' : h === 'tpc' ? 'tpc' : undefined);
@@ -252,8 +257,11 @@ const handlingOf = (h: string): LadderHandling | undefined => (h === 'pool' ? 'p
 export function ladderErrors(predictions: readonly LadderPrediction[], measured: readonly MeasuredPoint[]): LadderErrorRow[] {
   return predictions.map((p) => {
     const m = measured.find((x) => x.workload.replace(/^oltp_/, '') === p.workload && handlingOf(x.handling) === p.handling && x.threads === p.clients);
-    if (m === undefined) return { workload: p.workload, handling: p.handling, clients: p.clients, predicted: { tps: p.tps, p95: p.p95 }, measured: undefined, tpsError: undefined, p95Error: undefined, tpsInside: undefined, p95Inside: undefined };
+    if (m === undefined) {
+      return { workload: p.workload, handling: p.handling, clients: p.clients, predicted: { tps: p.tps, p95: p.p95 }, measured: undefined, tpsError: undefined, p95Error: undefined, tpsInside: undefined, p95Inside: undefined, tpsInsideMeasured: undefined, p95InsideMeasured: undefined };
+    }
     const p95 = m.median.p95;
+    const within = (x: number | undefined, r: { lo: number; hi: number } | undefined): boolean | undefined => (x === undefined || r === undefined ? undefined : x >= r.lo && x <= r.hi);
     return {
       workload: p.workload,
       handling: p.handling,
@@ -264,6 +272,8 @@ export function ladderErrors(predictions: readonly LadderPrediction[], measured:
       p95Error: p95 === undefined || !(p95 > 0) ? undefined : p.p95.fitted / p95 - 1,
       tpsInside: m.median.tps >= p.tps.lo && m.median.tps <= p.tps.hi,
       p95Inside: p95 === undefined ? undefined : p95 >= p.p95.lo && p95 <= p.p95.hi,
+      tpsInsideMeasured: within(m.median.tps, p.tps.measured),
+      p95InsideMeasured: within(p95, p.p95.measured),
     };
   });
 }
@@ -275,18 +285,29 @@ const yn = (b: boolean | undefined): string => (b === undefined ? '–' : b ? 'y
 
 /** The error table as Markdown, with a summary line. */
 export function formatLadderErrors(rows: readonly LadderErrorRow[]): string {
-  const lines = [
-    '| workload | handling | clients | TPS predicted [95% PI] | TPS measured (range) | TPS error | inside | p95 ms predicted [95% PI] | p95 measured | p95 error | inside |',
-    '|---|---|---:|---:|---:|---:|:-:|---:|---:|---:|:-:|',
-  ];
+  // With measurement intervals (sim predict's `measured`), each figure gets them and a second verdict.
+  const withM = rows.some((r) => r.predicted.tps.measured !== undefined);
+  const mi = (f: LadderFigure, d: (x: number) => string): string => (f.measured === undefined ? '–' : `[${d(f.measured.lo)}, ${d(f.measured.hi)}]`);
+  const lines = withM
+    ? [
+        '| workload | handling | clients | TPS predicted [95% PI] | one measurement [95%] | TPS measured (range) | TPS error | inside PI | inside | p95 ms predicted [95% PI] | one measurement [95%] | p95 measured | p95 error | inside PI | inside |',
+        '|---|---|---:|---:|---:|---:|---:|:-:|:-:|---:|---:|---:|---:|:-:|:-:|',
+      ]
+    : [
+        '| workload | handling | clients | TPS predicted [95% PI] | TPS measured (range) | TPS error | inside | p95 ms predicted [95% PI] | p95 measured | p95 error | inside |',
+        '|---|---|---:|---:|---:|---:|:-:|---:|---:|---:|:-:|',
+      ];
   for (const r of rows) {
     const t = r.predicted.tps;
     const q = r.predicted.p95;
     const mt = r.measured === undefined ? 'not measured' : `${int(r.measured.tps)}${r.measured.replicates > 1 ? ` (${int(r.measured.tpsRange[0])}–${int(r.measured.tpsRange[1])})` : ''}`;
     const mp = r.measured?.p95 === undefined ? '–' : ms(r.measured.p95);
     lines.push(
-      `| ${r.workload} | ${r.handling} | ${int(r.clients)} | ${int(t.fitted)} [${int(t.lo)}, ${int(t.hi)}] | ${mt} | ${pct(r.tpsError)} | ${yn(r.tpsInside)} | ` +
-        `${ms(q.fitted)} [${ms(q.lo)}, ${ms(q.hi)}] | ${mp} | ${pct(r.p95Error)} | ${yn(r.p95Inside)} |`,
+      withM
+        ? `| ${r.workload} | ${r.handling} | ${int(r.clients)} | ${int(t.fitted)} [${int(t.lo)}, ${int(t.hi)}] | ${mi(t, int)} | ${mt} | ${pct(r.tpsError)} | ${yn(r.tpsInside)} | ${yn(r.tpsInsideMeasured)} | ` +
+            `${ms(q.fitted)} [${ms(q.lo)}, ${ms(q.hi)}] | ${mi(q, ms)} | ${mp} | ${pct(r.p95Error)} | ${yn(r.p95Inside)} | ${yn(r.p95InsideMeasured)} |`
+        : `| ${r.workload} | ${r.handling} | ${int(r.clients)} | ${int(t.fitted)} [${int(t.lo)}, ${int(t.hi)}] | ${mt} | ${pct(r.tpsError)} | ${yn(r.tpsInside)} | ` +
+            `${ms(q.fitted)} [${ms(q.lo)}, ${ms(q.hi)}] | ${mp} | ${pct(r.p95Error)} | ${yn(r.p95Inside)} |`,
     );
   }
   return `${lines.join('\n')}\n\n${ladderSummary(rows)}\n`;
@@ -297,17 +318,23 @@ export function ladderSummary(rows: readonly LadderErrorRow[]): string {
   const abs = done.map((r) => Math.abs(r.tpsError ?? 0)).sort((a, b) => a - b);
   const median = abs.length === 0 ? undefined : abs.length % 2 === 1 ? abs[(abs.length - 1) / 2] : (abs[abs.length / 2 - 1] + abs[abs.length / 2]) / 2;
   const p95s = done.filter((r) => r.p95Inside !== undefined);
+  const withM = done.some((r) => r.tpsInsideMeasured !== undefined);
+  const count = (xs: readonly LadderErrorRow[], f: (r: LadderErrorRow) => boolean | undefined): number => xs.filter((r) => f(r) === true).length;
+  const m = (n: number, of: number): string => (withM ? ` (inside the measurement interval: ${n} of ${of})` : '');
   return (
-    `${done.length} of ${rows.length} points measured; TPS inside the prediction interval at ${done.filter((r) => r.tpsInside === true).length} of ${done.length}, ` +
-    `p95 at ${p95s.filter((r) => r.p95Inside === true).length} of ${p95s.length}; median |TPS error| ${median === undefined ? '–' : `${(100 * median).toFixed(1)}%`}.`
+    `${done.length} of ${rows.length} points measured; TPS inside the prediction interval at ${count(done, (r) => r.tpsInside)} of ${done.length}${m(count(done, (r) => r.tpsInsideMeasured), done.length)}, ` +
+    `p95 at ${count(p95s, (r) => r.p95Inside)} of ${p95s.length}${m(count(p95s, (r) => r.p95InsideMeasured), p95s.length)}; median |TPS error| ${median === undefined ? '–' : `${(100 * median).toFixed(1)}%`}.`
   );
 }
 
 /** predictions.md: the predictions as a table, before any comparison. */
 export function formatLadderPredictions(p: LadderPredictions): string {
+  const withM = p.predictions.some((x) => x.tps.measured !== undefined);
+  const mi = (f: LadderFigure, d: (x: number) => string): string => (f.measured === undefined ? '–' : `[${d(f.measured.lo)}, ${d(f.measured.hi)}]`);
   const rows = p.predictions.map(
     (x) =>
-      `| ${x.workload} | ${x.handling} | ${int(x.clients)} | ${int(x.tps.fitted)} [${int(x.tps.lo)}, ${int(x.tps.hi)}] | ${ms(x.p95.fitted)} [${ms(x.p95.lo)}, ${ms(x.p95.hi)}] | ${ms(x.p99.fitted)} [${ms(x.p99.lo)}, ${ms(x.p99.hi)}] |`,
+      `| ${x.workload} | ${x.handling} | ${int(x.clients)} | ${int(x.tps.fitted)} [${int(x.tps.lo)}, ${int(x.tps.hi)}] | ${ms(x.p95.fitted)} [${ms(x.p95.lo)}, ${ms(x.p95.hi)}] | ${ms(x.p99.fitted)} [${ms(x.p99.lo)}, ${ms(x.p99.hi)}] |` +
+      (withM ? ` ${mi(x.tps, int)} | ${mi(x.p95, ms)} |` : ''),
   );
   return [
     `# Predictions written ${p.written}, before any measurement at ${p.test.join(', ')} clients`,
@@ -316,8 +343,10 @@ export function formatLadderPredictions(p: LadderPredictions): string {
     '',
     ...(p.notes ?? []).flatMap((n) => [`- ${n}`]),
     ...((p.notes ?? []).length > 0 ? [''] : []),
-    '| workload | handling | clients | TPS [95% prediction interval] | p95 ms | p99 ms |',
-    '|---|---|---:|---:|---:|---:|',
+    withM
+      ? '| workload | handling | clients | TPS [95% prediction interval] | p95 ms | p99 ms | TPS, one measurement [95%] | p95 ms, one measurement [95%] |'
+      : '| workload | handling | clients | TPS [95% prediction interval] | p95 ms | p99 ms |',
+    withM ? '|---|---|---:|---:|---:|---:|---:|---:|' : '|---|---|---:|---:|---:|---:|',
     ...rows,
     '',
     'Commands:',

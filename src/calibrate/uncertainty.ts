@@ -1,4 +1,5 @@
 import { stream } from '../engine/random.js';
+import { studentTQuantile } from '../stats/confidence.js';
 import type { ScenarioInput } from '../workload/schema.js';
 import { type ParamName, PARAM_NAMES, applyParams } from './fit.js';
 
@@ -94,4 +95,49 @@ export function quantileOf(values: readonly number[], q: number): number {
   const h = (s.length - 1) * q;
   const lo = Math.floor(h);
   return s[lo] + (h - lo) * ((s[Math.min(lo + 1, s.length - 1)] ?? s[lo]) - s[lo]);
+}
+
+/**
+ * How far the real server's measurements fell from the fitted model at the points it was fitted
+ * on, per figure: the root mean square of ln(simulated / measured median) over the training
+ * points, inflated by m / (m - p) for the p parameters fitted to the m residuals. It holds the
+ * server's own run-to-run scatter and what the model gets wrong at the training points, neither
+ * of which the parameter draws carry.
+ */
+export interface ResidualScatter {
+  tps?: number;
+  p95?: number;
+  p99?: number;
+  /** Degrees of freedom of the fit (m - p), for the t quantile. */
+  dof: number;
+}
+
+/** The residual scatter of a fit report (its `points` and `dof`); undefined for a report without them. */
+export function residualScatterOf(report: unknown): ResidualScatter | undefined {
+  const r = report as { points?: unknown; dof?: unknown; params?: unknown } | null;
+  if (r === null || typeof r !== 'object' || !Array.isArray(r.points) || typeof r.dof !== 'number' || !(r.dof >= 1)) return undefined;
+  const dof = r.dof;
+  const m = dof + (Array.isArray(r.params) ? r.params.length : 0);
+  const out: ResidualScatter = { dof };
+  for (const f of ['tps', 'p95', 'p99'] as const) {
+    const v = (r.points as Array<{ residuals?: Record<string, unknown> }>)
+      .map((x) => x.residuals?.[f])
+      .filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+    if (v.length > 0) out[f] = Math.sqrt(((v.reduce((a, x) => a + x * x, 0) / v.length) * m) / dof);
+  }
+  return out;
+}
+
+/**
+ * Where a single new measurement of the figure is expected (95%): the model's interval [lo, hi]
+ * around `fitted`, widened in log space by t(0.975, dof) times the residual scatter, the two
+ * half-widths added in quadrature (the parameters' uncertainty and the scatter are independent).
+ */
+export function measurementInterval(fitted: number, lo: number, hi: number, scatter: number, dof: number): { lo: number; hi: number } {
+  const e = studentTQuantile(0.975, dof) * scatter;
+  if (!(fitted > 0)) return { lo: 0, hi: Math.max(hi, 0) * Math.exp(e) };
+  const c = Math.log(fitted);
+  const dl = lo > 0 ? Math.max(0, c - Math.log(lo)) : Infinity;
+  const dh = hi > 0 ? Math.max(0, Math.log(hi) - c) : 0;
+  return { lo: dl === Infinity ? 0 : Math.exp(c - Math.hypot(dl, e)), hi: Math.exp(c + Math.hypot(dh, e)) };
 }

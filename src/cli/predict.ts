@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { SimPool } from '../calibrate/sim-pool.js';
 import type { PointFigures } from '../calibrate/sim-point.js';
-import { fitUncertaintyOf, parameterDraws, quantileOf, withDraw } from '../calibrate/uncertainty.js';
+import { type ResidualScatter, fitUncertaintyOf, measurementInterval, parameterDraws, quantileOf, residualScatterOf, withDraw } from '../calibrate/uncertainty.js';
 import { fmtCount, table } from '../report/format.js';
 import { writeFileAtomic } from '../report/write.js';
 import { extrapolationWarning } from '../run/model-warnings.js';
@@ -30,6 +30,12 @@ export interface PredictedFigure {
   fitted: number;
   lo: number;
   hi: number;
+  /**
+   * Where one new measurement of the real server is expected (95%): [lo, hi] widened by the
+   * fit's residual scatter at its training points (ResidualScatter). Absent when the fit report
+   * has no training points.
+   */
+  measured?: { lo: number; hi: number };
 }
 
 export interface Prediction {
@@ -44,6 +50,8 @@ export interface PredictionReport {
   fit: string;
   draws: number;
   seed: number;
+  /** The fit's residual scatter (log scale) that widens `measured`; absent with an older fit report. */
+  scatter?: ResidualScatter;
   predictions: Prediction[];
 }
 
@@ -66,8 +74,11 @@ export async function predictCommand(a: PredictArgs): Promise<PredictionReport> 
   const fitFile = a.fit ?? defaultFitReport(a.scenario);
   if (!existsSync(fitFile)) throw new UsageError(`${a.scenario}: no fit report at ${fitFile} (sim fit writes one beside the fitted scenario); pass --fit FILE.fit.json.`);
   let u;
+  let scatter: ResidualScatter | undefined;
   try {
-    u = fitUncertaintyOf(JSON.parse(readFileSync(fitFile, 'utf8')), fitFile);
+    const report: unknown = JSON.parse(readFileSync(fitFile, 'utf8'));
+    u = fitUncertaintyOf(report, fitFile);
+    scatter = residualScatterOf(report);
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
@@ -104,11 +115,14 @@ export async function predictCommand(a: PredictArgs): Promise<PredictionReport> 
     const drawn = figures.slice(k * per + 1, (k + 1) * per);
     const fig = (key: 'tps' | 'p95' | 'p99'): PredictedFigure => {
       const v = drawn.map((f) => f[key]);
-      return { fitted: fitted[key], lo: quantileOf(v, 0.025), hi: quantileOf(v, 0.975) };
+      const f: PredictedFigure = { fitted: fitted[key], lo: quantileOf(v, 0.025), hi: quantileOf(v, 0.975) };
+      const s = scatter?.[key];
+      if (scatter !== undefined && s !== undefined) f.measured = measurementInterval(f.fitted, f.lo, f.hi, s, scatter.dof);
+      return f;
     };
     return { connections: n, tps: fig('tps'), p95: fig('p95'), p99: fig('p99') };
   });
-  const report: PredictionReport = { scenario: a.scenario, fit: fitFile, draws: a.draws, seed: a.seed, predictions };
+  const report: PredictionReport = { scenario: a.scenario, fit: fitFile, draws: a.draws, seed: a.seed, ...(scatter !== undefined ? { scatter } : {}), predictions };
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (a.out !== undefined) writeFileAtomic(a.out, json);
   if (a.json) process.stdout.write(json);
@@ -130,12 +144,24 @@ function fmtFigure(f: PredictedFigure, digits: (x: number) => string): string {
 
 export function formatPredictions(r: PredictionReport): string {
   const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toPrecision(3) : x.toPrecision(2));
+  const count = (x: number): string => fmtCount(Math.round(x));
   const rows = [
     ['connections', 'tps', 'p95 ms', 'p99 ms'],
-    ...r.predictions.map((p) => [fmtCount(p.connections), fmtFigure(p.tps, (x) => fmtCount(Math.round(x))), fmtFigure(p.p95, ms), fmtFigure(p.p99, ms)]),
+    ...r.predictions.map((p) => [fmtCount(p.connections), fmtFigure(p.tps, count), fmtFigure(p.p95, ms), fmtFigure(p.p99, ms)]),
   ];
-  return [
-    `${r.scenario}: predictions with 95% intervals over ${r.draws} parameter draws from ${r.fit} (each with its own seed)`,
-    ...table(rows, { align: ['r', 'r', 'r', 'r'] }),
-  ].join('\n');
+  const out = [`${r.scenario}: predictions with 95% intervals over ${r.draws} parameter draws from ${r.fit} (each with its own seed)`, ...table(rows, { align: ['r', 'r', 'r', 'r'] })];
+  const s = r.scatter;
+  if (s !== undefined && r.predictions.some((p) => p.tps.measured !== undefined)) {
+    const range = (f: PredictedFigure, d: (x: number) => string): string => (f.measured === undefined ? '–' : `[${d(f.measured.lo)}, ${d(f.measured.hi)}]`);
+    const pct = (x: number | undefined): string => (x === undefined ? '–' : `±${(100 * (Math.exp(x) - 1)).toFixed(0)}%`);
+    out.push(
+      '',
+      `where one measurement of the real server is expected (95%): the intervals above widened by how far the training points fell from the fit (tps ${pct(s.tps)}, p95 ${pct(s.p95)} rms)`,
+      ...table(
+        [['connections', 'tps', 'p95 ms', 'p99 ms'], ...r.predictions.map((p) => [fmtCount(p.connections), range(p.tps, count), range(p.p95, ms), range(p.p99, ms)])],
+        { align: ['r', 'r', 'r', 'r'] },
+      ),
+    );
+  }
+  return out.join('\n');
 }

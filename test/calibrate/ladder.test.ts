@@ -154,6 +154,34 @@ describe('the error table', () => {
     // Median |TPS error| of 10% and 20%: 15%.
     expect(md).toContain('2 of 3 points measured; TPS inside the prediction interval at 1 of 2, p95 at 1 of 2; median |TPS error| 15.0%.');
   });
+
+  it('with measurement intervals: a second verdict per figure, in the table and the summary', () => {
+    const measured = groupRuns([run('pool', 64, 1000, 2.0, 1), run('tpc', 64, 500, 8, 1)]);
+    const withM = (p: ReturnType<typeof pred>, t: [number, number], q: [number, number]): ReturnType<typeof pred> => ({
+      ...p,
+      tps: { ...p.tps, measured: { lo: t[0], hi: t[1] } },
+      p95: { ...p.p95, measured: { lo: q[0], hi: q[1] } },
+    });
+    const rows = ladderErrors(
+      [
+        withM(pred('point_select', 'pool', 64, [1500, 1400, 1600], [1.5, 1.4, 1.6]), [900, 2500], [1.0, 2.2]),
+        withM(pred('point_select', 'tpc', 64, [400, 380, 420], [8.8, 8.5, 9]), [300, 480], [7.9, 9.9]),
+      ],
+      measured,
+    );
+    // 1,000 tps is outside [1,400, 1,600] but inside [900, 2,500]; 500 is outside both.
+    expect(rows.map((r) => [r.tpsInside, r.tpsInsideMeasured])).toEqual([
+      [false, true],
+      [false, false],
+    ]);
+    expect(rows.map((r) => [r.p95Inside, r.p95InsideMeasured])).toEqual([
+      [false, true],
+      [false, true],
+    ]);
+    const md = formatLadderErrors(rows);
+    expect(md).toContain('| point_select | pool | 64 | 1,500 [1,400, 1,600] | [900, 2,500] | 1,000 | +50.0% | **no** | yes | 1.50 [1.40, 1.60] | [1.00, 2.20] | 2.00 | -25.0% | **no** | yes |');
+    expect(md).toContain('TPS inside the prediction interval at 0 of 2 (inside the measurement interval: 1 of 2), p95 at 0 of 2 (inside the measurement interval: 2 of 2)');
+  });
 });
 
 describe('fitNotes', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cholesky, parameterDraws, quantileOf, withDraw } from '../../src/calibrate/uncertainty.js';
+import { cholesky, measurementInterval, parameterDraws, quantileOf, residualScatterOf, withDraw } from '../../src/calibrate/uncertainty.js';
 import { buildDistribution } from '../../src/workload/dist-spec.js';
 import type { DistSpec, ScenarioInput } from '../../src/workload/schema.js';
 import { ensureBuilt, sim } from '../cli/helpers.js';
@@ -123,5 +123,54 @@ describe('prediction intervals from the fit covariance', () => {
     }
     // 32 connections is 8x the 4 fitted on.
     expect(r.stderr).toMatch(/fitted on 1-4 client connections/);
+    // A fit report without training points gives no measurement interval.
+    expect((report.predictions[0].tps as { measured?: unknown }).measured).toBeUndefined();
+
+    // With them: tps residuals +-0.1 and +-0.2 over 4 points, 2 parameters on 4 residuals (dof 2).
+    const points = [0.1, -0.1, 0.2, -0.2].map((tps) => ({ residuals: { tps } }));
+    writeFileSync(join(dir, 'fitted.fit.json'), JSON.stringify({ ...U, params: U.params.slice(0, 2), correlation: [[1, -0.5], [-0.5, 1]], points, dof: 2 }));
+    const w = sim(['predict', scenario, '--connections', '2', '--draws', '6', '--workers', '1', '--json']);
+    expect(w.status, w.stderr).toBe(0);
+    const wr = JSON.parse(w.stdout) as { scatter: { tps: number; dof: number }; predictions: Array<{ tps: { fitted: number; lo: number; hi: number; measured: { lo: number; hi: number } } }> };
+    expect(wr.scatter.tps).toBeCloseTo(Math.sqrt(0.05), 12);
+    const t = wr.predictions[0].tps;
+    expect(t.measured.lo).toBeLessThan(t.lo);
+    expect(t.measured.hi).toBeGreaterThan(t.hi);
+    const text = sim(['predict', scenario, '--connections', '2', '--draws', '6', '--workers', '1']);
+    expect(text.stdout).toMatch(/where one measurement of the real server is expected \(95%\).*tps ±25%, p95 – rms\)/);
+  });
+
+  it('residual scatter: rms of the training residuals per figure, inflated by m / (m - p)', () => {
+    // tps residuals 0.1, -0.1, 0.2, -0.2: mean square 0.025; p95 on two points only: 0.3, 0.1.
+    const report = {
+      params: [{ name: 'scale' }, { name: 'rtt' }],
+      dof: 4,
+      points: [{ residuals: { tps: 0.1, p95: 0.3 } }, { residuals: { tps: -0.1 } }, { residuals: { tps: 0.2, p95: 0.1 } }, { residuals: { tps: -0.2 } }],
+    };
+    const s = residualScatterOf(report);
+    // m = dof + p = 6: 0.025 * 6 / 4 = 0.0375; p95: (0.09 + 0.01) / 2 * 1.5 = 0.075.
+    expect(s?.tps).toBeCloseTo(Math.sqrt(0.0375), 14);
+    expect(s?.p95).toBeCloseTo(Math.sqrt(0.075), 14);
+    expect(s?.p99).toBeUndefined();
+    expect(residualScatterOf({ params: [], correlation: [] })).toBeUndefined();
+  });
+
+  it('measurement interval: the model interval and t(0.975, dof) x scatter added in quadrature, in log space', () => {
+    // No scatter: the model interval itself.
+    const same = measurementInterval(100, 80, 130, 0, 5);
+    expect(same.lo).toBeCloseTo(80, 10);
+    expect(same.hi).toBeCloseTo(130, 10);
+    // No model width: fitted x exp(+-t s); t(0.975, 2) = 4.302652729749464.
+    const t2 = 4.302652729749464;
+    const pure = measurementInterval(100, 100, 100, 0.1, 2);
+    expect(pure.lo).toBeCloseTo(100 * Math.exp(-t2 * 0.1), 6);
+    expect(pure.hi).toBeCloseTo(100 * Math.exp(t2 * 0.1), 6);
+    // Equal halves: sqrt(2) times either.
+    const e = t2 * 0.1;
+    const both = measurementInterval(100, 100 * Math.exp(-e), 100 * Math.exp(e), 0.1, 2);
+    expect(Math.log(100 / both.lo)).toBeCloseTo(Math.SQRT2 * e, 6);
+    expect(Math.log(both.hi / 100)).toBeCloseTo(Math.SQRT2 * e, 6);
+    // A collapsed figure (0 fitted) keeps a lower end of 0.
+    expect(measurementInterval(0, 0, 5, 0.1, 2).lo).toBe(0);
   });
 });
