@@ -139,6 +139,16 @@ async function sample(s: Server): Promise<Record<string, number>> {
  * CPU ticks (user + system) of a local process, and each of its threads' voluntary + involuntary
  * context switches, from /proc.
  */
+/** A process's allowed CPUs as the kernel lists them (`Cpus_allowed_list`, e.g. "0" or "0-1"); undefined if unreadable. */
+export function cpusAllowed(pid: number): string | undefined {
+  try {
+    return /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A process's CPU ticks (user + system, /proc/PID/stat) and each thread's context switches; null if unreadable. */
 function procCpu(pid: number): { ticks: number; switches: Map<string, number> } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -350,12 +360,21 @@ async function oneRun(
   await sleep(o.warmup * 1000);
   const before = pool ? await poolCounters(server) : null;
   const cpu0 = pid !== null ? procCpu(pid) : null;
+  // The client is a resource too (sysbench's threads share its cores): its CPU over the same window.
+  const client = child.pid;
+  const cli0 = client !== undefined ? procCpu(client) : null;
+  const cli0At = Date.now();
+  const clientCpus = client !== undefined ? cpusAllowed(client) : undefined;
+  // Read again at every sample: sysbench may exit before the window's last reading.
+  let cliLast: { ticks: number; at: number } | null = null;
   const samples: Array<Record<string, number>> = [];
   let finished = false;
   void done.then(() => (finished = true));
   // 1 Hz samples over the measured window (each costs the server two small queries).
   while (!finished && Date.now() - t0 < (o.warmup + o.time - 0.5) * 1000) {
     samples.push(await sample(server));
+    const c = client !== undefined ? procCpu(client) : null;
+    if (c !== null) cliLast = { ticks: c.ticks, at: Date.now() };
     const next = 1000 - ((Date.now() - t0) % 1000);
     await sleep(next);
   }
@@ -399,7 +418,7 @@ async function oneRun(
     lat_p99_ms_hist: r.p99,
     lat_max_ms: r.latMaxMs,
     server_cpu_util: cpu0 !== null && cpu1 !== null && cpuWindow > 0 ? +((cpu1.ticks - cpu0.ticks) / TICKS_PER_S / cpuWindow).toFixed(3) : undefined,
-    sysbench_cpu_util: undefined,
+    sysbench_cpu_util: cli0 !== null && cliLast !== null && cliLast.at > cli0At ? +((cliLast.ticks - cli0.ticks) / TICKS_PER_S / ((cliLast.at - cli0At) / 1000)).toFixed(3) : undefined,
     ctxt_switches_per_s: cpu0 !== null && cpu1 !== null && cpuWindow > 0 ? Math.round(switchesBetween(cpu0.switches, cpu1.switches) / cpuWindow) : undefined,
     tp_threads_max: pool ? max('Threadpool_threads') : 0,
     tp_threads_mean: pool ? mean('Threadpool_threads') : 0,
@@ -417,8 +436,8 @@ async function oneRun(
     d_waits_sync: delta('d_waits_sync') ?? 0,
     threads_running_mean: mean('Threads_running'),
     other_cpu_cores: undefined,
-    server_cpus_allowed: undefined,
-    sysbench_cpus_allowed: undefined,
+    server_cpus_allowed: pid !== null ? cpusAllowed(pid) : undefined,
+    sysbench_cpus_allowed: clientCpus,
   };
   return row;
 }

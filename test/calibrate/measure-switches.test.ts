@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { switchesBetween } from '../../src/calibrate/measure.js';
+import { cpusAllowed, switchesBetween } from '../../src/calibrate/measure.js';
 
 describe('sim measure: context switches in the window', () => {
   it('counts per thread, so threads that exit or start in the window never make it negative', () => {
@@ -15,5 +15,13 @@ describe('sim measure: context switches in the window', () => {
     expect(switchesBetween(before, after)).toBe(65);
     // A sum of totals would say 165 - 1000 = -835.
     expect(switchesBetween(after, before)).toBe(900);
+  });
+});
+
+describe('sim measure: CPU affinity of the server and of sysbench', () => {
+  it('reads the kernel\'s Cpus_allowed_list of a process, and nothing for one that does not exist', () => {
+    const mine = cpusAllowed(process.pid);
+    expect(mine).toMatch(/^\d+([-,]\d+)*$/);
+    expect(cpusAllowed(2 ** 22 + 12345)).toBeUndefined();
   });
 });

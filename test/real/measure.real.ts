@@ -91,6 +91,16 @@ describe('sim measure -> sim fit -> sim run on a real MariaDB', () => {
       // The pool's own tables were read: thread count sampled during the run.
       expect(p.runs[0].tpThreadsMean).toBeGreaterThanOrEqual(1);
     }
+    // The client's CPU and both processes' CPU affinity are recorded (the client as a resource).
+    const csv = readFileSync(runs, 'utf8').trim().split('\n');
+    const head = csv[0].split(',');
+    for (const line of csv.slice(1)) {
+      const cell = (k: string): string => line.split(',')[head.indexOf(k)];
+      expect(Number(cell('sysbench_cpu_util'))).toBeGreaterThan(0);
+      expect(Number(cell('sysbench_cpu_util'))).toBeLessThan(4);
+      expect(cell('server_cpus_allowed')).toMatch(/^\d+([-;\d]*)$/);
+      expect(cell('sysbench_cpus_allowed')).toMatch(/^\d+([-;\d]*)$/);
+    }
     // Fit the committed oracle scenario to this server, then run the fitted scenario.
     const fitted = join(dir, 'fitted.json');
     const f = sim(['fit', join('scenarios', 'oracle', 'point_select.json'), '--runs', runs, '--out', fitted, '--params', 'scale,rtt',
