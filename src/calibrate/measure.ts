@@ -148,6 +148,17 @@ export function cpusAllowed(pid: number): string | undefined {
   }
 }
 
+/** A process's CPU ticks (user + system, from /proc/PID/stat); null if unreadable (e.g. it has exited). */
+function procTicks(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return null;
+  }
+}
+
 /** A process's CPU ticks (user + system, /proc/PID/stat) and each thread's context switches; null if unreadable. */
 function procCpu(pid: number): { ticks: number; switches: Map<string, number> } | null {
   try {
@@ -362,25 +373,31 @@ async function oneRun(
   const cpu0 = pid !== null ? procCpu(pid) : null;
   // The client is a resource too (sysbench's threads share its cores): its CPU over the same window.
   const client = child.pid;
-  const cli0 = client !== undefined ? procCpu(client) : null;
+  const cli0 = client !== undefined ? procTicks(client) : null;
   const cli0At = Date.now();
   const clientCpus = client !== undefined ? cpusAllowed(client) : undefined;
-  // Read again at every sample: sysbench may exit before the window's last reading.
+  // Read every 250 ms on a timer of its own: sysbench may exit before the window's last reading,
+  // and under a thousand connections a sample of the server's status can take seconds.
   let cliLast: { ticks: number; at: number } | null = null;
+  const clientTimer = setInterval(() => {
+    const t = client !== undefined ? procTicks(client) : null;
+    if (t !== null) cliLast = { ticks: t, at: Date.now() };
+  }, 250);
+  // Never what keeps the process alive, should a failure skip the clearInterval below.
+  clientTimer.unref();
   const samples: Array<Record<string, number>> = [];
   let finished = false;
   void done.then(() => (finished = true));
   // 1 Hz samples over the measured window (each costs the server two small queries).
   while (!finished && Date.now() - t0 < (o.warmup + o.time - 0.5) * 1000) {
     samples.push(await sample(server));
-    const c = client !== undefined ? procCpu(client) : null;
-    if (c !== null) cliLast = { ticks: c.ticks, at: Date.now() };
     const next = 1000 - ((Date.now() - t0) % 1000);
     await sleep(next);
   }
   const after = pool ? await poolCounters(server) : null;
   const cpu1 = pid !== null ? procCpu(pid) : null;
   const code = await done;
+  clearInterval(clientTimer);
   if (code !== 0) throw new Error(`sysbench ${wl} at ${threads} threads failed (exit ${code}):\n${out.slice(-1500)}`);
   const r: SysbenchReport = parseSysbench(out);
   const measured = Number.isFinite(r.seconds) ? r.seconds : o.time;
@@ -418,7 +435,7 @@ async function oneRun(
     lat_p99_ms_hist: r.p99,
     lat_max_ms: r.latMaxMs,
     server_cpu_util: cpu0 !== null && cpu1 !== null && cpuWindow > 0 ? +((cpu1.ticks - cpu0.ticks) / TICKS_PER_S / cpuWindow).toFixed(3) : undefined,
-    sysbench_cpu_util: cli0 !== null && cliLast !== null && cliLast.at > cli0At ? +((cliLast.ticks - cli0.ticks) / TICKS_PER_S / ((cliLast.at - cli0At) / 1000)).toFixed(3) : undefined,
+    sysbench_cpu_util: clientUtil(cli0, cli0At, cliLast),
     ctxt_switches_per_s: cpu0 !== null && cpu1 !== null && cpuWindow > 0 ? Math.round(switchesBetween(cpu0.switches, cpu1.switches) / cpuWindow) : undefined,
     tp_threads_max: pool ? max('Threadpool_threads') : 0,
     tp_threads_mean: pool ? mean('Threadpool_threads') : 0,
@@ -440,6 +457,12 @@ async function oneRun(
     sysbench_cpus_allowed: clientCpus,
   };
   return row;
+}
+
+/** Cores of CPU a process used between two readings of its ticks (undefined without a later reading). */
+function clientUtil(t0: number | null, at0: number, last: { ticks: number; at: number } | null): number | undefined {
+  if (t0 === null || last === null || !(last.at > at0)) return undefined;
+  return +((last.ticks - t0) / TICKS_PER_S / ((last.at - at0) / 1000)).toFixed(3);
 }
 
 export function runsCsv(rows: readonly RunRow[]): string {
