@@ -135,10 +135,6 @@ async function sample(s: Server): Promise<Record<string, number>> {
   return out;
 }
 
-/**
- * CPU ticks (user + system) of a local process, and each of its threads' voluntary + involuntary
- * context switches, from /proc.
- */
 /** A process's allowed CPUs as the kernel lists them (`Cpus_allowed_list`, e.g. "0" or "0-1"); undefined if unreadable. */
 export function cpusAllowed(pid: number): string | undefined {
   try {
@@ -159,12 +155,14 @@ function procTicks(pid: number): number | null {
   }
 }
 
-/** A process's CPU ticks (user + system, /proc/PID/stat) and each thread's context switches; null if unreadable. */
+/**
+ * CPU ticks (user + system) of a local process, and each of its threads' voluntary + involuntary
+ * context switches, from /proc.
+ */
 function procCpu(pid: number): { ticks: number; switches: Map<string, number> } | null {
+  const ticks = procTicks(pid);
+  if (ticks === null) return null;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(f[11]) + Number(f[12]);
     const switches = new Map<string, number>();
     for (const t of readdirSync(`/proc/${pid}/task`)) {
       let n = 0;
