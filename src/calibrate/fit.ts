@@ -99,12 +99,17 @@ export function currentValues(base: ScenarioInput, params: readonly ParamName[])
       case 'capacity':
         return spec.server.linux?.cacheRefill?.capacity ?? 24;
       case 'listener': {
-        const th = spec.threadHandling;
-        const lc = th.mode === 'pool' && (th.flavor === 'mariadb' || th.flavor === 'percona') ? th.listener_cpu : undefined;
+        const lc = listenerPool(base.threadHandling)?.listener_cpu;
         return lc !== undefined && parseDuration(lc) > 0 ? parseDuration(lc) : 1;
       }
     }
   });
+}
+
+type ThreadHandlingInput = ScenarioInput['threadHandling'];
+/** The thread handling if it is a pool with a listener that listener_cpu applies to (MariaDB, Percona). */
+function listenerPool(th: ThreadHandlingInput): Extract<NonNullable<ThreadHandlingInput>, { flavor?: 'mariadb' | 'percona' }> | undefined {
+  return th !== undefined && th.mode === 'pool' && (th.flavor === 'mariadb' || th.flavor === 'percona') ? th : undefined;
 }
 
 /** Why a parameter cannot be fitted on this scenario (a message for the user), or undefined. */
@@ -113,12 +118,10 @@ export function paramProblem(base: ScenarioInput, p: ParamName): string | undefi
   if ((p === 'ctxswitch' || p === 'refill' || p === 'capacity') && sched !== 'cfs' && sched !== 'eevdf') {
     return `parameter ${p} needs server.scheduling "cfs" or "eevdf" in the scenario (found ${sched === undefined ? 'none, i.e. "ps"' : JSON.stringify(sched)})`;
   }
-  if (p === 'listener') {
-    const th = base.threadHandling;
-    if (th === undefined || th.mode !== 'pool' || (th.flavor !== 'mariadb' && th.flavor !== 'percona')) {
-      const found = th === undefined ? 'none' : th.mode === 'pool' ? `a ${th.flavor ?? 'mysql'} pool` : th.mode;
-      return `parameter listener needs a MariaDB or Percona pool in the scenario (threadHandling.mode "pool", flavor "mariadb" or "percona"; found ${found})`;
-    }
+  const th = base.threadHandling;
+  if (p === 'listener' && listenerPool(th) === undefined) {
+    const found = th === undefined ? 'none' : th.mode === 'pool' ? `a ${th.flavor ?? 'mysql'} pool` : th.mode;
+    return `parameter listener needs a MariaDB or Percona pool in the scenario (threadHandling.mode "pool", flavor "mariadb" or "percona"; found ${found})`;
   }
   return undefined;
 }
@@ -155,10 +158,10 @@ export function applyParams(base: ScenarioInput, params: readonly ParamName[], v
       const next = p === 'refill' ? { ...cur, refill: us(v) } : { ...cur, capacity: +v.toPrecision(4) };
       server.linux = { ...server.linux, cacheRefill: next };
     } else if (p === 'listener') {
-      const th = s.threadHandling;
       // One thread per connection has no listener: a fitted pool's -tpc twin ignores the draw.
-      if (th?.mode === 'one-thread-per-connection') return;
-      if (th === undefined || th.mode !== 'pool' || (th.flavor !== 'mariadb' && th.flavor !== 'percona')) throw new Error(paramProblem(base, p));
+      if (s.threadHandling?.mode === 'one-thread-per-connection') return;
+      const th = listenerPool(s.threadHandling);
+      if (th === undefined) throw new Error(paramProblem(base, p));
       s.threadHandling = { ...th, listener_cpu: us(v) };
     } else {
       server.contention = { model: 'switch', cost: +v.toPrecision(4) };
