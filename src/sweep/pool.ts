@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { PointTask } from './point.js';
-import type { PointOutcome, QueueMessage, WorkerOutcome, WorkerTask } from './tasks.js';
+import { type PointOutcome, type QueueMessage, type WorkerOutcome, type WorkerTask, failQueue, takeTask } from './tasks.js';
 
 /**
  * Each worker's V8 reserves a code range of its own (128 MiB by default on x64) on top of the
@@ -14,7 +14,8 @@ export const WORKER_LIMITS = { codeRangeSizeMb: 32 };
  * task from one queue, by an atomic increment of a shared counter, so no thread waits for
  * another to hand it work (this thread is busy simulating while the workers run) and a slow task
  * holds back nothing. This thread counts as one of the jobs because it would otherwise only
- * wait: one worker fewer is one start-up and one JIT warm-up fewer (about 0.5-1 s of CPU each).
+ * wait: one worker fewer is one isolate's start-up and memory fewer (measured wall times were the
+ * same as with a worker per job, docs/PERFORMANCE.md).
  * Resolves when all have finished or one failed (the others then take no new task); outcomes
  * come in the order they finished, each with its task's index.
  */
@@ -31,7 +32,7 @@ export async function runTasks<T extends WorkerTask, O extends WorkerOutcome>(
   const shared = new Int32Array(counter);
   const record = (o: O): void => {
     outcomes.push(o);
-    if (!o.ok) Atomics.store(shared, 1, 1);
+    if (!o.ok) failQueue(shared);
     onDone(o, outcomes.length);
   };
   const url = new URL('./worker.js', import.meta.url);
@@ -44,17 +45,14 @@ export async function runTasks<T extends WorkerTask, O extends WorkerOutcome>(
           else record(m);
         });
         w.on('error', (e) => {
-          Atomics.store(shared, 1, 1);
+          failQueue(shared);
           reject(e);
         });
         w.postMessage({ tasks, counter } satisfies QueueMessage);
       }),
   );
   try {
-    for (;;) {
-      if (Atomics.load(shared, 1) !== 0) break;
-      const i = Atomics.add(shared, 0, 1);
-      if (i >= tasks.length) break;
+    for (let i = takeTask(shared, tasks.length); i >= 0; i = takeTask(shared, tasks.length)) {
       record(runHere(tasks[i]));
       // Lets the workers' outcomes be reported (progress) between this thread's own tasks.
       await new Promise<void>((r) => setImmediate(r));

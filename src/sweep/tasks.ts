@@ -22,6 +22,18 @@ export interface QueueMessage {
   counter: SharedArrayBuffer;
 }
 
+/** The next task's position for this thread, or -1 when none is left or a task has failed anywhere. */
+export function takeTask(shared: Int32Array, count: number): number {
+  if (Atomics.load(shared, 1) !== 0) return -1;
+  const i = Atomics.add(shared, 0, 1);
+  return i < count ? i : -1;
+}
+
+/** Marks the queue failed: no thread takes another task. */
+export function failQueue(shared: Int32Array): void {
+  Atomics.store(shared, 1, 1);
+}
+
 /** What a worker thread reports for each task it ran. */
 export interface WorkerOutcome {
   index: number;

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import type { QueueMessage } from './tasks.js';
+import { type QueueMessage, failQueue, takeTask } from './tasks.js';
 import { runWorkerTask } from './worker-task.js';
 
 /**
@@ -10,12 +10,9 @@ import { runWorkerTask } from './worker-task.js';
  */
 parentPort?.on('message', ({ tasks, counter }: QueueMessage) => {
   const shared = new Int32Array(counter);
-  for (;;) {
-    if (Atomics.load(shared, 1) !== 0) break;
-    const i = Atomics.add(shared, 0, 1);
-    if (i >= tasks.length) break;
+  for (let i = takeTask(shared, tasks.length); i >= 0; i = takeTask(shared, tasks.length)) {
     const outcome = runWorkerTask(tasks[i]);
-    if (!outcome.ok) Atomics.store(shared, 1, 1);
+    if (!outcome.ok) failQueue(shared);
     parentPort?.postMessage(outcome);
   }
   parentPort?.postMessage({ done: true });
