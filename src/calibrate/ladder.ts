@@ -288,27 +288,20 @@ export function formatLadderErrors(rows: readonly LadderErrorRow[]): string {
   // With measurement intervals (sim predict's `measured`), each figure gets them and a second verdict.
   const withM = rows.some((r) => r.predicted.tps.measured !== undefined);
   const mi = (f: LadderFigure, d: (x: number) => string): string => (f.measured === undefined ? '–' : `[${d(f.measured.lo)}, ${d(f.measured.hi)}]`);
-  const lines = withM
-    ? [
-        '| workload | handling | clients | TPS predicted [95% PI] | one measurement [95%] | TPS measured (range) | TPS error | inside PI | inside | p95 ms predicted [95% PI] | one measurement [95%] | p95 measured | p95 error | inside PI | inside |',
-        '|---|---|---:|---:|---:|---:|---:|:-:|:-:|---:|---:|---:|---:|:-:|:-:|',
-      ]
-    : [
-        '| workload | handling | clients | TPS predicted [95% PI] | TPS measured (range) | TPS error | inside | p95 ms predicted [95% PI] | p95 measured | p95 error | inside |',
-        '|---|---|---:|---:|---:|---:|:-:|---:|---:|---:|:-:|',
-      ];
+  const head = withM
+    ? ['workload', 'handling', 'clients', 'TPS predicted [95% PI]', 'one measurement [95%]', 'TPS measured (range)', 'TPS error', 'inside PI', 'inside', 'p95 ms predicted [95% PI]', 'one measurement [95%]', 'p95 measured', 'p95 error', 'inside PI', 'inside']
+    : ['workload', 'handling', 'clients', 'TPS predicted [95% PI]', 'TPS measured (range)', 'TPS error', 'inside', 'p95 ms predicted [95% PI]', 'p95 measured', 'p95 error', 'inside'];
+  const align = head.map((h, i) => (i < 2 ? '---' : h.startsWith('inside') ? ':-:' : '---:'));
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  const lines = [line(head), `|${align.join('|')}|`];
   for (const r of rows) {
     const t = r.predicted.tps;
     const q = r.predicted.p95;
     const mt = r.measured === undefined ? 'not measured' : `${int(r.measured.tps)}${r.measured.replicates > 1 ? ` (${int(r.measured.tpsRange[0])}–${int(r.measured.tpsRange[1])})` : ''}`;
     const mp = r.measured?.p95 === undefined ? '–' : ms(r.measured.p95);
-    lines.push(
-      withM
-        ? `| ${r.workload} | ${r.handling} | ${int(r.clients)} | ${int(t.fitted)} [${int(t.lo)}, ${int(t.hi)}] | ${mi(t, int)} | ${mt} | ${pct(r.tpsError)} | ${yn(r.tpsInside)} | ${yn(r.tpsInsideMeasured)} | ` +
-            `${ms(q.fitted)} [${ms(q.lo)}, ${ms(q.hi)}] | ${mi(q, ms)} | ${mp} | ${pct(r.p95Error)} | ${yn(r.p95Inside)} | ${yn(r.p95InsideMeasured)} |`
-        : `| ${r.workload} | ${r.handling} | ${int(r.clients)} | ${int(t.fitted)} [${int(t.lo)}, ${int(t.hi)}] | ${mt} | ${pct(r.tpsError)} | ${yn(r.tpsInside)} | ` +
-            `${ms(q.fitted)} [${ms(q.lo)}, ${ms(q.hi)}] | ${mp} | ${pct(r.p95Error)} | ${yn(r.p95Inside)} |`,
-    );
+    const tps = [`${int(t.fitted)} [${int(t.lo)}, ${int(t.hi)}]`, ...(withM ? [mi(t, int)] : []), mt, pct(r.tpsError), yn(r.tpsInside), ...(withM ? [yn(r.tpsInsideMeasured)] : [])];
+    const p95 = [`${ms(q.fitted)} [${ms(q.lo)}, ${ms(q.hi)}]`, ...(withM ? [mi(q, ms)] : []), mp, pct(r.p95Error), yn(r.p95Inside), ...(withM ? [yn(r.p95InsideMeasured)] : [])];
+    lines.push(line([r.workload, r.handling, int(r.clients), ...tps, ...p95]));
   }
   return `${lines.join('\n')}\n\n${ladderSummary(rows)}\n`;
 }
