@@ -187,3 +187,15 @@ export function perconaHarness(
     return new PerconaThreadPool(sim, cfg, conns, ex, threads, sink, opts.threadCreate ?? 50);
   });
 }
+
+/** A counter of one group by its flavour's own name (e.g. MariaDB's POLLS_BY_LISTENER). */
+export function counterOf(h: Harness<ThreadHandling>, name: string, group = 0): number {
+  return h.handling.groupCounters(group)[h.handling.counterNames.indexOf(name)];
+}
+
+/** The thread handling's gauges now, by name. */
+export function gaugesOf(h: Harness<ThreadHandling>): Record<string, number> {
+  const out = new Float64Array(h.handling.gaugeNames.length);
+  h.handling.sampleGauges(out);
+  return Object.fromEntries(h.handling.gaugeNames.map((n, i) => [n, out[i]]));
+}

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { mariadbHarness, perconaHarness } from '../helpers/pool-harness.js';
+import { counterOf, mariadbHarness, perconaHarness } from '../helpers/pool-harness.js';
 
 /**
  * listener_cpu (tpsim): each listener poll that returns events first needs that much of the core.
  * Exact times in µs; one group, one core shared as processor sharing, thread creation 50 µs.
  */
-type H = ReturnType<typeof mariadbHarness> | ReturnType<typeof perconaHarness>;
-const counter = (h: H, name: string): number => h.handling.groupCounters(0)[h.handling.counterNames.indexOf(name)];
+const counter = counterOf;
 
 describe('listener_cpu: the listener waits for the core before it reads its events', () => {
   it('0 (the default) reads each event the instant it arrives: as the A4 rule alone', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnixThreadState } from '../../src/threadpool/unix-pool/pool.js';
-import { mariadbHarness } from '../helpers/pool-harness.js';
+import { counterOf, gaugesOf, mariadbHarness } from '../helpers/pool-harness.js';
 
 /**
  * One focused test per rule of the MariaDB pool (spec section 2(c)), with exact simulated times in
@@ -9,12 +9,8 @@ import { mariadbHarness } from '../helpers/pool-harness.js';
  * (id 0) exists at time 0 and becomes the listener.
  */
 type H = ReturnType<typeof mariadbHarness>;
-const counter = (h: H, name: string, group = 0): number => h.handling.groupCounters(group)[h.handling.counterNames.indexOf(name)];
-const gauge = (h: H, name: string): number => {
-  const out = new Float64Array(h.handling.gaugeNames.length);
-  h.handling.sampleGauges(out);
-  return out[h.handling.gaugeNames.indexOf(name)];
-};
+const counter = counterOf;
+const gauge = (h: H, name: string): number => gaugesOf(h)[name];
 
 describe('A1 group assignment', () => {
   it('connection i belongs to group i % thread_pool_size and is served only by that group', () => {

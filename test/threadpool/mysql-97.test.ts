@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type MysqlPoolConfig, mysqlDefaults, resolveMysqlPool } from '../../src/threadpool/mysql/profile.js';
 import { ThreadState } from '../../src/threadpool/mysql/pool.js';
-import { mysqlHarness } from '../helpers/pool-harness.js';
+import { counterOf, gaugesOf, mysqlHarness } from '../helpers/pool-harness.js';
 
 /**
  * MySQL 9.7 additions (spec 1(c) M7a, M7c, M6.2, M11, M13, M14, M15) with exact simulated times in
@@ -9,13 +9,8 @@ import { mysqlHarness } from '../helpers/pool-harness.js';
  * checker ticks at 10, 20, 30 ... ms (1 ms after a tick that woke a thread).
  */
 type H = ReturnType<typeof mysqlHarness>;
-const counter = (h: H, name: string, group = 0): number =>
-  h.handling.groupCounters(group)[h.handling.counterNames.indexOf(name)];
-const gauge = (h: H, name: string): number => {
-  const out = new Float64Array(h.handling.gaugeNames.length);
-  h.handling.sampleGauges(out);
-  return out[h.handling.gaugeNames.indexOf(name)];
-};
+const counter = counterOf;
+const gauge = (h: H, name: string): number => gaugesOf(h)[name];
 /** The 9.7 compiled defaults (high-concurrency loop, 2 query threads) on one group, MTL off. */
 const v97 = (o: Partial<MysqlPoolConfig> = {}): Partial<MysqlPoolConfig> => ({
   ...mysqlDefaults('9.7', 4),

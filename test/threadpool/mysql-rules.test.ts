@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { mysqlHarness, tpcHarness } from '../helpers/pool-harness.js';
+import { counterOf, mysqlHarness, tpcHarness } from '../helpers/pool-harness.js';
 
 /**
  * One focused test per rule of the MySQL pool (spec section 1(c)), with exact simulated times
  * in µs. Unless stated: one group, one core, 8.4 defaults, thread creation takes 50 µs, the
  * stall checker ticks at 10, 20, 30 ... ms (1 ms after a tick that woke a thread).
  */
-const counter = (h: ReturnType<typeof mysqlHarness>, name: string): number =>
-  h.handling.groupCounters(0)[h.handling.counterNames.indexOf(name)];
+const counter = (h: ReturnType<typeof mysqlHarness>, name: string): number => counterOf(h, name);
 
 describe('M4 polling and direct execution', () => {
   it('the waiting thread executes a lone event itself, without queueing it', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnixThreadState } from '../../src/threadpool/unix-pool/pool.js';
-import { mariadbHarness, perconaHarness } from '../helpers/pool-harness.js';
+import { counterOf, gaugesOf, mariadbHarness, perconaHarness } from '../helpers/pool-harness.js';
 
 /**
  * One focused test per rule of the Percona pool (spec section 3(c)), with exact simulated times in
@@ -8,13 +8,8 @@ import { mariadbHarness, perconaHarness } from '../helpers/pool-harness.js';
  * (stall_limit 500 ms, oversubscribe 3, mode transactions, tickets UINT_MAX), thread creation
  * takes 50 µs. The group's first thread (id 0) exists at time 0 and becomes the listener.
  */
-type H = ReturnType<typeof perconaHarness>;
-const counter = (h: H, name: string, group = 0): number => h.handling.groupCounters(group)[h.handling.counterNames.indexOf(name)];
-const gauges = (h: H): Record<string, number> => {
-  const out = new Float64Array(h.handling.gaugeNames.length);
-  h.handling.sampleGauges(out);
-  return Object.fromEntries(h.handling.gaugeNames.map((n, i) => [n, out[i]]));
-};
+const counter = counterOf;
+const gauges = gaugesOf;
 
 describe('P1 group assignment', () => {
   it('group = thread_id % thread_pool_size (connection index as thread id)', () => {
