@@ -100,7 +100,7 @@ export function quantileOf(values: readonly number[], q: number): number {
 /**
  * How far the real server's measurements fell from the fitted model at the points it was fitted
  * on, per figure: the root mean square of ln(simulated / measured median) over the training
- * points, inflated by m / (m - p) for the p parameters fitted to the m residuals. It holds the
+ * points, times sqrt(m / (m - p)) for the p parameters fitted to the m residuals. It holds the
  * server's own run-to-run scatter and what the model gets wrong at the training points, neither
  * of which the parameter draws carry.
  */

@@ -140,7 +140,7 @@ describe('prediction intervals from the fit covariance', () => {
     expect(text.stdout).toMatch(/where one measurement of the real server is expected \(95%\).*tps ±25%, p95 – rms\)/);
   });
 
-  it('residual scatter: rms of the training residuals per figure, inflated by m / (m - p)', () => {
+  it('residual scatter: rms of the training residuals per figure, times sqrt(m / (m - p))', () => {
     // tps residuals 0.1, -0.1, 0.2, -0.2: mean square 0.025; p95 on two points only: 0.3, 0.1.
     const report = {
       params: [{ name: 'scale' }, { name: 'rtt' }],
