@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { WORKER_LIMITS } from '../sweep/pool.js';
+import { WORKER_LIMITS } from '../sweep/worker-pool.js';
 import type { ScenarioSpec } from '../workload/schema.js';
 import type { FitReply, FitTask } from './fit-worker.js';
 import { type PointFigures, simulatePoint } from './sim-point.js';

@@ -1,13 +1,8 @@
-import { Worker } from 'node:worker_threads';
 import type { PointTask } from './point.js';
 import { type PointOutcome, type QueueMessage, type WorkerOutcome, type WorkerTask, failQueue, takeTask } from './tasks.js';
+import { acquireWorkers, releaseWorker } from './worker-pool.js';
 
-/**
- * Each worker's V8 reserves a code range of its own (128 MiB by default on x64) on top of the
- * address space WebAssembly-free simulation needs: under `ulimit -v` 2 GiB two default workers
- * failed with "Failed to reserve virtual memory for CodeRange". 32 MiB of code is plenty here.
- */
-export const WORKER_LIMITS = { codeRangeSizeMb: 32 };
+export { WORKER_LIMITS } from './worker-pool.js';
 
 /**
  * Runs independent tasks on `jobs` threads: this one and jobs - 1 workers. All take the next
@@ -16,6 +11,8 @@ export const WORKER_LIMITS = { codeRangeSizeMb: 32 };
  * holds back nothing. This thread counts as one of the jobs because it would otherwise only
  * wait: one worker fewer is one isolate's start-up and memory fewer (measured wall times were the
  * same as with a worker per job, docs/PERFORMANCE.md).
+ * The workers come from worker-pool.ts (started early or left by an earlier call, so already
+ * loaded and warm) and go back to it when they finish cleanly.
  * Resolves when all have finished or one failed (the others then take no new task); outcomes
  * come in the order they finished, each with its task's index.
  */
@@ -35,19 +32,27 @@ export async function runTasks<T extends WorkerTask, O extends WorkerOutcome>(
     if (!o.ok) failQueue(shared);
     onDone(o, outcomes.length);
   };
-  const url = new URL('./worker.js', import.meta.url);
-  const workers = Array.from({ length: threads - 1 }, () => new Worker(url, { resourceLimits: WORKER_LIMITS }));
+  const workers = acquireWorkers(threads - 1);
   const finished = workers.map(
     (w) =>
       new Promise<void>((resolve, reject) => {
-        w.on('message', (m: O | { done: true }) => {
-          if ('done' in m) void w.terminate().then(() => resolve());
-          else record(m);
-        });
-        w.on('error', (e) => {
+        const onMessage = (m: O | { done: true }): void => {
+          if (!('done' in m)) return record(m);
+          w.off('message', onMessage);
+          w.off('error', onError);
+          w.off('exit', onExit);
+          releaseWorker(w);
+          resolve();
+        };
+        const onError = (e: Error): void => {
           failQueue(shared);
           reject(e);
-        });
+        };
+        // A worker killed from outside (or out of memory) would otherwise leave this call waiting.
+        const onExit = (code: number): void => onError(new Error(`a worker thread stopped (exit code ${code}) before finishing its tasks`));
+        w.on('message', onMessage);
+        w.on('error', onError);
+        w.on('exit', onExit);
         w.postMessage({ tasks, counter } satisfies QueueMessage);
       }),
   );
