@@ -27,7 +27,7 @@ const yargs = createRequire(import.meta.url)('yargs/yargs') as (args: readonly s
 
 function packageVersion(): string {
   try {
-    // Same relative location from src/cli/main.ts and dist/cli/main.js.
+    // Same relative location from src/cli/app.ts and dist/cli/app.js.
     const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
     if (typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string') return pkg.version;
   } catch {

@@ -2,8 +2,6 @@ import type { PointTask } from './point.js';
 import { type PointOutcome, type QueueMessage, type WorkerOutcome, type WorkerTask, failQueue, takeTask } from './tasks.js';
 import { acquireWorkers, releaseWorker } from './worker-pool.js';
 
-export { WORKER_LIMITS } from './worker-pool.js';
-
 /**
  * Runs independent tasks on `jobs` threads: this one and jobs - 1 workers. All take the next
  * task from one queue, by an atomic increment of a shared counter, so no thread waits for

@@ -8,12 +8,12 @@ import { Worker } from 'node:worker_threads';
 export const WORKER_LIMITS = { codeRangeSizeMb: 32 };
 
 /**
- * Idle task workers (worker.js), kept between runTasks calls. A worker takes about 0.45 s to load
- * the simulator's modules and then warms its JIT on its first task; started early (prestart,
- * while this thread loads and validates) and kept warm (between the batches of --precision or
- * the rounds of tune), it starts simulating when this thread does. Idle workers are unref'd: they
- * never keep the process alive. This module imports nothing of the simulator so that the CLI
- * entry can start workers before it loads the rest.
+ * Idle task workers (worker.js), kept between runTasks calls. A worker takes 0.25-0.45 s to load
+ * the simulator's modules (the longer while this thread simulates beside it) and then warms its
+ * JIT on its first task. Started early (prestart, while this thread loads and validates) and kept
+ * warm (between the batches of --precision or the rounds of tune), it starts simulating when this
+ * thread does. Idle workers are unref'd: they never keep the process alive. This module imports
+ * nothing of the simulator, so that the CLI entry can start workers before it loads the rest.
  */
 const idle: Worker[] = [];
 const WORKER_URL = new URL('./worker.js', import.meta.url);
