@@ -258,8 +258,8 @@ class Ladder {
             'predict', this.rel(join(fitDir, h === 'pool' ? `${w}.json` : `${w}-tpc.json`)), '--connections', o.test.join(','), '--draws', String(o.draws),
             '--warmup', warmup, '--duration', duration, '--workers', '2', '--quiet', '--out', this.rel(out),
           ]);
-          const r = JSON.parse(readFileSync(out, 'utf8')) as { predictions: Array<{ connections: number; tps: LadderPrediction['tps']; p95: LadderPrediction['p95']; p99: LadderPrediction['p99'] }> };
-          for (const p of r.predictions) predictions.push({ workload: w, handling: h, clients: p.connections, tps: p.tps, p95: p.p95, p99: p.p99 });
+          const r = JSON.parse(readFileSync(out, 'utf8')) as { predictions: Array<Pick<LadderPrediction, 'tps' | 'p95' | 'p99' | 'cpuUsPerTxn'> & { connections: number }> };
+          for (const p of r.predictions) predictions.push({ workload: w, handling: h, clients: p.connections, tps: p.tps, p95: p.p95, p99: p.p99, cpuUsPerTxn: p.cpuUsPerTxn });
         }
       }
       const file: LadderPredictions = { written: new Date().toISOString(), workloads: o.workloads, train: o.train, test: o.test, commands: this.commands, machine, notes, predictions };

@@ -152,6 +152,8 @@ export interface LadderPrediction {
   tps: LadderFigure;
   p95: LadderFigure;
   p99: LadderFigure;
+  /** The fitted model's server CPU per transaction, µs (sim predict's; absent in older files). */
+  cpuUsPerTxn?: number;
 }
 
 /** predictions.json: written once, before any test point is measured. */
@@ -249,6 +251,11 @@ export interface LadderErrorRow {
   /** The measured median inside the measurement interval; undefined when either is missing. */
   tpsInsideMeasured: boolean | undefined;
   p95InsideMeasured: boolean | undefined;
+  /**
+   * The server's CPU per transaction, µs, the model's against the measured median (server_cpu_util /
+   * tps), and the measured context switches per transaction; absent where either side lacks it.
+   */
+  cpu?: { predicted: number; measured: number; switchesPerTxn: number | undefined };
 }
 
 const handlingOf = (h: string): LadderHandling | undefined => (h === 'pool' ? 'pool' : h === 'tpc' ? 'tpc' : undefined);
@@ -274,6 +281,9 @@ export function ladderErrors(predictions: readonly LadderPrediction[], measured:
       p95Inside: p95 === undefined ? undefined : p95 >= p.p95.lo && p95 <= p.p95.hi,
       tpsInsideMeasured: within(m.median.tps, p.tps.measured),
       p95InsideMeasured: within(p95, p.p95.measured),
+      ...(p.cpuUsPerTxn !== undefined && m.median.cpuUsPerTxn !== undefined
+        ? { cpu: { predicted: p.cpuUsPerTxn, measured: m.median.cpuUsPerTxn, switchesPerTxn: m.median.switchesPerTxn } }
+        : {}),
     };
   });
 }
@@ -303,8 +313,32 @@ export function formatLadderErrors(rows: readonly LadderErrorRow[]): string {
     const p95 = [`${ms(q.fitted)} [${ms(q.lo)}, ${ms(q.hi)}]`, ...(withM ? [mi(q, ms)] : []), mp, pct(r.p95Error), yn(r.p95Inside), ...(withM ? [yn(r.p95InsideMeasured)] : [])];
     lines.push(line([r.workload, r.handling, int(r.clients), ...tps, ...p95]));
   }
-  return `${lines.join('\n')}\n\n${ladderSummary(rows)}\n`;
+  return `${lines.join('\n')}\n\n${ladderSummary(rows)}\n${formatCpuTable(rows)}`;
 }
+
+/**
+ * Where a miss comes from: the server's CPU per transaction, the model's against the measured. A
+ * throughput miss with the CPU per transaction right is queueing or waiting the model gets wrong;
+ * with it wrong, a cost per transaction the model lacks (or has too much of). Empty when no row
+ * has both figures.
+ */
+function formatCpuTable(rows: readonly LadderErrorRow[]): string {
+  const withCpu = rows.filter((r) => r.cpu !== undefined);
+  if (withCpu.length === 0) return '';
+  const lines = [
+    '| workload | handling | clients | server CPU µs per transaction, model | measured | model / measured | measured context switches per transaction |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of withCpu) {
+    const c = r.cpu as NonNullable<LadderErrorRow['cpu']>;
+    const ratio = c.measured > 0 ? (c.predicted / c.measured).toFixed(2) : '–';
+    const sw = c.switchesPerTxn === undefined ? '–' : c.switchesPerTxn.toFixed(2);
+    lines.push(`| ${r.workload} | ${r.handling} | ${int(r.clients)} | ${cpuUs(c.predicted)} | ${cpuUs(c.measured)} | ${ratio} | ${sw} |`);
+  }
+  return `\nThe server's CPU per transaction (busy cores / tps), the model's against the measured:\n\n${lines.join('\n')}\n`;
+}
+
+const cpuUs = (x: number): string => (x >= 100 ? int(x) : x.toPrecision(3));
 
 export function ladderSummary(rows: readonly LadderErrorRow[]): string {
   const done = rows.filter((r) => r.measured !== undefined);

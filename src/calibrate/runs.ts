@@ -29,6 +29,10 @@ export interface MeasuredRun {
   tpActiveThreadsMean?: number;
   tpQueueLenMean?: number;
   rowLockWaitsPerS?: number;
+  /** The server's CPU per transaction, µs: server_cpu_util (cores busy) / tps. */
+  cpuUsPerTxn?: number;
+  /** The server's threads' context switches (voluntary and not) per transaction. */
+  switchesPerTxn?: number;
 }
 
 /** A training point: the replicates of one (workload, handling, threads). */
@@ -38,7 +42,18 @@ export interface MeasuredPoint {
   pool: PoolSettings;
   threads: number;
   runs: MeasuredRun[];
-  median: { tps: number; mean?: number; p95?: number; p99?: number; tpThreadsMean?: number; tpActiveThreadsMean?: number; tpQueueLenMean?: number; rowLockWaitsPerS?: number };
+  median: {
+    tps: number;
+    mean?: number;
+    p95?: number;
+    p99?: number;
+    tpThreadsMean?: number;
+    tpActiveThreadsMean?: number;
+    tpQueueLenMean?: number;
+    rowLockWaitsPerS?: number;
+    cpuUsPerTxn?: number;
+    switchesPerTxn?: number;
+  };
   range: { tps: [number, number]; p95?: [number, number]; p99?: [number, number] };
 }
 
@@ -76,6 +91,8 @@ export function readRuns(path: string): MeasuredRun[] {
     };
     const measured = num(r.measured_s);
     const rl = num(r.d_waits_row_lock);
+    const cpu = num(r.server_cpu_util);
+    const cs = num(r.ctxt_switches_per_s);
     return {
       label: r.label ?? `row${i + 2}`,
       workload: r.workload ?? '',
@@ -91,6 +108,8 @@ export function readRuns(path: string): MeasuredRun[] {
       tpActiveThreadsMean: num(r.tp_active_threads_mean),
       tpQueueLenMean: num(r.tp_queue_len_mean),
       rowLockWaitsPerS: rl !== undefined && measured !== undefined && measured > 0 ? rl / measured : undefined,
+      cpuUsPerTxn: cpu === undefined ? undefined : (cpu / tps) * 1e6,
+      switchesPerTxn: cs === undefined ? undefined : cs / tps,
     };
   });
 }
@@ -127,6 +146,8 @@ export function groupRuns(runs: readonly MeasuredRun[]): MeasuredPoint[] {
       tpActiveThreadsMean: med(rs, (r) => r.tpActiveThreadsMean),
       tpQueueLenMean: med(rs, (r) => r.tpQueueLenMean),
       rowLockWaitsPerS: med(rs, (r) => r.rowLockWaitsPerS),
+      cpuUsPerTxn: med(rs, (r) => r.cpuUsPerTxn),
+      switchesPerTxn: med(rs, (r) => r.switchesPerTxn),
     },
     range: { tps: range(rs, (r) => r.tps) as [number, number], p95: range(rs, (r) => r.p95), p99: range(rs, (r) => r.p99) },
   }));

@@ -14,6 +14,8 @@ export interface PointFigures {
   gauges: Record<string, number>;
   rowLockWaitsPerS: number;
   errorsPerS: number;
+  /** The model's server CPU per transaction, µs (busy cores / tps; 0 without transactions). */
+  cpuUsPerTxn: number;
   wallSeconds: number;
 }
 
@@ -30,6 +32,7 @@ export function figuresOf(r: RunResult): PointFigures {
     gauges,
     rowLockWaitsPerS: secs > 0 ? (r.server?.lockWaits ?? 0) / secs : 0,
     errorsPerS: secs > 0 ? (r.summary.errors ?? 0) / secs : 0,
+    cpuUsPerTxn: r.summary.tps > 0 ? (r.cpu.busyCores / r.summary.tps) * 1e6 : 0,
     wallSeconds: r.engine.wallSeconds,
   };
 }

@@ -43,6 +43,11 @@ export interface Prediction {
   tps: PredictedFigure;
   p95: PredictedFigure;
   p99: PredictedFigure;
+  /**
+   * The fitted model's server CPU per transaction, µs: set beside a measurement's (server_cpu_util /
+   * tps), it says whether a miss comes from a cost per transaction the model lacks.
+   */
+  cpuUsPerTxn: number;
 }
 
 export interface PredictionReport {
@@ -120,7 +125,7 @@ export async function predictCommand(a: PredictArgs): Promise<PredictionReport> 
       if (scatter !== undefined && s !== undefined) f.measured = measurementInterval(f.fitted, f.lo, f.hi, s, scatter.dof);
       return f;
     };
-    return { connections: n, tps: fig('tps'), p95: fig('p95'), p99: fig('p99') };
+    return { connections: n, tps: fig('tps'), p95: fig('p95'), p99: fig('p99'), cpuUsPerTxn: Math.round(fitted.cpuUsPerTxn * 100) / 100 };
   });
   const report: PredictionReport = { scenario: a.scenario, fit: fitFile, draws: a.draws, seed: a.seed, ...(scatter !== undefined ? { scatter } : {}), predictions };
   const json = `${JSON.stringify(report, null, 2)}\n`;

@@ -14,7 +14,7 @@ import {
   parseLadderArgs,
   predictionsBeforeMeasuring,
 } from '../../src/calibrate/ladder.js';
-import { type MeasuredRun, groupRuns } from '../../src/calibrate/runs.js';
+import { type MeasuredRun, groupRuns, readRuns } from '../../src/calibrate/runs.js';
 
 /** The validation ladder's parts that need no server (src/calibrate/ladder.ts); the run itself is npm run validate:ladder. */
 const NOW = new Date('2026-12-02T07:30:00Z');
@@ -181,6 +181,54 @@ describe('the error table', () => {
     const md = formatLadderErrors(rows);
     expect(md).toContain('| point_select | pool | 64 | 1,500 [1,400, 1,600] | [900, 2,500] | 1,000 | +50.0% | **no** | yes | 1.50 [1.40, 1.60] | [1.00, 2.20] | 2.00 | -25.0% | **no** | yes |');
     expect(md).toContain('TPS inside the prediction interval at 0 of 2 (inside the measurement interval: 1 of 2), p95 at 0 of 2 (inside the measurement interval: 2 of 2)');
+  });
+});
+
+describe('the CPU per transaction beside the error table', () => {
+  it('reads server_cpu_util and ctxt_switches_per_s per transaction from runs.csv, and sets the model\'s against their median', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tpsim-ladder-cpu-'));
+    try {
+      const csv = join(dir, 'runs.csv');
+      writeFileSync(
+        csv,
+        [
+          'label,thread_handling,workload,threads,tps,lat_p95_ms_hist,server_cpu_util,ctxt_switches_per_s',
+          // 0.9 cores at 20,000 tps: 45 µs per transaction, 100 switches/s: 0.005 per transaction.
+          'a,pool-of-threads,oltp_point_select,256,20000,10,0.9,100',
+          // 0.8 cores at 10,000 tps: 80 µs; 300 switches/s: 0.03.
+          'b,pool-of-threads,oltp_point_select,256,10000,12,0.8,300',
+          'c,pool-of-threads,oltp_point_select,256,16000,11,0.96,160',
+          // No CPU column value: no row in the CPU table.
+          'd,one-thread-per-connection,oltp_point_select,256,9000,30,,',
+        ].join('\n'),
+      );
+      const runs = readRuns(csv);
+      expect(runs[0].cpuUsPerTxn).toBeCloseTo(45, 9);
+      expect(runs[0].switchesPerTxn).toBeCloseTo(0.005, 12);
+      expect(runs[3].cpuUsPerTxn).toBeUndefined();
+      const points = groupRuns(runs);
+      // Median of 45, 80 and 60 µs; of 0.005, 0.03 and 0.01 switches.
+      const pool = points.find((p) => p.handling === 'pool');
+      expect(pool?.median.cpuUsPerTxn).toBeCloseTo(60, 9);
+      expect(pool?.median.switchesPerTxn).toBeCloseTo(0.01, 12);
+      const rows = ladderErrors(
+        [
+          { ...pred('point_select', 'pool', 256, [25000, 24000, 30000], [10, 8, 11]), cpuUsPerTxn: 30 },
+          { ...pred('point_select', 'tpc', 256, [16000, 14000, 19000], [16, 14, 19]), cpuUsPerTxn: 48 },
+        ],
+        points,
+      );
+      expect(rows[0].cpu).toEqual({ predicted: 30, measured: pool?.median.cpuUsPerTxn, switchesPerTxn: pool?.median.switchesPerTxn });
+      expect(rows[1].cpu).toBeUndefined();
+      const md = formatLadderErrors(rows);
+      expect(md).toContain('| point_select | pool | 256 | 30.0 | 60.0 | 0.50 | 0.01 |');
+      expect(md).not.toContain('| point_select | tpc | 256 | 48');
+      // Predictions from before the model gave its CPU per transaction: no CPU table at all.
+      const old = formatLadderErrors(ladderErrors([pred('point_select', 'pool', 256, [25000, 24000, 30000], [10, 8, 11])], points));
+      expect(old).not.toContain('CPU per transaction');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -121,6 +121,14 @@ describe('prediction intervals from the fit covariance', () => {
       expect(p.tps.lo).toBeLessThan(p.tps.hi);
       expect(p.tps.fitted).toBeGreaterThan(0);
     }
+    // The model's server CPU per transaction: the statement's 12 µs at 2 connections; at 32, each
+    // switch-in comes back after 31 other threads, more than the 8 working sets the cache holds,
+    // and reloads nearly all of its 5 µs working set.
+    const cpu = (report.predictions as unknown as Array<{ cpuUsPerTxn: number }>).map((p) => p.cpuUsPerTxn);
+    expect(cpu[0]).toBeGreaterThan(11);
+    expect(cpu[0]).toBeLessThan(13.5);
+    expect(cpu[1] - cpu[0]).toBeGreaterThan(3.5);
+    expect(cpu[1] - cpu[0]).toBeLessThan(6.5);
     // 32 connections is 8x the 4 fitted on.
     expect(r.stderr).toMatch(/fitted on 1-4 client connections/);
     // A fit report without training points gives no measurement interval.
