@@ -5,8 +5,9 @@ import { workersToPrestart } from './prestart.js';
 
 /**
  * The CLI entry. Worker threads for replications and sweep points are started first, so that
- * they load the simulator while this thread loads it too and validates the scenario (about 0.45 s
- * of the critical path of `sim run --replications 4` on two cores); then the CLI itself is loaded.
+ * they load the simulator while this thread loads it and validates the scenario; then the CLI
+ * itself is loaded (cli/app.ts). A worker started later began its first replication 0.45 s after
+ * this thread began its own (docs/PERFORMANCE.md).
  */
 const argv = process.argv.slice(2);
 prestartWorkers(workersToPrestart(argv, availableParallelism()));
