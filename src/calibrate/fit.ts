@@ -46,7 +46,7 @@ const BOUNDS: Record<ParamName, [number, number]> = {
 export interface FitOptions {
   params: ParamName[];
   /** Residual weights; a point without the figure contributes nothing for it. */
-  weights?: { tps?: number; p95?: number; p99?: number };
+  weights?: { tps?: number; p95?: number; p99?: number; cpu?: number };
   /** Target statements simulated per point (sets the simulated duration from the measured TPS). */
   statementsPerPoint?: number;
   maxEvaluations?: number;
@@ -58,7 +58,7 @@ export interface FitOptions {
 export interface PointFit {
   point: MeasuredPoint;
   simulated: PointFigures;
-  residuals: { tps: number; p95?: number; p99?: number };
+  residuals: { tps: number; p95?: number; p99?: number; cpu?: number };
 }
 
 export interface FitResult {
@@ -206,7 +206,7 @@ function statementsPerTransaction(s: ScenarioInput): number {
 }
 
 /** Floors of the per-point spread (log scale): replicates rarely agree better than this. */
-const SD_FLOOR = { tps: 0.05, p95: 0.1, p99: 0.1 };
+const SD_FLOOR = { tps: 0.05, p95: 0.1, p99: 0.1, cpu: 0.05 };
 
 /** Spread of the replicates in log scale: half the log range, floored; the residual's unit. */
 export function logSpread(range: [number, number] | undefined, floor: number): number {
@@ -234,6 +234,12 @@ function residualsOf(points: readonly MeasuredPoint[], figs: readonly PointFigur
     if (p.median.p99 !== undefined && p.median.p99 > 0) {
       r.p99 = lr(f.p99, p.median.p99);
       if (w.p99 > 0) vec.push((w.p99 * r.p99) / logSpread(p.range.p99, SD_FLOOR.p99));
+    }
+    // The server's CPU per transaction (server_cpu_util / tps): it separates the server's work
+    // from the round trip and the waits, which TPS alone at few clients cannot.
+    if (p.median.cpuUsPerTxn !== undefined && p.median.cpuUsPerTxn > 0 && f.cpuUsPerTxn > 0) {
+      r.cpu = lr(f.cpuUsPerTxn, p.median.cpuUsPerTxn);
+      if (w.cpu > 0) vec.push((w.cpu * r.cpu) / logSpread(p.range.cpuUsPerTxn, SD_FLOOR.cpu));
     }
     per.push(r);
   });
@@ -285,7 +291,7 @@ export function isUnidentified(p: { name: ParamName; value: number; relSd: numbe
 export async function fitScenario(base: ScenarioInput, points: readonly MeasuredPoint[], pool: SimPool, o: FitOptions): Promise<FitResult> {
   if (points.length === 0) throw new Error('no measured points to fit');
   const params = o.params;
-  const w = { tps: o.weights?.tps ?? 1, p95: o.weights?.p95 ?? 1, p99: o.weights?.p99 ?? 0 };
+  const w = { tps: o.weights?.tps ?? 1, p95: o.weights?.p95 ?? 1, p99: o.weights?.p99 ?? 0, cpu: o.weights?.cpu ?? 0 };
   const seed = o.seed ?? 1;
   const maxEval = o.maxEvaluations ?? 60;
   let evals = 0;

@@ -244,6 +244,7 @@ class Ladder {
         this.sim([
           'fit', join('scenarios', 'oracle', `${w}.json`), '--runs', this.rel(train), '--workload', `oltp_${w}`, '--out', this.rel(join(fitDir, `${w}.json`)),
           '--params', o.params, '--max-evals', String(o.maxEvals), '--statements', String(o.statements), '--workers', '2',
+          ...(o.cpuWeight > 0 ? ['--cpu-weight', String(o.cpuWeight)] : []),
         ]);
       }
       const notes = o.workloads.flatMap((w) =>

@@ -31,6 +31,8 @@ export interface LadderOptions {
   params: string;
   maxEvals: number;
   statements: number;
+  /** sim fit --cpu-weight: the CPU per transaction of the training points as a target (0: not). */
+  cpuWeight: number;
   /** sim predict's parameter draws. */
   draws: number;
   /** Carry on in an existing directory whose predictions are written: measure the test points left, then compare. */
@@ -78,6 +80,7 @@ export const LADDER_USAGE = `usage: npm run validate:ladder -- [options]
   --params LIST      sim fit --params (default scale,rtt,ctxswitch,refill,capacity,listener; --quick: scale,rtt)
   --max-evals N      sim fit --max-evals (default 60; --quick: 12)
   --statements N     sim fit --statements (default 20000; --quick: 6000)
+  --cpu-weight W     sim fit --cpu-weight: fit the server's CPU per transaction too (default 0)
   --draws N          sim predict --draws (default 10; --quick: 3)
   --port N           the local server's TCP port (default 33306)
   --no-pin           do not pin the server to CPU 0 and the client to CPU 1
@@ -88,7 +91,7 @@ export const LADDER_USAGE = `usage: npm run validate:ladder -- [options]
 export function parseLadderArgs(argv: readonly string[], now: Date): LadderOptions {
   const given = new Map<string, string>();
   const flags = new Set<string>();
-  const valued = new Set(['out-dir', 'workloads', 'train', 'test', 'time', 'warmup', 'replicates', 'params', 'max-evals', 'statements', 'draws', 'port']);
+  const valued = new Set(['out-dir', 'workloads', 'train', 'test', 'time', 'warmup', 'replicates', 'params', 'max-evals', 'statements', 'cpu-weight', 'draws', 'port']);
   const bare = new Set(['quick', 'resume', 'no-pin']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -128,6 +131,7 @@ export function parseLadderArgs(argv: readonly string[], now: Date): LadderOptio
     params,
     maxEvals: g('max-evals') === undefined ? d.maxEvals : positive('max-evals', g('max-evals')!, true, 1),
     statements: g('statements') === undefined ? d.statements : positive('statements', g('statements')!, true, 100),
+    cpuWeight: g('cpu-weight') === undefined ? 0 : positive('cpu-weight', g('cpu-weight')!, false, 0),
     draws: g('draws') === undefined ? d.draws : positive('draws', g('draws')!, true, 2),
     resume: flags.has('resume'),
     pin: !flags.has('no-pin'),

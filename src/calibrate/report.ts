@@ -20,7 +20,9 @@ export function formatFit(f: FitResult): string {
     ),
   );
   lines.push('');
-  const header = ['handling', 'threads', 'tps meas (range)', 'tps sim', 'Δ', 'p95 meas', 'p95 sim', 'Δ', 'p99 meas', 'p99 sim', 'Δ'];
+  // The server's CPU per transaction, where the runs have it (server_cpu_util).
+  const withCpu = f.points.some((p) => p.point.median.cpuUsPerTxn !== undefined);
+  const header = ['handling', 'threads', 'tps meas (range)', 'tps sim', 'Δ', 'p95 meas', 'p95 sim', 'Δ', 'p99 meas', 'p99 sim', 'Δ', ...(withCpu ? ['cpu µs/txn meas', 'sim', 'Δ'] : [])];
   const rows = f.points.map((p) => {
     const m = p.point.median;
     const r = p.point.range;
@@ -36,9 +38,12 @@ export function formatFit(f: FitResult): string {
       m.p99 === undefined ? '' : fmtMs(m.p99),
       fmtMs(p.simulated.p99),
       pct(p.residuals.p99),
+      ...(withCpu
+        ? [m.cpuUsPerTxn === undefined ? '' : m.cpuUsPerTxn.toPrecision(3), p.simulated.cpuUsPerTxn.toPrecision(3), pct(p.residuals.cpu)]
+        : []),
     ];
   });
-  lines.push(...table([header, ...rows], { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'] }));
+  lines.push(...table([header, ...rows], { align: ['l', ...header.slice(1).map(() => 'r' as const)] }));
   return lines.join('\n');
 }
 

@@ -54,7 +54,7 @@ export interface MeasuredPoint {
     cpuUsPerTxn?: number;
     switchesPerTxn?: number;
   };
-  range: { tps: [number, number]; p95?: [number, number]; p99?: [number, number] };
+  range: { tps: [number, number]; p95?: [number, number]; p99?: [number, number]; cpuUsPerTxn?: [number, number] };
 }
 
 const num = (s: string | undefined): number | undefined => {
@@ -149,7 +149,12 @@ export function groupRuns(runs: readonly MeasuredRun[]): MeasuredPoint[] {
       cpuUsPerTxn: med(rs, (r) => r.cpuUsPerTxn),
       switchesPerTxn: med(rs, (r) => r.switchesPerTxn),
     },
-    range: { tps: range(rs, (r) => r.tps) as [number, number], p95: range(rs, (r) => r.p95), p99: range(rs, (r) => r.p99) },
+    range: {
+      tps: range(rs, (r) => r.tps) as [number, number],
+      p95: range(rs, (r) => r.p95),
+      p99: range(rs, (r) => r.p99),
+      cpuUsPerTxn: range(rs, (r) => r.cpuUsPerTxn),
+    },
   }));
   const order = { base: 0, pool: 1, tpc: 2 };
   return points.sort((a, b) => order[a.handling] - order[b.handling] || a.threads - b.threads);

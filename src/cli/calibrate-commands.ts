@@ -70,6 +70,12 @@ export function calibrateCommands(wrap: Wrap): CommandModule<object, Record<stri
           .option('workers', { type: 'number', requiresArg: true, description: 'Worker threads (default: cores, at most the points)' })
           .option('p95-weight', { type: 'number', default: 1, requiresArg: true, description: 'Weight of p95 residuals (TPS has 1)' })
           .option('p99-weight', { type: 'number', default: 0, requiresArg: true, description: 'Weight of p99 residuals' })
+          .option('cpu-weight', {
+            type: 'number',
+            default: 0,
+            requiresArg: true,
+            description: "Weight of the residuals of the server's CPU per transaction (server_cpu_util / tps, runs from sim measure): it tells the server's work from the round trip. Default 0: not fitted, only reported",
+          })
           .option('seed', { type: 'number', requiresArg: true, description: 'Seed of the simulations (common to all evaluations)' })
           .option('json', { type: 'boolean', description: 'Print the fit report as JSON' })
           .option('quiet', { type: 'boolean', description: 'Print nothing' })
@@ -86,6 +92,7 @@ export function calibrateCommands(wrap: Wrap): CommandModule<object, Record<stri
           statements: Number(a.statements),
           p95Weight: Number(a.p95Weight),
           p99Weight: Number(a.p99Weight),
+          cpuWeight: Number(a.cpuWeight),
           seed: num(a.seed),
           json: a.json === true,
           quiet: a.quiet === true,

@@ -110,6 +110,8 @@ export interface FitArgs {
   statements: number;
   p95Weight: number;
   p99Weight: number;
+  /** Weight of the CPU-per-transaction residuals; 0 (or absent): not fitted. */
+  cpuWeight?: number;
   seed?: number;
   json: boolean;
   quiet: boolean;
@@ -139,11 +141,16 @@ export async function fitCommand(a: FitArgs): Promise<FitResult> {
   else if (workloads.length > 1) throw new UsageError(`${a.runs} holds several workloads (${workloads.join(', ')}): choose one with --workload.`);
   if (runs.length === 0) throw new UsageError(`${a.runs}: no runs of workload ${a.workload ?? ''} (there are: ${workloads.join(', ')}).`);
   const points: MeasuredPoint[] = groupRuns(runs);
+  const cpuWeight = a.cpuWeight ?? 0;
+  if (!Number.isFinite(cpuWeight) || cpuWeight < 0) throw new UsageError(`--cpu-weight ${a.cpuWeight}: expected a number >= 0.`);
+  if (cpuWeight > 0 && !points.some((p) => p.median.cpuUsPerTxn !== undefined)) {
+    throw new UsageError(`--cpu-weight ${cpuWeight}: ${a.runs} has no server_cpu_util values (sim measure writes them), so there is no CPU per transaction to fit.`);
+  }
   const workers = a.workers ?? Math.min(availableParallelism(), points.length);
   const pool = new SimPool(workers);
   const options = (fitted: readonly ParamName[]) => ({
     params: [...fitted],
-    weights: { tps: 1, p95: a.p95Weight, p99: a.p99Weight },
+    weights: { tps: 1, p95: a.p95Weight, p99: a.p99Weight, cpu: cpuWeight },
     statementsPerPoint: a.statements,
     maxEvaluations: a.maxEvals,
     seed: a.seed,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyParams, fitScenario, invert, pointScenario, startingPoint } from '../../src/calibrate/fit.js';
 import { type MeasuredPoint, groupRuns, readRuns } from '../../src/calibrate/runs.js';
+import { formatFit } from '../../src/calibrate/report.js';
 import { SimPool } from '../../src/calibrate/sim-pool.js';
 import { simulatePoint } from '../../src/calibrate/sim-point.js';
 import { parseSysbench } from '../../src/calibrate/sysbench.js';
@@ -91,6 +92,57 @@ describe('sim fit', () => {
     expect(rtt.value).toBeLessThan(20 * 1.25);
     expect(Number.isFinite(scale.sd) && scale.sd > 0).toBe(true);
     for (const p of fit.points) expect(Math.abs(p.residuals.tps)).toBeLessThan(0.05);
+  });
+});
+
+describe('sim fit: the CPU per transaction as a target', () => {
+  // One client: TPS says only that scale x 40 µs + rtt = 76 µs; the CPU per transaction says which is which.
+  const truth = applyParams(BASE, ['scale', 'rtt'], [1.4, 20]);
+  const at1 = (): MeasuredPoint => {
+    const p: MeasuredPoint = { workload: 'w', handling: 'base', pool: {}, threads: 1, runs: [], median: { tps: 1e6 / 80 }, range: { tps: [1, 1] } };
+    const f = simulatePoint(pointScenario(truth, p, { statementsPerPoint: 30_000, seed: 99 }));
+    p.median = { tps: f.tps, cpuUsPerTxn: f.cpuUsPerTxn };
+    p.range = { tps: [f.tps, f.tps], cpuUsPerTxn: [f.cpuUsPerTxn, f.cpuUsPerTxn] };
+    return p;
+  };
+
+  it('identifies scale and rtt from one point with it, and not without it', async () => {
+    const point = at1();
+    expect(point.median.cpuUsPerTxn).toBeGreaterThan(56 * 0.97);
+    expect(point.median.cpuUsPerTxn).toBeLessThan(56 * 1.03);
+    const pool = new SimPool(1);
+    const opts = { params: ['scale', 'rtt'] as const, statementsPerPoint: 8000, maxEvaluations: 45 };
+    const withCpu = await fitScenario(BASE, [point], pool, { ...opts, params: [...opts.params], weights: { p95: 0, cpu: 1 } });
+    const tpsOnly = await fitScenario(BASE, [point], pool, { ...opts, params: [...opts.params], weights: { p95: 0 } });
+    await pool.close();
+    const [scale, rtt] = withCpu.params;
+    expect(scale.value).toBeGreaterThan(1.4 * 0.95);
+    expect(scale.value).toBeLessThan(1.4 * 1.05);
+    expect(rtt.value).toBeGreaterThan(20 * 0.8);
+    expect(rtt.value).toBeLessThan(20 * 1.2);
+    expect(Math.abs(withCpu.points[0].residuals.cpu ?? 1)).toBeLessThan(0.03);
+    // Without it one residual cannot pin two parameters: their uncertainty is unbounded.
+    expect(tpsOnly.params.every((p) => !(p.relSd < 0.5))).toBe(true);
+    // The CPU residual is reported even when it is not fitted, and printed beside the others.
+    expect(tpsOnly.points[0].residuals.cpu).toBeDefined();
+    expect(formatFit(withCpu)).toMatch(/cpu µs\/txn meas +sim +Δ/);
+    const noCpu = { ...withCpu, points: withCpu.points.map((p) => ({ ...p, point: { ...p.point, median: { tps: p.point.median.tps } } })) };
+    expect(formatFit(noCpu)).not.toContain('cpu µs/txn');
+  });
+
+  it('sim fit --cpu-weight on runs without server_cpu_util: exit 2, saying so', () => {
+    ensureBuilt();
+    const dir = join(tmpdir(), `tpsim-cpuw-${process.pid}`);
+    const runs = `${dir}.csv`;
+    writeFileSync(runs, 'threads,tps\n1,1000\n');
+    const scenario = `${dir}.json`;
+    writeFileSync(scenario, JSON.stringify(BASE));
+    const r = sim(['fit', scenario, '--runs', runs, '--params', 'scale,rtt', '--cpu-weight', '1', '--out', `${dir}-fitted.json`]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--cpu-weight 1: .*has no server_cpu_util values/);
+    const neg = sim(['fit', scenario, '--runs', runs, '--params', 'scale,rtt', '--cpu-weight', '-1', '--out', `${dir}-fitted.json`]);
+    expect(neg.status).toBe(2);
+    expect(neg.stderr).toMatch(/--cpu-weight -1: expected a number >= 0/);
   });
 });
 

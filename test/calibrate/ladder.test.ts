@@ -32,10 +32,12 @@ describe('parseLadderArgs', () => {
       replicates: 1,
       params: 'scale,rtt,ctxswitch,refill,capacity,listener',
       draws: 10,
+      cpuWeight: 0,
       resume: false,
       pin: true,
       quick: false,
     });
+    expect(parseLadderArgs(['--cpu-weight', '0.5'], NOW).cpuWeight).toBe(0.5);
   });
 
   it('--quick shrinks the protocol; explicit options override it', () => {
@@ -53,6 +55,7 @@ describe('parseLadderArgs', () => {
     [['--workloads', 'oltp_insert'], /"insert" is not one of point_select, read_write/],
     [['--time', '0'], /--time 0: expected a whole number >= 1/],
     [['--draws', '1'], /--draws 1/],
+    [['--cpu-weight', '-1'], /--cpu-weight -1: expected a number >= 0/],
     [['--bogus'], /unknown option --bogus/],
     [['extra'], /unexpected argument "extra"/],
     [['--time'], /--time needs a value/],
