@@ -35,6 +35,10 @@ export interface MeasuredRun {
   switchesPerTxn?: number;
 }
 
+/** The figures of a run that a point takes the median of (besides tps, which every run has). */
+const MEDIAN_FIGURES = ['mean', 'p95', 'p99', 'tpThreadsMean', 'tpActiveThreadsMean', 'tpQueueLenMean', 'rowLockWaitsPerS', 'cpuUsPerTxn', 'switchesPerTxn'] as const;
+type MedianFigure = (typeof MEDIAN_FIGURES)[number];
+
 /** A training point: the replicates of one (workload, handling, threads). */
 export interface MeasuredPoint {
   workload: string;
@@ -42,19 +46,8 @@ export interface MeasuredPoint {
   pool: PoolSettings;
   threads: number;
   runs: MeasuredRun[];
-  median: {
-    tps: number;
-    mean?: number;
-    p95?: number;
-    p99?: number;
-    tpThreadsMean?: number;
-    tpActiveThreadsMean?: number;
-    tpQueueLenMean?: number;
-    rowLockWaitsPerS?: number;
-    cpuUsPerTxn?: number;
-    switchesPerTxn?: number;
-  };
-  range: { tps: [number, number]; p95?: [number, number]; p99?: [number, number]; cpuUsPerTxn?: [number, number] };
+  median: { tps: number } & Partial<Pick<MeasuredRun, MedianFigure>>;
+  range: { tps: [number, number] } & Partial<Record<'p95' | 'p99' | 'cpuUsPerTxn', [number, number]>>;
 }
 
 const num = (s: string | undefined): number | undefined => {
@@ -139,15 +132,7 @@ export function groupRuns(runs: readonly MeasuredRun[]): MeasuredPoint[] {
     runs: rs,
     median: {
       tps: med(rs, (r) => r.tps) as number,
-      mean: med(rs, (r) => r.mean),
-      p95: med(rs, (r) => r.p95),
-      p99: med(rs, (r) => r.p99),
-      tpThreadsMean: med(rs, (r) => r.tpThreadsMean),
-      tpActiveThreadsMean: med(rs, (r) => r.tpActiveThreadsMean),
-      tpQueueLenMean: med(rs, (r) => r.tpQueueLenMean),
-      rowLockWaitsPerS: med(rs, (r) => r.rowLockWaitsPerS),
-      cpuUsPerTxn: med(rs, (r) => r.cpuUsPerTxn),
-      switchesPerTxn: med(rs, (r) => r.switchesPerTxn),
+      ...Object.fromEntries(MEDIAN_FIGURES.map((k) => [k, med(rs, (r) => r[k])])),
     },
     range: {
       tps: range(rs, (r) => r.tps) as [number, number],
