@@ -2,6 +2,7 @@ import type { Simulator, TimedSource } from '../engine/simulator.js';
 import { growFloat64, growInt32, growUint8 } from '../engine/grow.js';
 import { IntQueue } from '../engine/int-queue.js';
 import type { RateFunction } from './contention.js';
+import { DOUBLE_ZERO } from '../engine/double-zero.js';
 
 /**
  * What the executor and the run's clock need of a CPU model: processor sharing or FIFO (Cpu), or
@@ -96,7 +97,7 @@ export class Cpu implements TimedSource, CpuModel {
   /** Time of the next burst completion (Infinity when idle); the simulator polls it. */
   nextTime = Infinity;
   private v = 0;
-  private lastT = 0;
+  private lastT = DOUBLE_ZERO;
   private dispatching = false;
 
   // Heap of (finish tag, seq, thread).
@@ -109,7 +110,7 @@ export class Cpu implements TimedSource, CpuModel {
   private rates = new Float64Array(0);
   /** 1 where the contention floor decides the rate at that runnable count. */
   private clamped = new Uint8Array(0);
-  private floorArea = 0;
+  private floorArea = DOUBLE_ZERO;
   private doneBuf = new Int32Array(64);
 
   // FIFO: running threads in the same heap (tag = end time), waiting bursts in arrival order.
@@ -121,7 +122,7 @@ export class Cpu implements TimedSource, CpuModel {
   // Time integrals for reporting.
   private runnableArea = 0;
   private busyArea = 0;
-  private areaSince = 0;
+  private areaSince = DOUBLE_ZERO;
 
   constructor(
     private readonly sim: Simulator,

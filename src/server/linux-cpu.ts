@@ -3,6 +3,7 @@ import { growFloat64, growInt32, growUint8 } from '../engine/grow.js';
 import type { CacheRefill } from './cache-refill.js';
 import type { RateFunction } from './contention.js';
 import type { CpuClient, CpuModel, CpuUtilization } from './cpu.js';
+import { DOUBLE_ZERO } from '../engine/double-zero.js';
 
 // Thread states.
 export const BLOCKED = 0;
@@ -53,7 +54,7 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
   /** Threads in the run queue (runnable, not running). */
   protected queued = 0;
 
-  protected lastT = 0;
+  protected lastT = DOUBLE_ZERO;
   protected nextTick: number;
   private dispatching = false;
   private finished = new Int32Array(16);
@@ -62,13 +63,13 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
   private rates = new Float64Array(0);
   /** 1 where the contention floor decides the rate at that runnable count. */
   private clamped = new Uint8Array(0);
-  private floorArea = 0;
+  private floorArea = DOUBLE_ZERO;
   /** Set by the run when the contention model has a floor that can bind. */
   floorBinds: ((n: number) => boolean) | undefined = undefined;
 
   private runnableArea = 0;
   private busyArea = 0;
-  private areaSince = 0;
+  private areaSince = DOUBLE_ZERO;
 
   constructor(
     protected readonly sim: Simulator,

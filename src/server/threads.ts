@@ -1,4 +1,5 @@
 import type { Simulator } from '../engine/simulator.js';
+import { DOUBLE_ZERO } from '../engine/double-zero.js';
 
 /**
  * Server threads: ids (reused after exit, so tables stay small), the live count and its
@@ -10,9 +11,9 @@ export class ThreadRegistry {
   live = 0;
   peak = 0;
   created = 0;
-  private area = 0;
-  private lastT = 0;
-  private since = 0;
+  private area = DOUBLE_ZERO;
+  private lastT = DOUBLE_ZERO;
+  private since = DOUBLE_ZERO;
 
   constructor(private readonly sim: Simulator) {}
 

@@ -1,5 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
 import type { LatencyStats } from '../run/result.js';
+import { DOUBLE_ZERO } from '../engine/double-zero.js';
 
 /**
  * HDR bucket layout for 3 significant digits and a unit of 1 (ns): sub-buckets of 2048
@@ -54,9 +55,9 @@ export class LatencyRecorder {
   private readonly base: number;
   private fastCount = 0;
   count = 0;
-  sum = 0;
+  sum = DOUBLE_ZERO;
   min = Infinity;
-  max = 0;
+  max = DOUBLE_ZERO;
 
   /**
    * `flushEvery`: values counted in the 32-bit buckets before they are handed to the library;

@@ -1,6 +1,7 @@
 import type { IntervalSeries } from './intervals.js';
 import { LatencyRecorder } from './latency.js';
 import { QueueWaits } from './queue-wait.js';
+import { DOUBLE_ZERO } from '../engine/double-zero.js';
 
 /**
  * Everything recorded about requests during the measured window (after warm-up): latency
@@ -10,7 +11,7 @@ import { QueueWaits } from './queue-wait.js';
  */
 export class Measurements {
   measuring = false;
-  windowStart = 0;
+  windowStart = DOUBLE_ZERO;
   transactions = 0;
   statements = 0;
   readonly txAll = new LatencyRecorder();

@@ -19,6 +19,7 @@ import type { StatementSink, ThreadHandling } from '../types.js';
 import type { DispatchSpec } from '../../workload/schema/dispatch.js';
 import { Dispatch, type GroupLoad } from '../dispatch/dispatch.js';
 import { parseDuration } from '../../engine/duration.js';
+import { DOUBLE_ZERO } from '../../engine/double-zero.js';
 
 /**
  * The Unix thread pool skeleton that MariaDB (threadpool_generic.cc) and Percona
@@ -158,7 +159,7 @@ export abstract class UnixThreadPool implements ThreadHandling, ConnectionLifeHa
   /** tp_stats.num_worker_threads. */
   numWorkerThreads = 0;
   /** pool_timer.current_microtime: set at every tick. */
-  currentMicrotime = 0;
+  currentMicrotime = DOUBLE_ZERO;
   /** Error log lines (A12/P8), with their simulated time. Written only on thread-creation failure. */
   readonly errorLog: Array<{ at: number; text: string }> = [];
   protected readonly id: number;
