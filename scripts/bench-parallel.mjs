@@ -3,6 +3,10 @@
 // each with --jobs 1 and --jobs N in alternating pairs so that a slow spell of the host falls on
 // both sides, reported per pair and as the ratio of the medians, with each side's CPU time
 // (user + system of the child, from /proc/self/stat's cutime and cstime).
+// Before and after each pair a short run pinned to each core (taskset) measures how far the
+// cores' speeds differ: on a virtual machine one vCPU can run this code 45% slower than the other
+// for minutes (measured here), and then two threads cannot finish 0.6x as fast as one thread on
+// the fast core. Pairs whose cores differed by more than 10% are reported apart.
 // Usage: npm run bench:parallel [-- --pairs 5] [-- --jobs 2]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -45,6 +49,23 @@ function timed(args) {
   return { wall, cpu: childCpuSeconds() - c0 };
 }
 
+// Wall time of a short simulation pinned to each core, or undefined without taskset or with
+// fewer than two cores; the asymmetry of a moment is slowest / fastest.
+const probeArgs = ['run', scenario, '--duration', '2s', '--quiet', '--out', join(out, 'probe.json')];
+function coreSpeeds() {
+  const n = cpus().length;
+  if (n < 2) return undefined;
+  const walls = [];
+  for (let c = 0; c < n; c++) {
+    const t0 = performance.now();
+    const r = spawnSync('taskset', ['-c', String(c), process.execPath, cli, ...probeArgs], { encoding: 'utf8' });
+    if (r.error || r.status !== 0) return undefined;
+    walls.push((performance.now() - t0) / 1000);
+  }
+  return walls;
+}
+const asymmetry = (walls) => Math.max(...walls) / Math.min(...walls);
+
 const commands = {
   'sim run --replications 4': (j) => ['run', scenario, '--replications', '4', '--jobs', String(j), '--quiet', '--out', join(out, 'run.json')],
   'sim compare, 2 replications a side': (j) => ['compare', scenario, scenario, '--set-b', 'threadHandling.thread_pool_size=8', '--replications', '2', '--jobs', String(j)],
@@ -62,12 +83,19 @@ const rows = [];
 for (const [name, argsFor] of Object.entries(commands)) {
   const serial = [];
   const parallel = [];
+  const skew = [];
+  let before = coreSpeeds();
   for (let i = 0; i < pairs; i++) {
     serial.push(timed(argsFor(1)));
     parallel.push(timed(argsFor(jobs)));
-    process.stderr.write(`${name}: pair ${i + 1}: ${f2(serial[i].wall)} s, ${f2(parallel[i].wall)} s\n`);
+    const after = coreSpeeds();
+    skew.push(before && after ? Math.max(asymmetry(before), asymmetry(after)) : NaN);
+    before = after;
+    const probe = after ? `; core probes ${after.map(f2).join(' / ')} s, asymmetry ${f2(skew[i])}` : '';
+    process.stderr.write(`${name}: pair ${i + 1}: ${f2(serial[i].wall)} s, ${f2(parallel[i].wall)} s${probe}\n`);
   }
   const ratios = serial.map((s, i) => parallel[i].wall / s.wall);
+  const even = ratios.filter((_, i) => skew[i] <= 1.1);
   rows.push({
     name,
     serial: serial.map((r) => f2(r.wall)).join(', '),
@@ -76,8 +104,10 @@ for (const [name, argsFor] of Object.entries(commands)) {
     ratios: ratios.map(f2).join(', '),
     ofMedians: (median(parallel.map((r) => r.wall)) / median(serial.map((r) => r.wall))).toFixed(3),
     atMost06: ratios.filter((r) => r <= 0.6).length,
+    skew: skew.map((x) => (Number.isNaN(x) ? '-' : f2(x))).join(', '),
+    even: even.length ? `${median(even).toFixed(3)} (${even.length} pairs)` : '-',
   });
 }
-console.log(`| command | --jobs 1 wall, s | --jobs ${jobs} wall, s | median CPU s (1 / ${jobs}) | pair ratios | ratio of the medians | pairs at most 0.6 |`);
-console.log('|---|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| \`${r.name}\` | ${r.serial} | ${r.parallel} | ${r.cpu} | ${r.ratios} | ${r.ofMedians} | ${r.atMost06} of ${pairs} |`);
+console.log(`| command | --jobs 1 wall, s | --jobs ${jobs} wall, s | median CPU s (1 / ${jobs}) | pair ratios | ratio of the medians | pairs at most 0.6 | core asymmetry per pair | median ratio, pairs with asymmetry <= 1.10 |`);
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) console.log(`| \`${r.name}\` | ${r.serial} | ${r.parallel} | ${r.cpu} | ${r.ratios} | ${r.ofMedians} | ${r.atMost06} of ${pairs} | ${r.skew} | ${r.even} |`);
