@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROOT, TINY, ensureBuilt } from '../cli/helpers.js';
 
 // The pool is exercised through the built modules: its workers run dist/sweep/worker.js.
@@ -33,4 +34,25 @@ describe('worker pool: warm workers kept between runTasks calls', () => {
     expect(r.stdout.trim()).toBe('2');
     expect(Date.now() - t0).toBeLessThan(15_000);
   });
+
+  it('a worker stopped from outside makes runTasks reject with the reason, not wait for it', async () => {
+    const pool = (await import(dist('sweep/pool.js'))) as typeof import('../../src/sweep/pool.js');
+    const loader = (await import(dist('workload/load.js'))) as typeof import('../../src/workload/load.js');
+    const spec = loader.loadScenarioFile(TINY);
+    const tasks = [0, 1, 2].map((index) => ({ kind: 'replication' as const, index, spec }));
+    // The worker is stopped instead of sent its tasks, as a kill or an out-of-memory end would.
+    const post = vi.spyOn(Worker.prototype, 'postMessage').mockImplementation(function (this: Worker) {
+      void this.terminate();
+    });
+    const ranHere: number[] = [];
+    try {
+      await expect(
+        pool.runTasks(tasks, 2, (t) => (ranHere.push(t.index), { index: t.index, ok: true }), () => {}),
+      ).rejects.toThrow(/a worker thread stopped \(exit code \d+\) before finishing its tasks/);
+    } finally {
+      post.mockRestore();
+    }
+    // This thread took every task the stopped worker left, and then reported the failure.
+    expect(ranHere).toEqual([0, 1, 2]);
+  }, 20_000);
 });
