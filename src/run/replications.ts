@@ -26,7 +26,7 @@ export function replicationSeed(seed: number, r: number): number {
 }
 
 /** Sections whose numeric fields are statistics: averaged across replications, with intervals. */
-const STAT_SECTIONS = ['summary', 'latency', 'queueWait', 'execution', 'statements', 'waits', 'threads', 'cpu', 'server', 'counters', 'stability', 'latches'] as const;
+const STAT_SECTIONS = ['summary', 'latency', 'queueWait', 'execution', 'statements', 'waits', 'threads', 'cpu', 'server', 'counters', 'stability', 'latches', 'latchWaitArray'] as const;
 
 /**
  * Runs n independent replications of a scenario (seeds from replicationSeed) one after another

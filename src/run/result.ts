@@ -2,7 +2,7 @@ import type { OutputAnalysis } from './output-analysis.js';
 import type { PrecisionBlock } from './precision.js';
 import type { WaitsResult } from '../stats/queue-wait.js';
 import type { ScenarioSpec } from '../workload/schema.js';
-import type { LatchResult } from '../server/latch.js';
+import type { LatchResult, WaitArrayResult } from '../server/latch.js';
 
 /** Version of the result file layout; bump on any incompatible change. */
 export const RESULT_SCHEMA_VERSION = 1;
@@ -112,6 +112,8 @@ export interface RunResult {
   clamps?: ClampCounts;
   /** server.latches only: per latch, what its waiters did in the measured window (server/latch.ts). */
   latches?: Record<string, LatchResult>;
+  /** server.latches.waitArrayCell only: 5.5's wait array in the measured window (server/latch.ts). */
+  latchWaitArray?: WaitArrayResult;
   /** The pool's counters, summed over groups, named as the real server names them. */
   counters: Record<string, number>;
   /** Where those names come from (e.g. performance_schema.tp_thread_group_stats). */

@@ -10,7 +10,7 @@ import { LinuxCpu } from '../server/linux-cpu.js';
 import { Cpu, type CpuModel } from '../server/cpu.js';
 import { Executor, type InnodbParts } from '../server/executor.js';
 import { ThreadRegistry } from '../server/threads.js';
-import { buildLatches, latchResults } from '../server/latch-setup.js';
+import { buildLatches, latchResults, waitArrayResult } from '../server/latch-setup.js';
 import { round6, type LatencyRecorder } from '../stats/latency.js';
 import { Measurements } from '../stats/measurements.js';
 import { IntervalSeries, histPercentileMs } from '../stats/intervals.js';
@@ -297,7 +297,11 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   if (lifeParts !== null) result.connectionLife = connectionLifeResult(lifeParts, threads.live);
   const clamps = clampCounts({ floorSeconds: util.floorSeconds, handling, workload, backlogOverflow: open !== null && open.overflowAt >= 0 });
   if (clamps !== undefined) result.clamps = clamps;
-  if (latches !== null && spec.server.latches !== undefined) result.latches = latchResults(latches, spec.server.latches, seconds);
+  if (latches !== null && spec.server.latches !== undefined) {
+    result.latches = latchResults(latches, spec.server.latches, seconds);
+    const wa = waitArrayResult(latches, spec.server.latches, seconds);
+    if (wa !== undefined) result.latchWaitArray = wa;
+  }
   const clientCpu = closed?.clientCpu;
   if (clientCpu != null) {
     const u = clientCpu.utilization();

@@ -1,7 +1,7 @@
 import { parseDuration } from '../engine/duration.js';
 import type { Simulator } from '../engine/simulator.js';
 import type { LatchesSpec } from '../workload/schema/latches.js';
-import { type LatchConfig, type LatchResult, LatchSet } from './latch.js';
+import { type LatchConfig, type LatchResult, LatchSet, type WaitArrayResult } from './latch.js';
 
 /** One spin round, µs: srw_pause_delay() = my_cpu_relax_multiplier / 4 * innodb_spin_wait_delay PAUSEs. */
 export function spinRoundUs(s: LatchesSpec): number {
@@ -15,7 +15,9 @@ export function latchConfig(s: LatchesSpec, classes: readonly string[]): LatchCo
     spinLoops: s.innodb_sync_spin_loops,
     roundUs: spinRoundUs(s),
     wakeUs: parseDuration(s.wake),
-    wakeAll: s.wakeup === 'all',
+    wakeAll: s.wakeup === 'all' || s.wakeup === 'all-in-turn',
+    wakeInTurn: s.wakeup === 'all-in-turn',
+    waitArrayCellUs: s.waitArrayCell === undefined ? 0 : parseDuration(s.waitArrayCell),
     plans: classes.map((cls) => {
       const plan: Array<readonly [number, number, number]> = [];
       s.latches.forEach((l, i) => {
@@ -49,4 +51,17 @@ export function latchResults(set: LatchSet, s: LatchesSpec, seconds: number): Re
     };
   });
   return out;
+}
+
+/** The wait array's figures for the result, or undefined when the scenario has none. */
+export function waitArrayResult(set: LatchSet, s: LatchesSpec, seconds: number): WaitArrayResult | undefined {
+  if (s.waitArrayCell === undefined) return undefined;
+  const f = set.waitArrayFigures();
+  return {
+    reservationsPerSecond: seconds > 0 ? r6(f.reservations / seconds) : 0,
+    meanCellsScanned: f.reservations > 0 ? r6(f.cellsScanned / f.reservations) : 0,
+    mutexWaitFraction: f.reservations > 0 ? r6(f.mutexWaits / f.reservations) : 0,
+    utilization: seconds > 0 ? r6(f.heldUs / 1e6 / seconds) : 0,
+    peakCells: f.peakCells,
+  };
 }

@@ -2,6 +2,7 @@ import { IntQueue } from '../engine/int-queue.js';
 import type { Simulator } from '../engine/simulator.js';
 import { growFloat64, growInt32, growUint8 } from '../engine/grow.js';
 import type { CpuModel } from './cpu.js';
+import { DOUBLE_ZERO } from '../engine/double-zero.js';
 
 /** Told when a thread has taken and released every latch its statement needs. */
 export interface LatchListener {
@@ -25,6 +26,25 @@ export interface LatchConfig {
    */
   wakeAll?: boolean;
   /**
+   * With wakeAll: the woken threads leave the wait one after another instead of all at once.
+   * 5.5's release broadcasts on the latch's os_event (pthread_cond_broadcast), and glibc up to
+   * 2.24 requeues a broadcast's waiters onto the event's mutex, so each returns from the wait when
+   * the one before it has released that mutex: here, a woken thread wakes the next when its own
+   * wake-up CPU (wakeUs) has run. Sleepers that arrive meanwhile join the end of the turn.
+   * [inferred from the glibc and 5.5 sources; the requeue's order is taken to be FIFO]
+   */
+  wakeInTurn?: boolean;
+  /**
+   * 5.5's wait array (sync0arr.c sync_array_reserve_cell), µs per cell: a thread about to sleep on
+   * any latch first reserves a cell of one global array, scanning from cell 0 for the first free
+   * one while it holds the array's mutex, so each sleep costs (index + 1) cells of CPU, serialized
+   * over all latches, and the index grows with the sleepers. 5.6 and later keep a free list (O(1));
+   * 10.6+ has no wait array. 0 or absent: none. [simplification: the cell's release
+   * (sync_array_free_cell, O(1) under the same mutex) costs nothing; the array's mutex is handed to
+   * its waiters in arrival order]
+   */
+  waitArrayCellUs?: number;
+  /**
    * Per statement class: the acquisitions, in order, as [latch index, hold µs, extra hold µs per
    * transaction open on the server] (the last one absent: 0).
    */
@@ -45,6 +65,34 @@ export interface LatchFigures {
   sleeps: number;
   /** Time the latch was held. */
   heldUs: number;
+}
+
+/** 5.5's wait array in the measured window, as the result reports it. */
+export interface WaitArrayResult {
+  /** Sleeps that reserved a cell, per second. */
+  reservationsPerSecond: number;
+  /** Mean cells passed by a reservation's scan (the free cell included). */
+  meanCellsScanned: number;
+  /** Fraction of reservations that waited for the array's mutex. */
+  mutexWaitFraction: number;
+  /** Fraction of the time the array's mutex was held. */
+  utilization: number;
+  /** The most cells in use at once. */
+  peakCells: number;
+}
+
+/** The wait array's figures since the last reset (LatchConfig.waitArrayCellUs). */
+export interface WaitArrayFigures {
+  /** Cells reserved (sleeps that scanned). */
+  reservations: number;
+  /** Cells passed by all the scans (each scan counts the free cell it stops at). */
+  cellsScanned: number;
+  /** Reservations that found the array's mutex held and waited for it. */
+  mutexWaits: number;
+  /** Time the array's mutex was held (the scans, on the CPU). */
+  heldUs: number;
+  /** The most cells in use at once. */
+  peakCells: number;
 }
 
 /** One InnoDB latch in the measured window. */
@@ -68,6 +116,10 @@ const S_HOLD = 1;
 const S_SPIN = 2;
 const S_WAKE = 3;
 const S_SLEEP = 4;
+/** Waiting for the wait array's mutex (off CPU). */
+const S_ARRAY_WAIT = 5;
+/** Scanning the wait array for a free cell (a CPU burst, holding the array's mutex). */
+const S_ARRAY_SCAN = 6;
 
 /**
  * InnoDB's hot latches (lock_sys, trx_sys, the log buffer, buffer-pool page latches), exclusive
@@ -112,6 +164,23 @@ export class LatchSet {
   private tEnd = new Int32Array(64);
   private tSpinLeft = new Int32Array(64);
   private tWaitStart = new Float64Array(64);
+  /** The wait-array cell a thread holds (-1: none). */
+  private tCell = new Int32Array(64).fill(-1);
+
+  // The woken-in-turn chain per latch (wakeInTurn): marked sleepers, and whether one is waking.
+  private readonly turn: IntQueue[];
+  private readonly turnBusy: Uint8Array;
+
+  // The wait array: free cells below the high-water mark in a min-heap (the scan takes the
+  // lowest), the array's mutex and the threads waiting for it.
+  private freeCells = new Int32Array(64);
+  private freeCount = 0;
+  private cellsHigh = 0;
+  private cellsInUse = 0;
+  private arrayHolder = -1;
+  private arrayGrantAt = DOUBLE_ZERO;
+  private readonly arrayQueue = new IntQueue();
+  private arr = { reservations: 0, cellsScanned: 0, mutexWaits: 0, heldUs: DOUBLE_ZERO, peakCells: 0 };
 
   // Statistics per latch.
   private readonly acq: Float64Array;
@@ -132,6 +201,8 @@ export class LatchSet {
     this.holder = new Int32Array(k).fill(-1);
     this.grantAt = new Float64Array(k);
     this.sleepers = cfg.names.map(() => new IntQueue());
+    this.turn = cfg.names.map(() => new IntQueue());
+    this.turnBusy = new Uint8Array(k);
     this.planStart = new Int32Array(cfg.plans.length + 1);
     let total = 0;
     cfg.plans.forEach((p, c) => {
@@ -201,7 +272,11 @@ export class LatchSet {
         else if (--this.tSpinLeft[thread] > 0) (this.cpu as CpuModel).run(thread, this.cfg.roundUs);
         else this.sleep(thread, l);
         return;
+      case S_ARRAY_SCAN:
+        this.scanned(thread, l, step);
+        return;
       case S_WAKE:
+        if (this.cfg.wakeInTurn === true) this.wakeNextInTurn(l);
         if (this.holder[l] === -1) this.grant(thread, l, step);
         else if (this.cfg.wakeAll === true && this.cfg.spinLoops > 0) {
           this.tState[thread] = S_SPIN;
@@ -210,6 +285,12 @@ export class LatchSet {
         } else this.sleep(thread, l);
         return;
     }
+  }
+
+  /** The wait array's figures since the last reset (zeros without one). */
+  waitArrayFigures(): WaitArrayFigures {
+    const held = this.arrayHolder === -1 ? 0 : this.sim.now - this.arrayGrantAt;
+    return { ...this.arr, heldUs: this.arr.heldUs + held };
   }
 
   /** Per-latch figures since the last reset (the time a latch is held at the end counts up to `now`). */
@@ -237,6 +318,12 @@ export class LatchSet {
       this.heldSum[l] = 0;
       if (this.holder[l] !== -1) this.grantAt[l] = now;
     }
+    this.arr.reservations = 0;
+    this.arr.cellsScanned = 0;
+    this.arr.mutexWaits = 0;
+    this.arr.heldUs = 0;
+    this.arr.peakCells = this.cellsInUse;
+    if (this.arrayHolder !== -1) this.arrayGrantAt = now;
   }
 
   /** Told of every acquisition's wait (0 when the latch was free), e.g. for the waits report. */
@@ -277,20 +364,116 @@ export class LatchSet {
   }
 
   private sleep(thread: number, l: number): void {
+    if (this.cfg.waitArrayCellUs !== undefined && this.cfg.waitArrayCellUs > 0) {
+      this.arr.reservations++;
+      if (this.arrayHolder === -1) this.scan(thread);
+      else {
+        this.arr.mutexWaits++;
+        this.tState[thread] = S_ARRAY_WAIT;
+        this.arrayQueue.push(thread);
+      }
+      return;
+    }
     this.sleeps[l]++;
     this.tState[thread] = S_SLEEP;
     this.sleepers[l].push(thread);
+  }
+
+  /** sync_array_reserve_cell: under the array's mutex, pass cells 0..i to the first free one, i. */
+  private scan(thread: number): void {
+    this.arrayHolder = thread;
+    this.arrayGrantAt = this.sim.now;
+    const cell = this.freeCount > 0 ? this.freeCells[0] : this.cellsHigh;
+    this.arr.cellsScanned += cell + 1;
+    this.tState[thread] = S_ARRAY_SCAN;
+    (this.cpu as CpuModel).run(thread, (cell + 1) * (this.cfg.waitArrayCellUs as number));
+  }
+
+  /**
+   * The scan ended: the cell is the thread's, the array's mutex goes to the next in line, and the
+   * thread, like 5.5's mutex_spin_wait after reserving, tests the latch once more before it sleeps.
+   */
+  private scanned(thread: number, l: number, step: number): void {
+    if (this.freeCount > 0) this.tCell[thread] = this.popFreeCell();
+    else this.tCell[thread] = this.cellsHigh++;
+    if (++this.cellsInUse > this.arr.peakCells) this.arr.peakCells = this.cellsInUse;
+    this.arr.heldUs += this.sim.now - this.arrayGrantAt;
+    this.arrayHolder = -1;
+    if (this.arrayQueue.size > 0) this.scan(this.arrayQueue.shift());
+    if (this.holder[l] === -1) {
+      this.freeCell(thread);
+      this.grant(thread, l, step);
+      return;
+    }
+    this.sleeps[l]++;
+    this.tState[thread] = S_SLEEP;
+    this.sleepers[l].push(thread);
+  }
+
+  private freeCell(thread: number): void {
+    const c = this.tCell[thread];
+    if (c < 0) return;
+    this.tCell[thread] = -1;
+    this.cellsInUse--;
+    if (this.freeCount === this.freeCells.length) this.freeCells = growInt32(this.freeCells, this.freeCount * 2);
+    // Sift up in the min-heap.
+    const h = this.freeCells;
+    let i = this.freeCount++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p] <= c) break;
+      h[i] = h[p];
+      i = p;
+    }
+    h[i] = c;
+  }
+
+  private popFreeCell(): number {
+    const h = this.freeCells;
+    const top = h[0];
+    const last = h[--this.freeCount];
+    let i = 0;
+    for (;;) {
+      const a = 2 * i + 1;
+      if (a >= this.freeCount) break;
+      const b = a + 1;
+      const m = b < this.freeCount && h[b] < h[a] ? b : a;
+      if (h[m] >= last) break;
+      h[i] = h[m];
+      i = m;
+    }
+    h[i] = last;
+    return top;
+  }
+
+  /** Wakes a sleeper: off the wait array (its cell freed), it pays the wake-up on the CPU. */
+  private wake(s: number): void {
+    this.freeCell(s);
+    this.tState[s] = S_WAKE;
+    (this.cpu as CpuModel).run(s, this.cfg.wakeUs);
+  }
+
+  /** wakeInTurn: the next marked sleeper of latch l wakes, or the turn ends. */
+  private wakeNextInTurn(l: number): void {
+    const t = this.turn[l];
+    if (t.size > 0) this.wake(t.shift());
+    else this.turnBusy[l] = 0;
   }
 
   private release(l: number): void {
     this.heldSum[l] += this.sim.now - this.grantAt[l];
     this.holder[l] = -1;
     const q = this.sleepers[l];
-    for (let k = this.cfg.wakeAll === true ? q.size : Math.min(1, q.size); k > 0; k--) {
-      const s = q.shift();
-      this.tState[s] = S_WAKE;
-      (this.cpu as CpuModel).run(s, this.cfg.wakeUs);
+    if (this.cfg.wakeAll === true && this.cfg.wakeInTurn === true) {
+      const t = this.turn[l];
+      while (q.size > 0) t.push(q.shift());
+      if (this.turnBusy[l] === 0 && t.size > 0) {
+        this.turnBusy[l] = 1;
+        this.wake(t.shift());
+      }
+      return;
     }
+    for (let k = this.cfg.wakeAll === true ? q.size : Math.min(1, q.size); k > 0; k--) this.wake(q.shift());
   }
 
   private grow(need: number): void {
@@ -299,5 +482,6 @@ export class LatchSet {
     this.tEnd = growInt32(this.tEnd, need);
     this.tSpinLeft = growInt32(this.tSpinLeft, need);
     this.tWaitStart = growFloat64(this.tWaitStart, need);
+    this.tCell = growInt32(this.tCell, need, -1);
   }
 }

@@ -71,6 +71,27 @@ describe('server.latches in a run', () => {
     expect((tpc.latches ?? {}).lock_sys.spinCores).toBeGreaterThan(2 * (pool.latches ?? {}).lock_sys.spinCores);
   });
 
+  it('5.5\'s wait array: reported only when set; a scan passes the cells its sleepers hold; off, the run is unchanged', () => {
+    const with55 = (extra: string): string =>
+      `, "latches": { "innodb_sync_spin_loops": 0, "wakeup": "all-in-turn" ${extra}, "latches": [ { "name": "lock_sys", "holds": { "q": "4us" } } ] }`;
+    const on = runScenario(parseScenarioText(scenario(with55(', "waitArrayCell": "20ns"'), 32, 'one-thread-per-connection'), 'wa.json'));
+    const wa = on.latchWaitArray;
+    if (wa === undefined) throw new Error('no latchWaitArray');
+    const s = on.summary.simulatedSeconds;
+    // Every sleep reserved a cell: the reservations are the sleeps (up to the sleepers of the window's edges).
+    expect(Math.abs(wa.reservationsPerSecond * s - (on.latches ?? {}).lock_sys.sleeps)).toBeLessThanOrEqual(32);
+    // At least the cell taken; no more cells than threads; the array's mutex held for the scans,
+    // which are CPU bursts stretched by the 32 threads sharing 4 cores: at least their CPU time.
+    expect(wa.meanCellsScanned).toBeGreaterThanOrEqual(1);
+    expect(wa.peakCells).toBeLessThanOrEqual(32);
+    expect(wa.utilization).toBeGreaterThanOrEqual(wa.reservationsPerSecond * wa.meanCellsScanned * 20e-9 * 0.99);
+    expect(wa.utilization).toBeLessThan(1);
+    const without = runScenario(parseScenarioText(scenario(with55(''), 32, 'one-thread-per-connection'), 'nwa.json'));
+    expect(without.latchWaitArray).toBeUndefined();
+    const zero = runScenario(parseScenarioText(scenario(with55(', "waitArrayCell": "0us"'), 32, 'one-thread-per-connection'), 'zwa.json'));
+    expect(JSON.stringify(zero.summary)).toBe(JSON.stringify(without.summary));
+  });
+
   it('a hold for a class the workload lacks is an error naming the path', () => {
     const bad = `, "latches": { "latches": [ { "name": "x", "holds": { "nope": "1us" } } ] }`;
     expect(() => parseScenarioText(scenario(bad, 2, 'one-thread-per-connection'), 'bad.json')).toThrow(/server\.latches\.latches\[0\]\.holds\.nope.*expected a statement class of the workload \(BEGIN, COMMIT, q\), found "nope"/s);

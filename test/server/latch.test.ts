@@ -9,10 +9,28 @@ import { LatchSet } from '../../src/server/latch.js';
  * A latch set on a processor-sharing CPU (no contention model), driven by threads that each take
  * the plan of class 0 once: begin(thread) at an exact time, done times recorded.
  */
-function harness(opts: { cores: number; spinLoops: number; roundUs: number; wakeUs: number; holdUs: number; wakeAll?: boolean }) {
+function harness(opts: {
+  cores: number;
+  spinLoops: number;
+  roundUs: number;
+  wakeUs: number;
+  holdUs: number;
+  wakeAll?: boolean;
+  wakeInTurn?: boolean;
+  waitArrayCellUs?: number;
+}) {
   const sim = new Simulator();
   const done = new Map<number, number>();
-  const set = new LatchSet(sim, { names: ['lock_sys'], spinLoops: opts.spinLoops, roundUs: opts.roundUs, wakeUs: opts.wakeUs, wakeAll: opts.wakeAll, plans: [[[0, opts.holdUs]]] });
+  const set = new LatchSet(sim, {
+    names: ['lock_sys'],
+    spinLoops: opts.spinLoops,
+    roundUs: opts.roundUs,
+    wakeUs: opts.wakeUs,
+    wakeAll: opts.wakeAll,
+    wakeInTurn: opts.wakeInTurn,
+    waitArrayCellUs: opts.waitArrayCellUs,
+    plans: [[[0, opts.holdUs]]],
+  });
   const client: CpuClient = {
     onCpuDone: (t) => {
       if (set.active(t)) set.onCpuDone(t);
@@ -78,6 +96,52 @@ describe('spin-then-sleep latch (srw_lock.cc rule), exact schedules', () => {
     expect(h.done.get(1)).toBe(22);
     expect(h.done.get(2)).toBe(34);
     expect(h.set.figures()[0]).toMatchObject({ acquisitions: 3, waits: 2, spinRounds: 3, sleeps: 3, waitMeanUs: 16.5 });
+  });
+
+  it('wake-all in turn (glibc requeue): the woken leave one after another; a late sleeper waits for the next release\'s turn', () => {
+    const run = (wakeInTurn: boolean) => {
+      const h = harness({ cores: 8, spinLoops: 0, roundUs: 3, wakeUs: 2, holdUs: 10, wakeAll: true, wakeInTurn });
+      h.beginAt(0, 0);
+      h.beginAt(1, 1);
+      h.beginAt(2, 2);
+      h.beginAt(3, 3);
+      h.beginAt(4, 13); // sleeps while T1 holds, before T2 and T3 have had their turn
+      h.sim.run(1000);
+      return [1, 2, 3, 4].map((t) => h.done.get(t));
+    };
+    // In turn: the release at 10 wakes T1 [10, 12], which wins [12, 22] and wakes T2 [12, 14];
+    // T2 (held) sleeps at 14 behind T4 (asleep since 13) and wakes T3 [14, 16], which sleeps at
+    // 16. The release at 22 turns [T4, T2, T3]: T4 wakes [22, 24] and wins [24, 34]; T2 and T3
+    // sleep again; at 34 T2 [34, 36] wins [36, 46]; at 46 T3 [46, 48] holds [48, 58].
+    expect(run(true)).toEqual([22, 46, 58, 34]);
+    // All at once: T1, T2, T3 all check at 12, T1 wins; at 22 T2, T3, T4 all check at 24: T2
+    // (first in line) wins, then T3 at 36, then T4 at 48.
+    expect(run(false)).toEqual([22, 34, 46, 58]);
+  });
+
+  it('5.5 wait array: a sleeper scans from cell 0 to the first free one under one mutex, (index + 1) cells of CPU each', () => {
+    const h = harness({ cores: 8, spinLoops: 0, roundUs: 3, wakeUs: 2, holdUs: 10, waitArrayCellUs: 1 });
+    h.beginAt(0, 0);
+    h.beginAt(1, 1); // scans cell 0 [1, 2], sleeps
+    h.beginAt(2, 1); // waits for the array's mutex, scans cells 0-1 [2, 4], sleeps in cell 1
+    h.beginAt(3, 3); // waits, scans cells 0-2 [4, 7], sleeps in cell 2
+    h.beginAt(4, 13); // cell 0 was freed at 10 (T1 woken): scans cell 0 only [13, 14]
+    h.sim.run(1000);
+    // Wake one: T1 woken at 10 [10, 12] holds [12, 22]; T2 [22, 24] -> [24, 34]; T3 -> [36, 46]; T4 -> [48, 58].
+    expect([0, 1, 2, 3, 4].map((t) => h.done.get(t))).toEqual([10, 22, 34, 46, 58]);
+    expect(h.set.waitArrayFigures()).toEqual({ reservations: 4, cellsScanned: 1 + 2 + 3 + 1, mutexWaits: 2, heldUs: 7, peakCells: 3 });
+    expect(h.set.figures()[0]).toMatchObject({ sleeps: 4, waits: 4 });
+  });
+
+  it('5.5 wait array: a latch released during the scan is taken at once, without sleeping (mutex_spin_wait tests it again)', () => {
+    const h = harness({ cores: 8, spinLoops: 0, roundUs: 3, wakeUs: 2, holdUs: 10, waitArrayCellUs: 5 });
+    h.beginAt(0, 0);
+    h.beginAt(1, 6); // scans cell 0 [6, 11]; the latch is free from 10
+    h.sim.run(1000);
+    expect(h.done.get(1)).toBe(21);
+    expect(h.set.figures()[0]).toMatchObject({ sleeps: 0, waits: 1, waitMeanUs: 5 });
+    // Its cell was given back: the next scan would stop at cell 0.
+    expect(h.set.waitArrayFigures()).toMatchObject({ reservations: 1, cellsScanned: 1, peakCells: 1 });
   });
 
   it('a per-open-transaction part of the hold grows with the transactions open at the acquisition', () => {

@@ -39,9 +39,10 @@ export const Latches = z.strictObject({
   pause: Duration.default('4ns').describe('tpsim setting: time of one PAUSE instruction (about 12 cycles before Skylake, 140 on Skylake): a duration. Default "4ns". One spin round is cpuRelaxMultiplier / 4 x innodb_spin_wait_delay pauses (0.8 us by default).'),
   wake: Duration.default('5us').describe('tpsim setting: CPU time a sleeping waiter spends after a release wakes it (futex wake-up and switch-in) before it checks the latch again: a duration. Default "5us".'),
   wakeup: z
-    .enum(['one', 'all'])
+    .enum(['one', 'all', 'all-in-turn'])
     .default('one')
-    .describe('What a release wakes: "one" sleeper, which checks once (MariaDB 10.6+ srw_mutex, futex WAKE 1; the default), or "all" of them, each spinning again (5.5 to 10.5 sync0sync mutexes: os_event_set broadcasts, mutex_spin_wait goes back to its spin loop). For 5.5\'s random delay ut_delay(ut_rnd_interval(0, innodb_spin_wait_delay)) of 50 PAUSEs per unit, cpuRelaxMultiplier 100 gives its mean.'),
+    .describe('What a release wakes: "one" sleeper, which checks once (MariaDB 10.6+ srw_mutex, futex WAKE 1; the default), or "all" of them at once, each spinning again (5.5 to 10.5 sync0sync mutexes: os_event_set broadcasts, mutex_spin_wait goes back to its spin loop), or "all-in-turn": all of them, one after another, each when the one before has spent its wake CPU (the same broadcast under glibc up to 2.24, which requeues the waiters onto the event\'s mutex). For 5.5\'s random delay ut_delay(ut_rnd_interval(0, innodb_spin_wait_delay)) of 50 PAUSEs per unit, cpuRelaxMultiplier 100 gives its mean.'),
+  waitArrayCell: Duration.optional().describe('5.5\'s wait array (sync0arr.c sync_array_reserve_cell): a thread about to sleep on any latch reserves the first free cell of one global array, scanning from cell 0 while it holds the array\'s mutex; the CPU time to pass one cell: a duration. Each sleep then costs (cell index + 1) of these, one sleeper at a time. 5.6 and later find a free cell at once; 10.6+ has no wait array. Absent: none.'),
   latches: z.array(LatchDef).min(1).max(64).describe('The latches and the statement classes that take them, in the order a statement takes them.'),
 });
 
