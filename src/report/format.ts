@@ -1,11 +1,13 @@
 /** Number and table formatting for terminal output. */
 
 const EN = 'en-US';
+// Intl prints -0 as "-0": a sum or integral that starts at -0 (engine/double-zero.ts) and adds
+// nothing would show it. + 0 turns -0 into 0 and leaves every other number as it is.
 
 /** Whole counts with thousands separators: 1,234,567. */
 export function fmtCount(n: number): string {
   if (!Number.isFinite(n)) return '-';
-  return Math.round(n).toLocaleString(EN);
+  return (Math.round(n) + 0).toLocaleString(EN);
 }
 
 /** Milliseconds to 3 significant digits; values of 1000 and more as whole numbers with separators. */
@@ -21,7 +23,7 @@ export function fmtMs(v: number): string {
 export function fmtRate(n: number): string {
   if (!Number.isFinite(n)) return '-';
   const digits = Math.abs(n) >= 100 ? 1 : 2;
-  return n.toLocaleString(EN, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return (n + 0).toLocaleString(EN, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 /** A plain quantity to 3 significant digits (thread means, cores). */

@@ -37,6 +37,10 @@ describe('number formatting', () => {
     expect(fmtShort(45678)).toBe('45.7k');
   });
 
+  it('-0 (a sum that starts as DOUBLE_ZERO and adds nothing) prints as 0, never "-0"', () => {
+    expect([fmtCount(-0), fmtCount(-0.3), fmtRate(-0), fmtMs(-0)]).toEqual(['0', '0', '0.00', '0']);
+  });
+
   it('tables align numbers right and names left', () => {
     expect(table([['a', '1'], ['long name', '1,000']], { indent: 0 })).toEqual(['a              1', 'long name  1,000']);
   });
