@@ -58,6 +58,7 @@ export function formatReport(result: RunResult, options: ReportOptions = {}): st
   section('Threads', threads(result, sub(ci, 'threads')));
   section('CPU', cpu(result, sub(ci, 'cpu')));
   section('Server waits (row locks, redo log, InnoDB queue)', serverWaits(result));
+  section('InnoDB latches (spin-then-sleep)', latches(result));
   if (st?.unstable !== true) {
     section('Waiting at each queue (ms; P(wait) = share of visits that waited)', queueWaits(result, sub(ci, 'waits')));
     if (options.waitsByClass === true) section('Waiting at each queue by class (ms)', queueWaitsByClass(result));
@@ -289,6 +290,35 @@ function cpu(r: RunResult, c?: CiTree): string[] {
 function scaled(c: CiTree, key: string, k: number): CiTree {
   const iv = c[key];
   return Array.isArray(iv) ? { [key]: [iv[0] * k, iv[1] * k] } : {};
+}
+
+/** server.latches only: per latch, and 5.5's wait array when the scenario has one. */
+function latches(r: RunResult): string[] {
+  const l = r.latches;
+  if (l === undefined) return [];
+  const s = r.summary.simulatedSeconds;
+  const perS = (n: number): string => (s > 0 ? fmtCount(n / s) : '-');
+  const rows: string[][] = [['latch', 'taken/s', 'waited', 'mean wait ms', 'spin cores', 'sleeps/s', 'held']];
+  for (const [name, f] of Object.entries(l)) {
+    rows.push([
+      name,
+      perS(f.acquisitions),
+      fmtPct(f.acquisitions > 0 ? f.waits / f.acquisitions : 0),
+      fmtMs(f.waitMeanMs),
+      fmtNum(f.spinCores),
+      perS(f.sleeps),
+      fmtPct(f.utilization),
+    ]);
+  }
+  const out = table(rows, { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r'] });
+  const wa = r.latchWaitArray;
+  if (wa !== undefined) {
+    out.push(
+      `  wait array (5.5): ${fmtCount(wa.reservationsPerSecond)} reservations/s, ${fmtNum(wa.meanCellsScanned)} cells scanned each, ` +
+        `its mutex held ${fmtPct(wa.utilization)} (waited for by ${fmtPct(wa.mutexWaitFraction)}), at most ${fmtCount(wa.peakCells)} cells in use`,
+    );
+  }
+  return out;
 }
 
 /** Only when the run modelled any of them (a workload without locks shows nothing). */
