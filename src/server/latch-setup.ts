@@ -15,8 +15,7 @@ export function latchConfig(s: LatchesSpec, classes: readonly string[]): LatchCo
     spinLoops: s.innodb_sync_spin_loops,
     roundUs: spinRoundUs(s),
     wakeUs: parseDuration(s.wake),
-    wakeAll: s.wakeup === 'all' || s.wakeup === 'all-in-turn',
-    wakeInTurn: s.wakeup === 'all-in-turn',
+    wakeup: s.wakeup,
     waitArrayCellUs: s.waitArrayCell === undefined ? 0 : parseDuration(s.waitArrayCell),
     plans: classes.map((cls) => {
       const plan: Array<readonly [number, number, number]> = [];

@@ -19,21 +19,19 @@ export interface LatchConfig {
   /** CPU time a woken sleeper spends before it checks the latch again (futex wake-up and switch-in), µs. */
   wakeUs: number;
   /**
-   * false (10.6+): a release wakes one sleeper, which checks once and sleeps again if it lost.
-   * true (5.5 to 10.5, sync0sync / ib_mutex_t): a release wakes every sleeper (os_event_set
-   * broadcasts), and each woken thread goes back to spinning (mutex_spin_wait's `goto
-   * mutex_loop`): the thundering herd that grows with the number of waiting threads.
-   */
-  wakeAll?: boolean;
-  /**
-   * With wakeAll: the woken threads leave the wait one after another instead of all at once.
-   * 5.5's release broadcasts on the latch's os_event (pthread_cond_broadcast), and glibc up to
-   * 2.24 requeues a broadcast's waiters onto the event's mutex, so each returns from the wait when
-   * the one before it has released that mutex: here, a woken thread wakes the next when its own
-   * wake-up CPU (wakeUs) has run. Sleepers that arrive meanwhile join the end of the turn.
+   * What a release wakes (absent: "one").
+   * "one" (10.6+): one sleeper, which checks once and sleeps again if it lost.
+   * "all" (5.5 to 10.5, sync0sync / ib_mutex_t): every sleeper at once (os_event_set broadcasts),
+   * and each woken thread goes back to spinning (mutex_spin_wait's `goto mutex_loop`): the
+   * thundering herd that grows with the number of waiting threads.
+   * "all-in-turn": every sleeper, one after another. 5.5's release broadcasts on the latch's
+   * os_event (pthread_cond_broadcast), and glibc up to 2.24 requeues a broadcast's waiters onto the
+   * event's mutex, so each returns from the wait when the one before it has released that mutex:
+   * here, a woken thread wakes the next when its own wake-up CPU (wakeUs) has run, then spins as
+   * with "all". Sleepers that arrive meanwhile join the end of the turn.
    * [inferred from the glibc and 5.5 sources; the requeue's order is taken to be FIFO]
    */
-  wakeInTurn?: boolean;
+  wakeup?: 'one' | 'all' | 'all-in-turn';
   /**
    * 5.5's wait array (sync0arr.c sync_array_reserve_cell), µs per cell: a thread about to sleep on
    * any latch first reserves a cell of one global array, scanning from cell 0 for the first free
@@ -167,7 +165,10 @@ export class LatchSet {
   /** The wait-array cell a thread holds (-1: none). */
   private tCell = new Int32Array(64).fill(-1);
 
-  // The woken-in-turn chain per latch (wakeInTurn): marked sleepers, and whether one is waking.
+  /** From cfg.wakeup: a release wakes every sleeper ("all", "all-in-turn"), and one after another. */
+  private readonly wakeAll: boolean;
+  private readonly inTurn: boolean;
+  // The woken-in-turn chain per latch ("all-in-turn"): marked sleepers, and whether one is waking.
   private readonly turn: IntQueue[];
   private readonly turnBusy: Uint8Array;
 
@@ -201,6 +202,8 @@ export class LatchSet {
     this.holder = new Int32Array(k).fill(-1);
     this.grantAt = new Float64Array(k);
     this.sleepers = cfg.names.map(() => new IntQueue());
+    this.wakeAll = cfg.wakeup === 'all' || cfg.wakeup === 'all-in-turn';
+    this.inTurn = cfg.wakeup === 'all-in-turn';
     this.turn = cfg.names.map(() => new IntQueue());
     this.turnBusy = new Uint8Array(k);
     this.planStart = new Int32Array(cfg.plans.length + 1);
@@ -276,9 +279,9 @@ export class LatchSet {
         this.scanned(thread, l, step);
         return;
       case S_WAKE:
-        if (this.cfg.wakeInTurn === true) this.wakeNextInTurn(l);
+        if (this.inTurn) this.wakeNextInTurn(l);
         if (this.holder[l] === -1) this.grant(thread, l, step);
-        else if (this.cfg.wakeAll === true && this.cfg.spinLoops > 0) {
+        else if (this.wakeAll && this.cfg.spinLoops > 0) {
           this.tState[thread] = S_SPIN;
           this.tSpinLeft[thread] = this.cfg.spinLoops;
           (this.cpu as CpuModel).run(thread, this.cfg.roundUs);
@@ -453,7 +456,7 @@ export class LatchSet {
     (this.cpu as CpuModel).run(s, this.cfg.wakeUs);
   }
 
-  /** wakeInTurn: the next marked sleeper of latch l wakes, or the turn ends. */
+  /** "all-in-turn": the next marked sleeper of latch l wakes, or the turn ends. */
   private wakeNextInTurn(l: number): void {
     const t = this.turn[l];
     if (t.size > 0) this.wake(t.shift());
@@ -464,7 +467,7 @@ export class LatchSet {
     this.heldSum[l] += this.sim.now - this.grantAt[l];
     this.holder[l] = -1;
     const q = this.sleepers[l];
-    if (this.cfg.wakeAll === true && this.cfg.wakeInTurn === true) {
+    if (this.inTurn) {
       const t = this.turn[l];
       while (q.size > 0) t.push(q.shift());
       if (this.turnBusy[l] === 0 && t.size > 0) {
@@ -473,7 +476,7 @@ export class LatchSet {
       }
       return;
     }
-    for (let k = this.cfg.wakeAll === true ? q.size : Math.min(1, q.size); k > 0; k--) this.wake(q.shift());
+    for (let k = this.wakeAll ? q.size : Math.min(1, q.size); k > 0; k--) this.wake(q.shift());
   }
 
   private grow(need: number): void {

@@ -15,8 +15,7 @@ function harness(opts: {
   roundUs: number;
   wakeUs: number;
   holdUs: number;
-  wakeAll?: boolean;
-  wakeInTurn?: boolean;
+  wakeup?: 'one' | 'all' | 'all-in-turn';
   waitArrayCellUs?: number;
 }) {
   const sim = new Simulator();
@@ -26,8 +25,7 @@ function harness(opts: {
     spinLoops: opts.spinLoops,
     roundUs: opts.roundUs,
     wakeUs: opts.wakeUs,
-    wakeAll: opts.wakeAll,
-    wakeInTurn: opts.wakeInTurn,
+    wakeup: opts.wakeup,
     waitArrayCellUs: opts.waitArrayCellUs,
     plans: [[[0, opts.holdUs]]],
   });
@@ -86,7 +84,7 @@ describe('spin-then-sleep latch (srw_lock.cc rule), exact schedules', () => {
   });
 
   it('wake-all (5.5 to 10.5): a release wakes every sleeper; the losers spin again before sleeping', () => {
-    const h = harness({ cores: 4, spinLoops: 1, roundUs: 3, wakeUs: 2, holdUs: 10, wakeAll: true });
+    const h = harness({ cores: 4, spinLoops: 1, roundUs: 3, wakeUs: 2, holdUs: 10, wakeup: 'all' });
     h.beginAt(0, 0);
     h.beginAt(1, 1); // checks at 4, sleeps
     h.beginAt(2, 2); // checks at 5, sleeps
@@ -100,7 +98,7 @@ describe('spin-then-sleep latch (srw_lock.cc rule), exact schedules', () => {
 
   it('wake-all in turn (glibc requeue): the woken leave one after another; a late sleeper waits for the next release\'s turn', () => {
     const run = (wakeInTurn: boolean) => {
-      const h = harness({ cores: 8, spinLoops: 0, roundUs: 3, wakeUs: 2, holdUs: 10, wakeAll: true, wakeInTurn });
+      const h = harness({ cores: 8, spinLoops: 0, roundUs: 3, wakeUs: 2, holdUs: 10, wakeup: wakeInTurn ? 'all-in-turn' : 'all' });
       h.beginAt(0, 0);
       h.beginAt(1, 1);
       h.beginAt(2, 2);
