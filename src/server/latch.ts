@@ -1,3 +1,4 @@
+import { IntMinHeap } from '../engine/int-min-heap.js';
 import { IntQueue } from '../engine/int-queue.js';
 import type { Simulator } from '../engine/simulator.js';
 import { growFloat64, growInt32, growUint8 } from '../engine/grow.js';
@@ -174,8 +175,7 @@ export class LatchSet {
 
   // The wait array: free cells below the high-water mark in a min-heap (the scan takes the
   // lowest), the array's mutex and the threads waiting for it.
-  private freeCells = new Int32Array(64);
-  private freeCount = 0;
+  private readonly freeCells = new IntMinHeap();
   private cellsHigh = 0;
   private cellsInUse = 0;
   private arrayHolder = -1;
@@ -386,7 +386,7 @@ export class LatchSet {
   private scan(thread: number): void {
     this.arrayHolder = thread;
     this.arrayGrantAt = this.sim.now;
-    const cell = this.freeCount > 0 ? this.freeCells[0] : this.cellsHigh;
+    const cell = this.freeCells.size > 0 ? this.freeCells.peek() : this.cellsHigh;
     this.arr.cellsScanned += cell + 1;
     this.tState[thread] = S_ARRAY_SCAN;
     (this.cpu as CpuModel).run(thread, (cell + 1) * (this.cfg.waitArrayCellUs as number));
@@ -397,8 +397,7 @@ export class LatchSet {
    * thread, like 5.5's mutex_spin_wait after reserving, tests the latch once more before it sleeps.
    */
   private scanned(thread: number, l: number, step: number): void {
-    if (this.freeCount > 0) this.tCell[thread] = this.popFreeCell();
-    else this.tCell[thread] = this.cellsHigh++;
+    this.tCell[thread] = this.freeCells.size > 0 ? this.freeCells.pop() : this.cellsHigh++;
     if (++this.cellsInUse > this.arr.peakCells) this.arr.peakCells = this.cellsInUse;
     this.arr.heldUs += this.sim.now - this.arrayGrantAt;
     this.arrayHolder = -1;
@@ -418,35 +417,7 @@ export class LatchSet {
     if (c < 0) return;
     this.tCell[thread] = -1;
     this.cellsInUse--;
-    if (this.freeCount === this.freeCells.length) this.freeCells = growInt32(this.freeCells, this.freeCount * 2);
-    // Sift up in the min-heap.
-    const h = this.freeCells;
-    let i = this.freeCount++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (h[p] <= c) break;
-      h[i] = h[p];
-      i = p;
-    }
-    h[i] = c;
-  }
-
-  private popFreeCell(): number {
-    const h = this.freeCells;
-    const top = h[0];
-    const last = h[--this.freeCount];
-    let i = 0;
-    for (;;) {
-      const a = 2 * i + 1;
-      if (a >= this.freeCount) break;
-      const b = a + 1;
-      const m = b < this.freeCount && h[b] < h[a] ? b : a;
-      if (h[m] >= last) break;
-      h[i] = h[m];
-      i = m;
-    }
-    h[i] = last;
-    return top;
+    this.freeCells.push(c);
   }
 
   /** Wakes a sleeper: off the wait array (its cell freed), it pays the wake-up on the CPU. */
