@@ -73,7 +73,12 @@ export class QueueWaitStation {
   private pVisits: Float64Array<ArrayBuffer> = new Float64Array(8);
   private pWaited: Float64Array<ArrayBuffer> = new Float64Array(8);
   private pSum: Float64Array<ArrayBuffer> = new Float64Array(8);
-  private readonly pHist: Array<LatencyRecorder | null> = [];
+  /**
+   * Holey from the start and grown with nulls: an array that starts empty changes its elements
+   * kind (hence its hidden class) when its first recorder is stored, and again when a pair's slot
+   * lies past its end, which a pair seen late in the run does after `record` was optimized.
+   */
+  private pHist: Array<LatencyRecorder | null> = new Array<LatencyRecorder | null>(8).fill(null);
   /** Histograms formed at the end (sums of pair histograms), freed with the station. */
   private readonly formed: LatencyRecorder[] = [];
 
@@ -159,6 +164,9 @@ export class QueueWaitStation {
     this.pVisits = growFloat64(this.pVisits, need);
     this.pWaited = growFloat64(this.pWaited, need);
     this.pSum = growFloat64(this.pSum, need);
+    const hist = new Array<LatencyRecorder | null>(this.pVisits.length).fill(null);
+    for (let i = 0; i < this.pHist.length; i++) hist[i] = this.pHist[i];
+    this.pHist = hist;
   }
 }
 

@@ -2,6 +2,7 @@ import type { Distribution } from '../engine/distributions.js';
 import { HotspotKeys, type KeySampler, UniformKeys, ZipfKeys } from '../server/locks.js';
 import { type KeySpaceSpec, type LockSpecT, runsType, WAIT_TYPES, type WaitSpecT, type WorkloadSpec } from './schema.js';
 import { buildDistribution } from './dist-spec.js';
+import { objectArray } from '../engine/object-array.js';
 
 export interface CompiledWait {
   type: number;
@@ -84,12 +85,14 @@ export function compileWorkload(spec: WorkloadSpec): CompiledWorkload {
     return i;
   };
   const waits = (ws: WaitSpecT[]): CompiledWait[] =>
-    ws.map((w) => ({
-      type: WAIT_TYPES.indexOf(w.type),
-      probability: w.probability,
-      latency: buildDistribution(w.latency),
-      reported: w.reported,
-    }));
+    objectArray(
+      ws.map((w) => ({
+        type: WAIT_TYPES.indexOf(w.type),
+        probability: w.probability,
+        latency: buildDistribution(w.latency),
+        reported: w.reported,
+      })),
+    );
   // Tables share one row-id space: the workload's keySpace first, then workload.tables in order.
   const spaces = new Map<string | undefined, { keys: KeySampler; base: number }>();
   let nextBase = 0;
