@@ -1,6 +1,7 @@
 import { Exponential } from '../engine/distributions.js';
 import { type Rng, stream } from '../engine/random.js';
 import { type EventHandler, Simulator } from '../engine/simulator.js';
+import { DOUBLE_ZERO } from '../engine/double-zero.js';
 
 /**
  * An M/M/c FIFO queue built on the bare engine: a validation model (its mean response time is
@@ -59,8 +60,8 @@ class MmcModel implements EventHandler {
   private completed = 0;
   private readonly warmup: number;
   private readonly total: number;
-  sumResponse = 0;
-  sumWait = 0;
+  sumResponse = DOUBLE_ZERO;
+  sumWait = DOUBLE_ZERO;
   readonly responses: Float64Array | undefined;
 
   constructor(

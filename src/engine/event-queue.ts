@@ -1,3 +1,4 @@
+import { DOUBLE_ZERO } from './double-zero.js';
 /**
  * Pending-event set: a 4-ary min-heap over typed arrays, ordered by (time, seq). `seq` is a
  * global insertion counter, so events at the same simulated time fire in the order they were
@@ -20,7 +21,7 @@ export class EventQueue {
   private nextSeq = 0;
 
   /** Fields of the event most recently removed by pop(). */
-  topTime = 0;
+  topTime = DOUBLE_ZERO;
   topCode = 0;
   topTarget = 0;
   topArg = 0;

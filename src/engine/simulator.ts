@@ -1,4 +1,5 @@
 import { EventQueue } from './event-queue.js';
+import { DOUBLE_ZERO } from './double-zero.js';
 
 /**
  * A model component that receives events. `kind` is the component's own event type (0..255),
@@ -43,7 +44,7 @@ class SourcePair implements TimedSource {
 
 /** Simulated time is a float64 number of microseconds. */
 export class Simulator {
-  now = 0;
+  now = DOUBLE_ZERO;
   events = 0;
   private readonly queue = new EventQueue(4096);
   private readonly handlers: EventHandler[] = [];

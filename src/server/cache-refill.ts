@@ -1,4 +1,5 @@
 import { growInt32, growUint8 } from '../engine/grow.js';
+import { DOUBLE_ZERO } from '../engine/double-zero.js';
 
 /**
  * The cache refill a thread pays when it gets a core back: the part of its working set that the
@@ -42,7 +43,7 @@ export class CacheRefill {
 
   /** Switch-ins and refill time charged since the last reset (statistics). */
   switchIns = 0;
-  refillUs = 0;
+  refillUs = DOUBLE_ZERO;
   /** Switch-ins of a thread that never ran on that core (its whole working set reloaded). */
   coldSwitchIns = 0;
 

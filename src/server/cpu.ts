@@ -120,8 +120,8 @@ export class Cpu implements TimedSource, CpuModel {
   private waiting = 0;
 
   // Time integrals for reporting.
-  private runnableArea = 0;
-  private busyArea = 0;
+  private runnableArea = DOUBLE_ZERO;
+  private busyArea = DOUBLE_ZERO;
   private areaSince = DOUBLE_ZERO;
 
   constructor(

@@ -1,4 +1,5 @@
 import { growInt32 } from '../engine/grow.js';
+import { DOUBLE_ZERO } from '../engine/double-zero.js';
 
 /**
  * EEVDF's run queue: entities (thread ids) ordered by (vruntime, sequence), each subtree
@@ -23,8 +24,8 @@ export class EligibleTree {
   private sl = -1;
   private sr = -1;
   // Sum of queued vruntimes, compensated (Neumaier): V is compared with vruntimes for eligibility.
-  private sum = 0;
-  private comp = 0;
+  private sum = DOUBLE_ZERO;
+  private comp = DOUBLE_ZERO;
 
   constructor(
     /** Keys, owned by the scheduler and read here: vruntime, deadline, queueing sequence. */

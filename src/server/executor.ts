@@ -18,6 +18,7 @@ import { LOCK_DEADLOCK, LOCK_GRANTED, type LockListener, LockTable } from './loc
 import type { QueueWaits, QueueWaitStation } from '../stats/queue-wait.js';
 import type { LatchListener, LatchSet } from './latch.js';
 import { REDO_NO_WAIT, REDO_WAIT_FSYNC, REDO_WAIT_GROUP, type RedoListener, RedoLog } from './redo-log.js';
+import { DOUBLE_ZERO } from '../engine/double-zero.js';
 
 /**
  * What the thread handling is told while a statement runs. Reported waits call waitBegin /
@@ -55,14 +56,14 @@ export interface AsyncCommitHost {
 /** Counters of the server's own waits, reset at the end of the warm-up. Times in µs. */
 export class ServerStats {
   lockWaits = 0;
-  lockWaitTime = 0;
+  lockWaitTime = DOUBLE_ZERO;
   deadlocks = 0;
   lockWaitTimeouts = 0;
   rollbacks = 0;
   commitWaits = 0;
-  commitWaitTime = 0;
+  commitWaitTime = DOUBLE_ZERO;
   admissionWaits = 0;
-  admissionWaitTime = 0;
+  admissionWaitTime = DOUBLE_ZERO;
   /** Commits that released their worker while they waited for a flush (10.6+ with the pool). */
   asyncCommits = 0;
 

@@ -67,8 +67,8 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
   /** Set by the run when the contention model has a floor that can bind. */
   floorBinds: ((n: number) => boolean) | undefined = undefined;
 
-  private runnableArea = 0;
-  private busyArea = 0;
+  private runnableArea = DOUBLE_ZERO;
+  private busyArea = DOUBLE_ZERO;
   private areaSince = DOUBLE_ZERO;
 
   constructor(

@@ -1,6 +1,7 @@
 import { parseDuration } from '../../engine/duration.js';
 import { IntQueue } from '../../engine/int-queue.js';
 import type { DispatchSpec } from '../../workload/schema/dispatch.js';
+import { DOUBLE_ZERO } from '../../engine/double-zero.js';
 
 /**
  * The dispatch what-ifs of a pool (scenario `threadPool.dispatch`), shared by every flavour:
@@ -112,7 +113,7 @@ export class Dispatch {
   readonly shared = new IntQueue();
   /** Needless wakes of the herd, and the CPU they were charged, µs. */
   herdWakes = 0;
-  herdCpuUs = 0;
+  herdCpuUs = DOUBLE_ZERO;
 
   constructor(
     spec: DispatchSpec | undefined,
