@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,11 +12,17 @@ import { CLI, ROOT, ensureBuilt, tempDir } from '../cli/helpers.js';
  * it inlined ("wrong map" deoptimizations). Read from V8's own trace of a short run: before
  * DOUBLE_ZERO, oltp.json had 14 such deoptimizations in the simulator's code, the EEVDF read_write
  * scenario 18. Deoptimizations in libraries (hdr-histogram-js, node:url) are not ours to fix.
+ *
+ * Whether a late change of class shows depends on whether the function meeting it was optimized
+ * by then, which V8 decides by time on a background thread: a slow machine can pass where a fast
+ * one fails (a holey-array transition in stats/queue-wait.ts showed on one machine only). So the
+ * run optimizes early (a small interrupt budget): a function is compiled after a few thousand
+ * bytecodes, before the warm-up ends, and any later change of class deoptimizes it on every machine.
  */
 function wrongMapSites(scenario: string): string[] {
   const r = spawnSync(
     process.execPath,
-    ['--trace-deopt-verbose', CLI, 'run', join(ROOT, 'scenarios', scenario), '--duration', '3s', '--warmup', '1s', '--quiet', '--out', join(tempDir(), 'run.json')],
+    ['--trace-deopt-verbose', '--interrupt-budget=4096', CLI, 'run', join(ROOT, 'scenarios', scenario), '--duration', '3s', '--warmup', '1s', '--quiet', '--out', join(tempDir(), 'run.json')],
     { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 120_000 },
   );
   expect(r.status).toBe(0);
@@ -28,9 +35,21 @@ function wrongMapSites(scenario: string): string[] {
     // histogram changes class then, and run/ forms the figures; nothing is left to run by then.
     if (line.includes('<JSFunction flush ')) return;
     const at = /deoptimize at <([^>]*)>/.exec(lines[i + 1] ?? '');
-    if (at && at[1].startsWith(ours) && !at[1].startsWith(`${ours}run/`)) sites.push(at[1].slice(ours.length));
+    if (!at || !at[1].startsWith(ours) || at[1].startsWith(`${ours}run/`)) return;
+    const site = at[1].slice(ours.length);
+    // A draw from a Distribution: several classes by design (engine/distributions.ts), so a class
+    // first drawn after the call was optimized deoptimizes it once; no object changed class.
+    if (isDistributionDraw(site)) return;
+    sites.push(site);
   });
   return sites;
+}
+
+function isDistributionDraw(site: string): boolean {
+  const m = /^(.*):(\d+):(\d+)$/.exec(site);
+  if (!m) return false;
+  const line = readFileSync(join(ROOT, 'dist', m[1]), 'utf8').split('\n')[Number(m[2]) - 1] ?? '';
+  return line.slice(Number(m[3]) - 1).startsWith('sample(');
 }
 
 describe('hidden classes of the model objects', () => {
