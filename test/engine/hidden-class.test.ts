@@ -11,7 +11,8 @@ import { CLI, ROOT, ensureBuilt, tempDir } from '../cli/helpers.js';
  * the warm-up) changes its object's class, and V8 then throws away the event loop and everything
  * it inlined ("wrong map" deoptimizations). Read from V8's own trace of a short run: before
  * DOUBLE_ZERO, oltp.json had 14 such deoptimizations in the simulator's code, the EEVDF read_write
- * scenario 18 (the KB read-write analogue adds the latches). Deoptimizations in libraries (hdr-histogram-js, node:url) are not ours to fix.
+ * scenario 18 (the KB read-write analogue adds the latches). Deoptimizations in libraries
+ * (hdr-histogram-js, node:url) are not ours to fix.
  *
  * Whether a late change of class shows depends on whether the function meeting it was optimized
  * by then, which V8 decides by time on a background thread: a slow machine can pass where a fast
