@@ -151,6 +151,8 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   /** MariaDB 10.6+ asynchronous commit with the pool; null: commits wait on their thread. */
   private asyncCommit: AsyncCommitHost | null = null;
   private connParked: Uint8Array = new Uint8Array(0);
+  /** Whether the connection's transaction is counted in the latch set's open transactions. */
+  private trxCounted: Uint8Array = new Uint8Array(0);
   private connWaitStart: Float64Array = new Float64Array(0);
 
   constructor(
@@ -199,8 +201,12 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     return this.innodb;
   }
 
-  /** Turns on the latch model: a statement takes its class's latches before anything else. */
+  /**
+   * Turns on the latch model: a statement takes its class's latches when it is inside InnoDB
+   * (after innodb_thread_concurrency's admission, before its row locks and CPU).
+   */
   attachLatches(latches: LatchSet): void {
+    this.trxCounted = new Uint8Array(this.conns.count);
     latches.listener = this;
     latches.cpu = this.cpu;
     latches.onWaited = (thread, us) => {
@@ -236,23 +242,8 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     const slice = this.conns.cpu[conn] / (this.conns.waitCount[conn] + 1);
     this.threadSlice[thread] = slice;
     this.conns.error[conn] = 0;
-    // [simplification] all of a statement's latch acquisitions come first, one after another.
-    if (this.latchSet !== null) {
-      // A statement that arrives outside a transaction opens one (BEGIN, or an autocommit statement).
-      if (this.conns.trxActive[conn] === 0) this.latchSet.openTransactions++;
-      if (this.latchSet.begin(thread, this.conns.stmtClass[conn])) return;
-    }
-    this.afterLatches(thread, conn);
-  }
-
-  onLatchesDone(thread: number): void {
-    this.afterLatches(thread, this.threadConn[thread]);
-  }
-
-  private afterLatches(thread: number, conn: number): void {
-    const slice = this.threadSlice[thread];
     if (this.innodb === null) {
-      (this.cpu as CpuModel).run(thread, slice);
+      this.takeLatches(thread, conn);
       return;
     }
     this.connThread[conn] = thread;
@@ -268,7 +259,37 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
       if (this.waits !== null) this.waited(this.waits.innodbQueue, conn, 0);
       this.threadInside[thread] = 1;
     }
-    this.takeLocks(thread, conn);
+    this.takeLatches(thread, conn);
+  }
+
+  /**
+   * Inside InnoDB (admitted by innodb_thread_concurrency, when it is set): the statement's latches,
+   * taken where InnoDB takes them, after srv_conc_enter_innodb, so that a thread queued at the
+   * gate neither spins on nor sleeps on a latch. [simplification] all of a statement's latch
+   * acquisitions come first, one after another.
+   */
+  private takeLatches(thread: number, conn: number): void {
+    const ls = this.latchSet;
+    if (ls !== null) {
+      // A statement that arrives outside a transaction opens one (BEGIN, or an autocommit
+      // statement); counted from here, inside InnoDB, where 5.5 starts it and puts it on
+      // trx_sys->trx_list [inferred for BEGIN, which 5.5 starts at its first InnoDB access].
+      if (this.conns.trxActive[conn] === 0 && this.trxCounted[conn] === 0) {
+        this.trxCounted[conn] = 1;
+        ls.openTransactions++;
+      }
+      if (ls.begin(thread, this.conns.stmtClass[conn])) return;
+    }
+    this.afterLatches(thread, conn);
+  }
+
+  onLatchesDone(thread: number): void {
+    this.afterLatches(thread, this.threadConn[thread]);
+  }
+
+  private afterLatches(thread: number, conn: number): void {
+    if (this.innodb === null) (this.cpu as CpuModel).run(thread, this.threadSlice[thread]);
+    else this.takeLocks(thread, conn);
   }
 
   /** CpuClient: the CPU burst now ending spent `us` runnable but not running (run queue). */
@@ -375,7 +396,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
       this.stats.admissionWaitTime += w;
       if (this.waits !== null) this.waited(this.waits.innodbQueue, conn, w);
       this.threadInside[thread] = 1;
-      this.takeLocks(thread, conn);
+      this.takeLatches(thread, conn);
     } else if (kind === LOCK_TIMEOUT && arg === this.threadGen[thread]) {
       // innodb_lock_wait_timeout: the statement fails; the transaction is rolled back (see fail).
       this.threadGen[thread]++;
@@ -422,6 +443,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     }
     this.conns.error[conn] = STATEMENT_KILLED;
     this.threadConn[thread] = -1;
+    this.closeTransaction(conn);
     (this.observer as ExecutionObserver).statementDone(thread, conn);
   }
 
@@ -432,6 +454,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     if (this.trxWrote[conn] === 1) this.stats.rollbacks++;
     this.trxWrote[conn] = 0;
     parts.locks?.releaseAll(conn);
+    if (this.latchSet !== null) this.uncountTransaction(conn);
   }
 
   // ---- listeners (called inside the lock table, the gate, the redo log) --------------------
@@ -573,7 +596,13 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
 
   /** The statement ends its transaction (COMMIT, autocommit) or failed (rolled back): one fewer open. */
   private closeTransaction(conn: number): void {
-    if (this.latchSet !== null && (this.conns.endsTrx[conn] === 1 || this.conns.error[conn] !== 0)) this.latchSet.openTransactions--;
+    if (this.latchSet !== null && (this.conns.endsTrx[conn] === 1 || this.conns.error[conn] !== 0)) this.uncountTransaction(conn);
+  }
+
+  private uncountTransaction(conn: number): void {
+    if (this.trxCounted[conn] === 0) return;
+    this.trxCounted[conn] = 0;
+    (this.latchSet as LatchSet).openTransactions--;
   }
 
   private finish(thread: number, conn: number): void {

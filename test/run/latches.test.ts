@@ -92,6 +92,29 @@ describe('server.latches in a run', () => {
     expect(JSON.stringify(zero.summary)).toBe(JSON.stringify(without.summary));
   });
 
+  it('latches are taken inside InnoDB: a thread queued at innodb_thread_concurrency neither spins on nor sleeps on one', () => {
+    // Autocommit statements that each take lock_sys; 8 threads on 4 cores overlap, so with the gate
+    // off they sleep on the latch (its hold grows with the 8 open transactions). With one thread admitted at a time, only the admitted one takes
+    // it, and the open transactions at each acquisition are that one alone: the hold is 4 + 2 µs.
+    const gated = (concurrency: number): string => `{
+      "name": "gate", "seed": 5, "duration": "300ms", "warmup": "50ms",
+      "server": { "cores": 4, "innodb": { "innodb_thread_concurrency": ${concurrency} },
+        "latches": { "latches": [ { "name": "lock_sys", "perOpenTransaction": "2us", "holds": { "q": "4us" } } ] } },
+      "threadHandling": { "mode": "one-thread-per-connection" },
+      "workload": { "connections": 8, "network": { "rtt": "20us" },
+        "transactions": [ { "name": "t", "type": "autocommit", "statements": [ { "name": "q", "cpu": "20us" } ] } ] }
+    }`;
+    const open = runScenario(parseScenarioText(gated(0), 'g0.json'));
+    const one = runScenario(parseScenarioText(gated(1), 'g1.json'));
+    expect((open.latches ?? {}).lock_sys.sleeps).toBeGreaterThan(0);
+    expect(one.server?.innodbQueueWaits ?? 0).toBeGreaterThan(0);
+    const l = (one.latches ?? {}).lock_sys;
+    expect([l.waits, l.spinRounds, l.sleeps]).toEqual([0, 0, 0]);
+    const s = one.summary.simulatedSeconds;
+    // One acquisition may straddle each edge of the window.
+    expect(Math.abs(l.utilization * s * 1e6 - 6 * l.acquisitions)).toBeLessThanOrEqual(12);
+  });
+
   it('a hold for a class the workload lacks is an error naming the path', () => {
     const bad = `, "latches": { "latches": [ { "name": "x", "holds": { "nope": "1us" } } ] }`;
     expect(() => parseScenarioText(scenario(bad, 2, 'one-thread-per-connection'), 'bad.json')).toThrow(/server\.latches\.latches\[0\]\.holds\.nope.*expected a statement class of the workload \(BEGIN, COMMIT, q\), found "nope"/s);
