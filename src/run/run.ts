@@ -524,6 +524,7 @@ function attachInnodb(executor: Executor, spec: ScenarioSpec, hasLocks: boolean)
       : null,
     threadConcurrency: s.innodb_thread_concurrency,
     concurrencyTickets: s.innodb_concurrency_tickets,
+    sqlLayerShare: s.sqlLayerShare,
   });
 }
 

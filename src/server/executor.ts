@@ -104,6 +104,7 @@ const P_BODY = 0; // CPU parts and the statement's own waits
 const P_REDO_WRITE = 1; // COMMIT's write of the redo log (CPU)
 const P_WAITING = 2; // in a server wait (slot, row lock, flush)
 const P_RESUMED = 3; // a suspended COMMIT picked up again by a worker
+const P_SQL_LAYER = 4; // the statement's CPU before its first row operation, outside InnoDB
 
 /**
  * Runs a connection's current statement on a thread: its CPU demand split evenly around its
@@ -153,6 +154,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   private connParked: Uint8Array = new Uint8Array(0);
   /** Whether the connection's transaction is counted in the latch set's open transactions. */
   private trxCounted: Uint8Array = new Uint8Array(0);
+  private sqlLayerShare = 0;
   private connWaitStart: Float64Array = new Float64Array(0);
 
   constructor(
@@ -172,7 +174,10 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     redo: { mode: 0 | 1 | 2; fsync: Distribution; rng: Rng; logWriteUs: number } | null;
     threadConcurrency: number;
     concurrencyTickets: number;
+    /** Share of an InnoDB statement's CPU spent before it enters InnoDB (0: none). */
+    sqlLayerShare: number;
   }): InnodbParts {
+    this.sqlLayerShare = opts.sqlLayerShare;
     const n = this.conns.count;
     this.connThread = new Int32Array(n).fill(-1);
     this.trxWrote = new Uint8Array(n);
@@ -249,7 +254,22 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     this.connThread[conn] = thread;
     this.threadPhase[thread] = P_BODY;
     this.threadLock[thread] = 0;
-    const adm = this.innodb.admission;
+    const share = this.sqlLayerShare;
+    if (share > 0 && this.conns.entersInnodb[conn] === 1) {
+      // Parsing, optimizing, opening tables: CPU before the first row operation, which a thread
+      // spends outside InnoDB (srv_conc_enter_innodb comes with the first handler call).
+      const cpu = this.conns.cpu[conn];
+      this.threadSlice[thread] = (cpu * (1 - share)) / (this.conns.waitCount[conn] + 1);
+      this.threadPhase[thread] = P_SQL_LAYER;
+      (this.cpu as CpuModel).run(thread, cpu * share);
+      return;
+    }
+    this.enterInnodb(thread, conn);
+  }
+
+  /** The statement's first row operation: through innodb_thread_concurrency's gate, when set. */
+  private enterInnodb(thread: number, conn: number): void {
+    const adm = (this.innodb as InnodbParts).admission;
     if (adm !== null && this.conns.entersInnodb[conn] === 1) {
       if (!adm.enter(thread)) {
         this.stats.admissionWaits++;
@@ -343,6 +363,11 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     }
     if (this.threadKilled[thread] === 1) {
       this.abort(thread, conn);
+      return;
+    }
+    if (this.threadPhase[thread] === P_SQL_LAYER) {
+      this.threadPhase[thread] = P_BODY;
+      this.enterInnodb(thread, conn);
       return;
     }
     const step = this.threadStep[thread];

@@ -50,6 +50,7 @@ export interface InnodbOptions {
   redo?: { mode: 0 | 1 | 2; fsync: number | Distribution; logWriteUs?: number } | null;
   threadConcurrency?: number;
   concurrencyTickets?: number;
+  sqlLayerShare?: number;
 }
 
 class ServerScript implements EventHandler, StatementSink {
@@ -153,6 +154,7 @@ export function serverHarness(opts: {
           },
     threadConcurrency: o.threadConcurrency ?? 0,
     concurrencyTickets: o.concurrencyTickets ?? 5000,
+    sqlLayerShare: o.sqlLayerShare ?? 0,
   });
   const script = new ServerScript(sim, conns);
   let handling: ThreadHandling;

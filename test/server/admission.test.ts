@@ -17,6 +17,20 @@ describe('innodb_thread_concurrency', () => {
     expect(h.executor.stats.admissionWaitTime).toBe(990 + 1980);
   });
 
+  it('sqlLayerShare: the CPU before the first row operation runs outside the gate', () => {
+    // 40% of each 1000 µs statement parses and optimizes outside InnoDB; the gate holds 600 µs each.
+    const h = serverHarness({ cores: 4, innodb: { locks: false, threadConcurrency: 1, sqlLayerShare: 0.4 } });
+    h.send({ conn: 2, at: 0, cpu: 1000 });
+    h.send({ conn: 0, at: 10, cpu: 1000 });
+    h.send({ conn: 1, at: 20, cpu: 1000 });
+    h.sim.run(10_000);
+    expect(h.doneOf(2)).toMatchObject({ start: 0, end: 1000 });
+    expect(h.doneOf(0)).toMatchObject({ start: 10, end: 1600 });
+    expect(h.doneOf(1)).toMatchObject({ start: 20, end: 2200 });
+    expect(h.executor.stats.admissionWaits).toBe(2);
+    expect(h.executor.stats.admissionWaitTime).toBe(1000 - 410 + (1600 - 420));
+  });
+
   it('with no limit the same statements overlap', () => {
     const h = serverHarness({ cores: 4, innodb: { locks: false, threadConcurrency: 0 } });
     h.send({ conn: 2, at: 0, cpu: 1000 });

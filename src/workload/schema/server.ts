@@ -54,6 +54,12 @@ export const Innodb = z.strictObject({
     .max(4294967295)
     .default(5000)
     .describe('MySQL manual: determines the number of threads that can enter InnoDB concurrently: row operations a thread may do after entering before it must queue again. Default 5000.'),
+  sqlLayerShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0)
+    .describe('tpsim setting: share of each InnoDB statement\'s CPU spent in the SQL layer before its first row operation (parsing, optimizing, opening tables): outside innodb_thread_concurrency\'s gate and before the statement\'s latches, which InnoDB takes from its first row operation on. 0 to 1. Default 0: the whole statement inside InnoDB.'),
 }).superRefine((s, ctx) => {
   for (const [, message] of distributionProblems(s.logFsync, '')) ctx.addIssue({ code: 'custom', path: ['logFsync'], message });
 });
