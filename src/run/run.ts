@@ -513,7 +513,8 @@ function makeCpu(sim: Simulator, spec: ScenarioSpec, executor: Executor): CpuMod
 /** Turns on the server's InnoDB model when the workload locks rows or InnoDB admission is limited. */
 function attachInnodb(executor: Executor, spec: ScenarioSpec, hasLocks: boolean): InnodbParts | null {
   const s = Innodb.parse(spec.server.innodb ?? {});
-  if (!hasLocks && s.innodb_thread_concurrency === 0) return null;
+  // Without row locks, a gate or a SQL-layer share, the InnoDB parts would change nothing.
+  if (!hasLocks && s.innodb_thread_concurrency === 0 && s.sqlLayerShare === 0) return null;
   return executor.attachInnodb({
     locks: hasLocks,
     deadlockDetect: s.innodb_deadlock_detect,
