@@ -10,8 +10,10 @@ export interface AdmissionListener {
  * FIFO order (as srv_conc_enter_innodb_without_atomics; builds with atomics sleep-poll every
  * innodb_thread_sleep_delay instead, which is not FIFO [simplification]).
  *
- * Model of an entry: a statement that touches InnoDB (not BEGIN / COMMIT) enters once at its
- * start and gets innodb_concurrency_tickets tickets; every row operation after the first uses
+ * Model of an entry: a statement that touches InnoDB (not BEGIN / COMMIT) enters once, at its
+ * first row operation (after the part of its CPU spent in the SQL layer, server.innodb
+ * .sqlLayerShare; 0 by default: at its start), and gets innodb_concurrency_tickets tickets;
+ * InnoDB's latches are taken after the entry. Every row operation after the first uses
  * one. InnoDB drops the slot and the remaining tickets at the end of the statement
  * (srv_conc_force_exit_innodb when the table is unlocked) and while the thread waits for a row
  * lock (and re-enters after it without queueing, srv_conc_force_enter_innodb). A statement is
