@@ -7,7 +7,7 @@ import type { RunResult } from '../run/result.js';
 import { resolveScenario, runScenario } from '../run/run.js';
 import { runBatchMeans, runReplicationsParallel } from '../run/replications.js';
 import { shortWarmupWarning } from '../run/warmup.js';
-import { clampWarning, extrapolationWarning, outputWarnings, saturationWarning } from '../run/model-warnings.js';
+import { clampWarning, extrapolationWarning, latchStretchWarning, outputWarnings, saturationWarning } from '../run/model-warnings.js';
 import { clampsWarning } from '../run/clamps.js';
 import { PRECISION_METRICS, type PrecisionMetric, type PrecisionOptions, parsePrecision, runToPrecision } from '../run/precision.js';
 import { parseDuration } from '../engine/duration.js';
@@ -134,6 +134,7 @@ export async function runCommand(args: RunArgs): Promise<{ result: RunResult; pa
         clampWarning(result),
         clampsWarning(result),
         saturationWarning(result),
+        latchStretchWarning(result),
         ...outputWarnings(result),
         extrapolationWarning(result.scenario.calibration, [result.summary.connections]),
       ].filter((w) => w !== undefined);

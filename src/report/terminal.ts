@@ -298,7 +298,8 @@ function latches(r: RunResult): string[] {
   if (l === undefined) return [];
   const s = r.summary.simulatedSeconds;
   const perS = (n: number): string => (s > 0 ? fmtCount(n / s) : '-');
-  const rows: string[][] = [['latch', 'taken/s', 'waited', 'mean wait ms', 'spin cores', 'sleeps/s', 'held']];
+  // "held / cpu": how many times its CPU a hold took (1: the holder ran at full speed).
+  const rows: string[][] = [['latch', 'taken/s', 'waited', 'mean wait ms', 'spin cores', 'sleeps/s', 'held', 'held / cpu']];
   for (const [name, f] of Object.entries(l)) {
     rows.push([
       name,
@@ -308,9 +309,10 @@ function latches(r: RunResult): string[] {
       fmtNum(f.spinCores),
       perS(f.sleeps),
       fmtPct(f.utilization),
+      fmtNum(f.holdStretch),
     ]);
   }
-  const out = table(rows, { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r'] });
+  const out = table(rows, { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'] });
   const wa = r.latchWaitArray;
   if (wa !== undefined) {
     out.push(

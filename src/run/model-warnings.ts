@@ -15,6 +15,32 @@ export function clampWarning(r: Pick<RunResult, 'cpu' | 'summary'>): string | un
   );
 }
 
+/** A latch busy at least this share of the time ... */
+export const STRETCHED_LATCH_UTILIZATION = 0.5;
+/** ... whose holds took at least this many times their CPU, makes the run say so. */
+export const STRETCHED_LATCH_FACTOR = 3;
+
+/**
+ * Under processor sharing a latch holder's burst is slowed by every runnable thread like any
+ * other, so a latch that holders keep N times longer than their CPU saturates N times sooner. That
+ * is the mean of lock-holder preemption, but a kernel spreads it as rare long freezes, and the
+ * herd that follows differs: on the KB analogue, holds taken at full speed made the whole
+ * per-connection collapse disappear (docs/VALIDATION.md). When a busy latch's holds are stretched,
+ * the result rests on that; say so. Undefined otherwise, and for the Linux schedulers.
+ */
+export function latchStretchWarning(r: Pick<RunResult, 'latches' | 'scenario'>): string | undefined {
+  const sched = r.scenario.server.scheduling ?? 'ps';
+  if (r.latches === undefined || sched !== 'ps') return undefined;
+  const hit = Object.entries(r.latches).filter(([, f]) => f.utilization >= STRETCHED_LATCH_UTILIZATION && f.holdStretch >= STRETCHED_LATCH_FACTOR);
+  if (hit.length === 0) return undefined;
+  const named = hit.map(([n, f]) => `${n} (held ${(100 * f.utilization).toFixed(0)}% of the time, each hold ${f.holdStretch.toFixed(1)}x its CPU)`).join(', ');
+  return (
+    `latch holders shared their cores: ${named}. Under processor sharing every runnable thread slows a holder: the mean ` +
+    'of lock-holder preemption, not its shape (a kernel preempts few holders, for long). The convoy here follows from that stretch, ' +
+    'and so does the onset of any collapse; compare with --set server.scheduling=cfs, where a holder keeps its core until preempted (docs/VALIDATION.md)'
+  );
+}
+
 /** How far beyond the fitted client counts a prediction may go before the run says so. */
 export const EXTRAPOLATION_FACTOR = 4;
 

@@ -47,6 +47,7 @@ export function latchResults(set: LatchSet, s: LatchesSpec, seconds: number): Re
       spinCores: seconds > 0 ? r6(spinS / seconds) : 0,
       sleeps: f.sleeps,
       utilization: seconds > 0 ? r6(f.heldUs / 1e6 / seconds) : 0,
+      holdStretch: f.holdCpuUs > 0 ? r6(f.heldUs / f.holdCpuUs) : 1,
     };
   });
   return out;

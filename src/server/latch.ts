@@ -64,6 +64,8 @@ export interface LatchFigures {
   sleeps: number;
   /** Time the latch was held. */
   heldUs: number;
+  /** CPU the holds needed (hold times, with their per-open-transaction parts). */
+  holdCpuUs: number;
 }
 
 /** 5.5's wait array in the measured window, as the result reports it. */
@@ -108,6 +110,12 @@ export interface LatchResult {
   sleeps: number;
   /** Fraction of the time it was held. */
   utilization: number;
+  /**
+   * Time held over the CPU the holds needed: 1 when holders ran at a core's full speed, n when a
+   * hold took n times its CPU because the holder shared its core (processor sharing slows every
+   * runnable thread alike, holders included). 1 without acquisitions.
+   */
+  holdStretch: number;
 }
 
 // Thread states.
@@ -190,6 +198,7 @@ export class LatchSet {
   private readonly rounds: Float64Array;
   private readonly sleeps: Float64Array;
   private readonly heldSum: Float64Array;
+  private readonly holdCpu: Float64Array;
 
   listener: LatchListener | null = null;
   cpu: CpuModel | null = null;
@@ -231,6 +240,7 @@ export class LatchSet {
     this.rounds = new Float64Array(k);
     this.sleeps = new Float64Array(k);
     this.heldSum = new Float64Array(k);
+    this.holdCpu = new Float64Array(k);
   }
 
   /**
@@ -307,6 +317,7 @@ export class LatchSet {
       spinUs: this.rounds[l] * this.cfg.roundUs,
       sleeps: this.sleeps[l],
       heldUs: this.heldSum[l] + (this.holder[l] === -1 ? 0 : now - this.grantAt[l]),
+      holdCpuUs: this.holdCpu[l],
     }));
   }
 
@@ -319,6 +330,7 @@ export class LatchSet {
       this.rounds[l] = 0;
       this.sleeps[l] = 0;
       this.heldSum[l] = 0;
+      this.holdCpu[l] = 0;
       if (this.holder[l] !== -1) this.grantAt[l] = now;
     }
     this.arr.reservations = 0;
@@ -363,7 +375,9 @@ export class LatchSet {
     this.grantAt[l] = this.sim.now;
     this.acq[l]++;
     this.tState[thread] = S_HOLD;
-    (this.cpu as CpuModel).run(thread, this.planHold[step] + this.planPerTrx[step] * this.openTransactions);
+    const hold = this.planHold[step] + this.planPerTrx[step] * this.openTransactions;
+    this.holdCpu[l] += hold;
+    (this.cpu as CpuModel).run(thread, hold);
   }
 
   private sleep(thread: number, l: number): void {

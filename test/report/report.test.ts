@@ -71,14 +71,14 @@ describe('formatReport', () => {
   it('shows the InnoDB latches per latch, and 5.5\'s wait array, only when the run had them', () => {
     expect(formatReport(sampleResult())).not.toContain('InnoDB latches (spin-then-sleep)');
     // 10 s measured: 20,000 acquisitions are 2,000/s.
-    const latch = { acquisitions: 20000, waits: 5000, waitMeanMs: 0.0125, spinRounds: 100, spinCpuSeconds: 0.5, spinCores: 0.05, sleeps: 300, utilization: 0.4 };
+    const latch = { acquisitions: 20000, waits: 5000, waitMeanMs: 0.0125, spinRounds: 100, spinCpuSeconds: 0.5, spinCores: 0.05, sleeps: 300, utilization: 0.4, holdStretch: 6.5 };
     const r = sampleResult({
       latches: { trx_sys: latch },
       latchWaitArray: { reservationsPerSecond: 30, meanCellsScanned: 12.5, mutexWaitFraction: 0.1, utilization: 0.002, peakCells: 40 },
     });
     const lines = section(formatReport(r), 'InnoDB latches (spin-then-sleep)');
-    expect(lines[0]).toMatch(/^ {2}latch\s+taken\/s\s+waited\s+mean wait ms\s+spin cores\s+sleeps\/s\s+held$/);
-    expect(lines[1]).toMatch(/^ {2}trx_sys\s+2,000\s+25\.0%\s+0\.0125\s+0\.05\s+30\s+40\.0%$/);
+    expect(lines[0]).toMatch(/^ {2}latch\s+taken\/s\s+waited\s+mean wait ms\s+spin cores\s+sleeps\/s\s+held\s+held \/ cpu$/);
+    expect(lines[1]).toMatch(/^ {2}trx_sys\s+2,000\s+25\.0%\s+0\.0125\s+0\.05\s+30\s+40\.0%\s+6\.5$/);
     expect(lines[2]).toBe('  wait array (5.5): 30 reservations/s, 12.5 cells scanned each, its mutex held 0.2% (waited for by 10.0%), at most 40 cells in use');
   });
 

@@ -3,6 +3,8 @@ import { runScenario } from '../../src/run/run.js';
 import { spinRoundUs } from '../../src/server/latch-setup.js';
 import { parseScenarioText } from '../../src/workload/load.js';
 import { Latches } from '../../src/workload/schema/latches.js';
+import type { LatchResult } from '../../src/server/latch.js';
+import { latchStretchWarning, STRETCHED_LATCH_FACTOR, STRETCHED_LATCH_UTILIZATION } from '../../src/run/model-warnings.js';
 
 const scenario = (latches: string, connections: number, mode: string): string => `{
   "name": "latches", "seed": 3, "duration": "300ms", "warmup": "50ms",
@@ -113,6 +115,25 @@ describe('server.latches in a run', () => {
     const s = one.summary.simulatedSeconds;
     // One acquisition may straddle each edge of the window.
     expect(Math.abs(l.utilization * s * 1e6 - 6 * l.acquisitions)).toBeLessThanOrEqual(12);
+  });
+
+  it('holdStretch: 1 while the threads fit the cores or the pool keeps them to its groups; above 1, and warned of, when holders share cores', () => {
+    const stretch = (n: number, mode: string): { trx_sys: LatchResult; lock_sys: LatchResult } => {
+      const l = runScenario(parseScenarioText(scenario(LATCH, n, mode), `s${n}${mode}.json`)).latches ?? {};
+      return { trx_sys: l.trx_sys, lock_sys: l.lock_sys };
+    };
+    // 4 threads on 4 cores: each hold runs at a core's full speed (up to the holds straddling the window's edges).
+    for (const f of Object.values(stretch(4, 'one-thread-per-connection'))) expect(Math.abs(f.holdStretch - 1)).toBeLessThan(1e-3);
+    for (const f of Object.values(stretch(64, 'pool'))) expect(Math.abs(f.holdStretch - 1)).toBeLessThan(1e-3);
+    const r = runScenario(parseScenarioText(scenario(LATCH, 64, 'one-thread-per-connection'), 's64.json'));
+    const busy = (r.latches ?? {}).lock_sys;
+    expect(busy.holdStretch).toBeGreaterThan(STRETCHED_LATCH_FACTOR);
+    expect(busy.utilization).toBeGreaterThan(STRETCHED_LATCH_UTILIZATION);
+    expect(latchStretchWarning(r)).toMatch(/lock_sys \(held \d+% of the time, each hold \d+\.\dx its CPU\)/);
+    // The Linux schedulers keep a holder on its core: no warning there.
+    expect(latchStretchWarning({ ...r, scenario: { ...r.scenario, server: { ...r.scenario.server, scheduling: 'cfs' } } })).toBeUndefined();
+    const pool = runScenario(parseScenarioText(scenario(LATCH, 64, 'pool'), 'p64.json'));
+    expect(latchStretchWarning(pool)).toBeUndefined();
   });
 
   it('a hold for a class the workload lacks is an error naming the path', () => {
