@@ -244,8 +244,12 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     }
     this.threadStep[thread] = 0;
     this.threadKilled[thread] = 0;
-    const slice = this.conns.cpu[conn] / (this.conns.waitCount[conn] + 1);
-    this.threadSlice[thread] = slice;
+    // Parsing, optimizing, opening tables: the share of the CPU before the first row operation,
+    // which a thread spends outside InnoDB (srv_conc_enter_innodb comes with the first handler
+    // call); sqlLayerShare is 0 without the InnoDB parts. The rest is split around the waits.
+    const pre = this.conns.entersInnodb[conn] === 1 ? this.sqlLayerShare : 0;
+    const cpu = this.conns.cpu[conn];
+    this.threadSlice[thread] = (cpu * (1 - pre)) / (this.conns.waitCount[conn] + 1);
     this.conns.error[conn] = 0;
     if (this.innodb === null) {
       this.takeLatches(thread, conn);
@@ -254,14 +258,9 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     this.connThread[conn] = thread;
     this.threadPhase[thread] = P_BODY;
     this.threadLock[thread] = 0;
-    const share = this.sqlLayerShare;
-    if (share > 0 && this.conns.entersInnodb[conn] === 1) {
-      // Parsing, optimizing, opening tables: CPU before the first row operation, which a thread
-      // spends outside InnoDB (srv_conc_enter_innodb comes with the first handler call).
-      const cpu = this.conns.cpu[conn];
-      this.threadSlice[thread] = (cpu * (1 - share)) / (this.conns.waitCount[conn] + 1);
+    if (pre > 0) {
       this.threadPhase[thread] = P_SQL_LAYER;
-      (this.cpu as CpuModel).run(thread, cpu * share);
+      (this.cpu as CpuModel).run(thread, cpu * pre);
       return;
     }
     this.enterInnodb(thread, conn);
