@@ -9,6 +9,7 @@ import { runBatchMeans, runReplicationsParallel } from '../run/replications.js';
 import { shortWarmupWarning } from '../run/warmup.js';
 import { clampWarning, extrapolationWarning, latchStretchWarning, outputWarnings, saturationWarning } from '../run/model-warnings.js';
 import { clampsWarning } from '../run/clamps.js';
+import { poolBlockedWarning } from '../run/server-log.js';
 import { PRECISION_METRICS, type PrecisionMetric, type PrecisionOptions, parsePrecision, runToPrecision } from '../run/precision.js';
 import { parseDuration } from '../engine/duration.js';
 import { checkBudget } from '../workload/limits.js';
@@ -133,6 +134,7 @@ export async function runCommand(args: RunArgs): Promise<{ result: RunResult; pa
         shortWarmupWarning(result),
         clampWarning(result),
         clampsWarning(result),
+        poolBlockedWarning(result),
         saturationWarning(result),
         latchStretchWarning(result),
         ...outputWarnings(result),

@@ -65,6 +65,7 @@ export function formatReport(result: RunResult, options: ReportOptions = {}): st
   }
   section('Connection life (logins, closes, KILL)', connectionLife(result));
   section(countersTitle(result), [...counters(result.counters, sub(ci, 'counters')), ...countersNotes(result)]);
+  section('Server error log (simulated seconds from the start, warm-up included)', serverLog(result));
   const e = result.engine;
   out.push(
     '',
@@ -406,6 +407,13 @@ function connectionLife(r: RunResult): string[] {
     rows.push(['KILLs:', fmtCount(l.kills.done), `(${fmtCount(l.killedQueries)} queries interrupted; ${fmtCount(l.kills.missed)} found nothing to kill)`]);
   }
   return table(rows, { align: ['l', 'r', 'l'] });
+}
+
+function serverLog(r: RunResult): string[] {
+  const lines = (r.serverLog ?? []).flatMap((l) => wrapText(`${l.atSeconds.toFixed(3).padStart(9)}  ${l.text}`, 76).map((t, i) => (i === 0 ? `  ${t}` : `             ${t}`)));
+  const b = r.poolBlocked;
+  if (b !== undefined) lines.push(`  the pool's last spell of refused creations (thread_pool_max_threads=${b.maxThreads}): ${b.sinceSeconds.toFixed(3)} s to ${b.lastRefusalSeconds.toFixed(3)} s`);
+  return lines;
 }
 
 function countersTitle(r: RunResult): string {

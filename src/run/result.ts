@@ -110,6 +110,18 @@ export interface RunResult {
    * often each did. Figures that a clamp decided are the clamp's, not a mechanism's.
    */
   clamps?: ClampCounts;
+  /**
+   * The server's error log as the modelled pool writes it (A12, P8: "Threadpool has been blocked
+   * for N seconds"), at simulated seconds from the run's start (warm-up included). Absent when
+   * nothing was logged.
+   */
+  serverLog?: Array<{ atSeconds: number; text: string }>;
+  /**
+   * Present when thread_pool_max_threads refused a creation: the pool's last spell of refusals
+   * with no worker created in it (A12's clock, which only a creation restarts): its first refusal
+   * and its last, in simulated seconds from the run's start, and the cap.
+   */
+  poolBlocked?: { sinceSeconds: number; lastRefusalSeconds: number; maxThreads: number };
   /** server.latches only: per latch, what its waiters did in the measured window (server/latch.ts). */
   latches?: Record<string, LatchResult>;
   /** server.latches.waitArrayCell only: 5.5's wait array in the measured window (server/latch.ts). */

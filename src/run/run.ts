@@ -30,6 +30,7 @@ import { formatDuration } from '../engine/duration.js';
 import { mser5, mser5Weighted } from './warmup.js';
 import { OutputRecorder, analyseRun } from './output-analysis.js';
 import { clampCounts } from './clamps.js';
+import { poolLogResult } from './server-log.js';
 import { RESULT_SCHEMA_VERSION, assertFinite, type ConnectionLifeResult, type EncodedHistogramGroup, type IntervalRow, type LatencyStats, type RunResult, type ServerResult, type Stability } from './result.js';
 
 export interface RunOptions {
@@ -297,6 +298,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   if (lifeParts !== null) result.connectionLife = connectionLifeResult(lifeParts, threads.live);
   const clamps = clampCounts({ floorSeconds: util.floorSeconds, handling, workload, backlogOverflow: open !== null && open.overflowAt >= 0 });
   if (clamps !== undefined) result.clamps = clamps;
+  Object.assign(result, poolLogResult(handling));
   if (latches !== null && spec.server.latches !== undefined) {
     result.latches = latchResults(latches, spec.server.latches, seconds);
     const wa = waitArrayResult(latches, spec.server.latches, seconds);

@@ -44,8 +44,12 @@ describe('every clamp of the model that binds is counted and warned about', () =
     const capped = runScenario(spec);
     expect(capped.clamps?.maxThreadsRefusals).toBeGreaterThan(0);
     expect(clampsWarning(capped)).toMatch(/thread_pool_max_threads refused \d+ thread creations/);
+    expect(capped.poolBlocked?.maxThreads).toBe(4);
+    expect(capped.poolBlocked?.sinceSeconds).toBeLessThanOrEqual(capped.poolBlocked?.lastRefusalSeconds ?? -1);
     const free = runScenario(parseScenarioText(scenario({ cpu: '"10us"', connections: 40 }), 'f.json'));
     expect(free.clamps).toBeUndefined();
+    expect(free.poolBlocked).toBeUndefined();
+    expect(free.serverLog).toBeUndefined();
     const runs = runReplicationResults({ ...spec, duration: '150ms' }, 2);
     const sum = runs.reduce((acc, r) => acc + (r.clamps?.maxThreadsRefusals ?? 0), 0);
     expect(sum).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnixThreadState } from '../../src/threadpool/unix-pool/pool.js';
 import { counterOf, gaugesOf, mariadbHarness } from '../helpers/pool-harness.js';
+import { poolBlockedWarning, poolLogResult } from '../../src/run/server-log.js';
 
 /**
  * One focused test per rule of the MariaDB pool (spec section 2(c)), with exact simulated times in
@@ -366,6 +367,42 @@ describe('A12 pool-blocked message', () => {
     expect(h.handling.errorLog[1].text).toBe('Threadpool has been blocked for 30 seconds');
     h.sim.run(39_000_000);
     expect(h.handling.errorLog).toHaveLength(2);
+  });
+
+  it('blockedSince is the first refusal of the spell and lastRefusalAt the latest; only a creation restarts the clock', () => {
+    const h = mariadbHarness({ thread_pool_max_threads: 1 });
+    h.send({ conn: 0, at: 1000, cpu: 100, waits: [40_000_000] });
+    h.send({ conn: 1, at: 2000, cpu: 100, waits: [40_000_000] });
+    expect(h.handling.blockedSince).toBe(-1);
+    h.sim.run(30_500_000);
+    expect(h.handling.blockedSince).toBe(2050);
+    expect(h.handling.lastRefusalAt).toBe(30_500_000);
+    expect(h.handling.maxThreadsRefusals).toBeGreaterThan(1);
+    // Both waits end at 40.001 and 40.002 s: threads come back, nothing more is refused.
+    h.sim.run(45_000_000);
+    const last = h.handling.lastRefusalAt;
+    expect(last).toBeLessThan(40_002_050);
+    h.sim.run(60_000_000);
+    expect(h.handling.lastRefusalAt).toBe(last);
+    expect(h.handling.blockedSince).toBe(2050);
+  });
+
+  it('a result carries the log lines and the spell, and warns only if the spell reaches the measured window', () => {
+    const h = mariadbHarness({ thread_pool_max_threads: 1 });
+    h.send({ conn: 0, at: 1000, cpu: 100, waits: [40_000_000] });
+    h.send({ conn: 1, at: 2000, cpu: 100, waits: [40_000_000] });
+    h.sim.run(30_500_000);
+    const r = poolLogResult(h.handling);
+    expect(r.serverLog?.map((l) => l.atSeconds)).toEqual([30.5, 30.5]);
+    expect(r.serverLog?.[1].text).toBe('Threadpool has been blocked for 30 seconds');
+    expect(r.poolBlocked).toEqual({ sinceSeconds: 0.00205, lastRefusalSeconds: 30.5, maxThreads: 1 });
+    const clamps = { maxThreadsRefusals: h.handling.maxThreadsRefusals };
+    const w = poolBlockedWarning({ ...r, clamps, summary: { warmupSeconds: 1, simulatedSeconds: 29.5 } });
+    expect(w).toContain('from 0.002 s to its last refusal at 30.500 s (simulated, warm-up included; the run ended at 30.500 s)');
+    expect(w).toContain(`thread_pool_max_threads=1 refused every worker the pool asked for and none was created (${clamps.maxThreadsRefusals} refusals in the run)`);
+    // A spell that ended before the measured window began is the clamps line's business only.
+    expect(poolBlockedWarning({ ...r, clamps, summary: { warmupSeconds: 31, simulatedSeconds: 10 } })).toBeUndefined();
+    expect(poolLogResult(mariadbHarness({}).handling)).toEqual({});
   });
 });
 

@@ -166,7 +166,7 @@ export abstract class UnixThreadPool implements ThreadHandling, ConnectionLifeHa
   protected readonly oversubscribe: number;
   protected readonly stallLimitUs: number;
   protected readonly idleTimeoutUs: number;
-  protected readonly maxThreads: number;
+  readonly maxThreads: number;
   protected readonly loginBurst: boolean;
   /** µs of CPU per listener poll that returns events (listener_cpu); 0: none. */
   private readonly listenerCpuUs: number;
@@ -204,6 +204,8 @@ export abstract class UnixThreadPool implements ThreadHandling, ConnectionLifeHa
   private closeReason = new Uint8Array(0);
   /** Thread creations refused at thread_pool_max_threads, over the whole run (a cap that bound). */
   maxThreadsRefusals = 0;
+  /** Simulated time of the last refusal (-1: none). */
+  lastRefusalAt = -1;
 
   constructor(
     protected readonly sim: Simulator,
@@ -809,6 +811,7 @@ export abstract class UnixThreadPool implements ThreadHandling, ConnectionLifeHa
   protected createWorker(G: UnixGroup, dueToStall: boolean): boolean {
     if (this.numWorkerThreads >= this.maxThreads && G.threadCount >= 2) {
       this.maxThreadsRefusals++;
+      this.lastRefusalAt = this.sim.now;
       this.poolBlocked(true);
       return false;
     }
@@ -841,6 +844,14 @@ export abstract class UnixThreadPool implements ThreadHandling, ConnectionLifeHa
     this.tState = growUint8(this.tState, need);
     this.tDeadline = growFloat64(this.tDeadline, need);
     this.tIdlePending = growUint8(this.tIdlePending, need);
+  }
+
+  /**
+   * Since when the pool has been refused a worker it needed, with none created since (A12's
+   * pool_block_start), or -1. The server's own clock: it restarts only with a successful creation.
+   */
+  get blockedSince(): number {
+    return this.poolBlockStart;
   }
 
   /** One error-log line (A12/P8). */
