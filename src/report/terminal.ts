@@ -332,6 +332,7 @@ function serverWaits(r: RunResult): string[] {
   if (s.lockWaits + s.deadlocks + s.lockWaitTimeouts > 0) {
     rows.push(['lock waits:', fmtCount(s.lockWaits), `(mean ${fmtMs(s.lockWaitMeanMs)} ms)`]);
     rows.push(['errors:', fmtCount(s.deadlocks + s.lockWaitTimeouts), `(${fmtCount(s.deadlocks)} deadlocks, ${fmtCount(s.lockWaitTimeouts)} lock wait timeouts, ${fmtCount(s.retries)} retries)`]);
+    if (s.deadlockSearches !== undefined) rows.push(['deadlock searches:', fmtCount(s.deadlockSearches), `(${fmtNum(s.deadlockSearchStepsMean ?? 0)} lock requests examined each, under a latch)`]);
   }
   if (s.commits > 0) {
     rows.push(['commits:', fmtCount(s.commits), `(${fmtCount(s.flushes)} flushes, ${fmtNum(s.commitsPerFlush)} commits per flush)`]);

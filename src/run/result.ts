@@ -269,6 +269,12 @@ export interface ServerResult {
   innodbQueueWaitMeanMs: number;
   /** MariaDB 10.6+ with the pool: commits that released their worker while waiting for a flush. */
   asyncCommits?: number;
+  /**
+   * server.latches.deadlockSearch: row-lock requests whose deadlock search held its latch, and the
+   * mean number of lock requests a search examined.
+   */
+  deadlockSearches?: number;
+  deadlockSearchStepsMean?: number;
 }
 
 /** Floors and caps of the model that bound, each absent when it did not. */

@@ -10,7 +10,7 @@ import { LinuxCpu } from '../server/linux-cpu.js';
 import { Cpu, type CpuModel } from '../server/cpu.js';
 import { Executor, type InnodbParts } from '../server/executor.js';
 import { ThreadRegistry } from '../server/threads.js';
-import { buildLatches, latchResults, waitArrayResult } from '../server/latch-setup.js';
+import { buildLatches, deadlockSearchOf, latchResults, waitArrayResult } from '../server/latch-setup.js';
 import { round6, type LatencyRecorder } from '../stats/latency.js';
 import { Measurements } from '../stats/measurements.js';
 import { IntervalSeries, histPercentileMs } from '../stats/intervals.js';
@@ -170,8 +170,9 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   const m = new RunMeasurements(txNames, workload.classes, output, options.trace);
   executor.waits = m.waits;
   const innodb = attachInnodb(executor, spec, workload.hasLocks);
-  const latches = spec.server.latches === undefined ? null : buildLatches(sim, spec.server.latches, workload.classes);
-  if (latches !== null) executor.attachLatches(latches);
+  const latchSpec = spec.server.latches;
+  const latches = latchSpec === undefined ? null : buildLatches(sim, latchSpec, workload.classes);
+  if (latchSpec !== undefined && latches !== null) executor.attachLatches(latches, deadlockSearchOf(latchSpec, workload.classes));
   const client = spec.workload.client;
   const open = client.model === 'open' ? new OpenLoopClients(sim, workload, conns, m, spec.seed, client) : null;
   const closed = open === null ? new ClosedLoopClients(sim, workload, conns, m, spec.seed, spec.workload.client.model === 'closed' ? spec.workload.client.machine : undefined) : null;
@@ -599,6 +600,7 @@ function serverResult(executor: Executor, innodb: InnodbParts | null, retries: n
     innodbQueueWaits: st.admissionWaits,
     innodbQueueWaitMeanMs: meanMs(st.admissionWaitTime, st.admissionWaits),
     ...(st.asyncCommits > 0 ? { asyncCommits: st.asyncCommits } : {}),
+    ...(st.lockSearches > 0 ? { deadlockSearches: st.lockSearches, deadlockSearchStepsMean: round6(st.lockSearchSteps / st.lockSearches) } : {}),
   };
 }
 

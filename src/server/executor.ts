@@ -66,9 +66,14 @@ export class ServerStats {
   admissionWaitTime = DOUBLE_ZERO;
   /** Commits that released their worker while they waited for a flush (10.6+ with the pool). */
   asyncCommits = 0;
+  /** server.latches.deadlockSearch: searches that held its latch, and the requests they examined. */
+  lockSearches = 0;
+  lockSearchSteps = 0;
 
   reset(): void {
     this.asyncCommits = 0;
+    this.lockSearches = 0;
+    this.lockSearchSteps = 0;
     this.lockWaits = 0;
     this.lockWaitTime = 0;
     this.deadlocks = 0;
@@ -105,6 +110,7 @@ const P_REDO_WRITE = 1; // COMMIT's write of the redo log (CPU)
 const P_WAITING = 2; // in a server wait (slot, row lock, flush)
 const P_RESUMED = 3; // a suspended COMMIT picked up again by a worker
 const P_SQL_LAYER = 4; // the statement's CPU before its first row operation, outside InnoDB
+const P_LOCK_SEARCH = 5; // holding a latch for the deadlock search of a row-lock request that must wait
 
 /**
  * Runs a connection's current statement on a thread: its CPU demand split evenly around its
@@ -139,6 +145,12 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   readonly stats = new ServerStats();
   private threadPhase = new Uint8Array(64);
   private threadLock = new Int32Array(64);
+  /** P_LOCK_SEARCH: what the request found (LOCK_WAIT or LOCK_DEADLOCK), and 1 once granted meanwhile. */
+  private threadSearchResult = new Uint8Array(64);
+  private threadGrantedEarly = new Uint8Array(64);
+  /** The deadlock search's latch class (server.latches.deadlockSearch), or -1; its CPU per step, µs. */
+  private searchClass = -1;
+  private searchPerStepUs = DOUBLE_ZERO;
   private threadGen = new Int32Array(64);
   private threadInside = new Uint8Array(64);
   private threadWaitStart = new Float64Array(64);
@@ -210,7 +222,11 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
    * Turns on the latch model: a statement takes its class's latches when it is inside InnoDB
    * (after innodb_thread_concurrency's admission, before its row locks and CPU).
    */
-  attachLatches(latches: LatchSet): void {
+  attachLatches(latches: LatchSet, search: { cls: number; perStepUs: number } | null = null): void {
+    if (search !== null) {
+      this.searchClass = search.cls;
+      this.searchPerStepUs = search.perStepUs;
+    }
     this.trxCounted = new Uint8Array(this.conns.count);
     latches.listener = this;
     latches.cpu = this.cpu;
@@ -303,7 +319,8 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   }
 
   onLatchesDone(thread: number): void {
-    this.afterLatches(thread, this.threadConn[thread]);
+    if (this.threadPhase[thread] === P_LOCK_SEARCH) this.searchDone(thread, this.threadConn[thread]);
+    else this.afterLatches(thread, this.threadConn[thread]);
   }
 
   private afterLatches(thread: number, conn: number): void {
@@ -406,6 +423,11 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     }
     const parts = this.innodb as InnodbParts;
     if (kind === LOCK_GRANT) {
+      // Granted while its own deadlock search still holds the latch: it goes on when that ends.
+      if (this.threadPhase[thread] === P_LOCK_SEARCH) {
+        this.threadGrantedEarly[thread] = 1;
+        return;
+      }
       const w = this.endServerWait(thread, conn);
       this.stats.lockWaitTime += w;
       if (this.waits !== null) this.waited(this.waits.rowLock, conn, w);
@@ -525,26 +547,55 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
           continue;
         }
         this.threadLock[thread] = i + 1;
-        if (res === LOCK_DEADLOCK) {
-          // Found before the thread suspends: no wait is reported.
-          this.stats.deadlocks++;
-          this.fail(thread, conn, STATEMENT_DEADLOCK);
+        if (this.searchClass >= 0 && locks.deadlockDetect) {
+          // The search ran when the request was queued, under its latch (5.5: kernel_mutex): the
+          // thread holds that latch for its CPU before it rolls back or suspends.
+          this.stats.lockSearches++;
+          this.stats.lockSearchSteps += locks.lastSearchSteps;
+          this.threadPhase[thread] = P_LOCK_SEARCH;
+          this.threadSearchResult[thread] = res;
+          this.threadGrantedEarly[thread] = 0;
+          (this.latchSet as LatchSet).beginWithExtra(thread, this.searchClass, locks.lastSearchSteps * this.searchPerStepUs);
           return;
         }
-        this.stats.lockWaits++;
-        // InnoDB leaves the thread-concurrency slot while it waits for a row lock.
-        if (this.threadInside[thread] === 1) {
-          this.threadInside[thread] = 0;
-          (parts.admission as Admission).exit();
-        }
-        this.beginServerWait(thread, conn, WAIT_ROW_LOCK);
-        this.sim.schedule(parts.lockWaitTimeoutUs, this.id, LOCK_TIMEOUT, thread, ++this.threadGen[thread]);
+        this.lockNotGranted(thread, conn, res);
         return;
       }
     }
     if (this.conns.writes[conn] === 1) this.trxWrote[conn] = 1;
     this.threadPhase[thread] = P_BODY;
     (this.cpu as CpuModel).run(thread, this.threadSlice[thread]);
+  }
+
+  /** The deadlock search's latch is released: roll back, suspend, or go on if granted meanwhile. */
+  private searchDone(thread: number, conn: number): void {
+    this.threadPhase[thread] = P_BODY;
+    if (this.threadGrantedEarly[thread] === 1) {
+      this.threadGrantedEarly[thread] = 0;
+      if (this.waits !== null) this.waited(this.waits.rowLock, conn, 0);
+      this.takeLocks(thread, conn);
+      return;
+    }
+    this.lockNotGranted(thread, conn, this.threadSearchResult[thread]);
+  }
+
+  /** A row-lock request that was not granted: the deadlock victim rolls back, a waiter suspends. */
+  private lockNotGranted(thread: number, conn: number, res: number): void {
+    if (res === LOCK_DEADLOCK) {
+      // Found before the thread suspends: no wait is reported.
+      this.stats.deadlocks++;
+      this.fail(thread, conn, STATEMENT_DEADLOCK);
+      return;
+    }
+    const parts = this.innodb as InnodbParts;
+    this.stats.lockWaits++;
+    // InnoDB leaves the thread-concurrency slot while it waits for a row lock.
+    if (this.threadInside[thread] === 1) {
+      this.threadInside[thread] = 0;
+      (parts.admission as Admission).exit();
+    }
+    this.beginServerWait(thread, conn, WAIT_ROW_LOCK);
+    this.sim.schedule(parts.lockWaitTimeoutUs, this.id, LOCK_TIMEOUT, thread, ++this.threadGen[thread]);
   }
 
   /** The statement's CPU and waits are done: leave InnoDB, then commit if it ends the transaction. */
@@ -666,5 +717,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     this.threadKilled = growUint8(this.threadKilled, need);
     this.threadInWait = growUint8(this.threadInWait, need);
     this.threadWaitGen = growInt32(this.threadWaitGen, need);
+    this.threadSearchResult = growUint8(this.threadSearchResult, need);
+    this.threadGrantedEarly = growUint8(this.threadGrantedEarly, need);
   }
 }

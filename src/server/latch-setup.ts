@@ -17,15 +17,31 @@ export function latchConfig(s: LatchesSpec, classes: readonly string[]): LatchCo
     wakeUs: parseDuration(s.wake),
     wakeup: s.wakeup,
     waitArrayCellUs: s.waitArrayCell === undefined ? 0 : parseDuration(s.waitArrayCell),
-    plans: classes.map((cls) => {
-      const plan: Array<readonly [number, number, number]> = [];
-      s.latches.forEach((l, i) => {
-        const hold = l.holds[cls];
-        if (hold !== undefined) plan.push([i, parseDuration(hold), l.perOpenTransaction === undefined ? 0 : parseDuration(l.perOpenTransaction)]);
-      });
-      return plan;
-    }),
+    plans: [
+      ...classes.map((cls) => {
+        const plan: Array<readonly [number, number, number]> = [];
+        s.latches.forEach((l, i) => {
+          const hold = l.holds[cls];
+          if (hold !== undefined) plan.push([i, parseDuration(hold), l.perOpenTransaction === undefined ? 0 : parseDuration(l.perOpenTransaction)]);
+        });
+        return plan;
+      }),
+      // The deadlock search's one acquisition, a class after the workload's (deadlockSearchOf).
+      ...(s.deadlockSearch === undefined ? [] : [[[latchIndex(s, s.deadlockSearch.latch), 0, parseDuration(s.deadlockSearch.perOpenTransaction)] as const]]),
+    ],
   };
+}
+
+function latchIndex(s: LatchesSpec, name: string): number {
+  const i = s.latches.findIndex((l) => l.name === name);
+  if (i < 0) throw new Error(`deadlockSearch.latch "${name}" is not a latch of the scenario`);
+  return i;
+}
+
+/** The deadlock search's latch class and CPU per examined request (µs), or null when it has none. */
+export function deadlockSearchOf(s: LatchesSpec, classes: readonly string[]): { cls: number; perStepUs: number } | null {
+  if (s.deadlockSearch === undefined) return null;
+  return { cls: classes.length, perStepUs: parseDuration(s.deadlockSearch.perStep) };
 }
 
 export function buildLatches(sim: Simulator, s: LatchesSpec, classes: readonly string[]): LatchSet {

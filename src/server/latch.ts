@@ -173,6 +173,8 @@ export class LatchSet {
   private tWaitStart = new Float64Array(64);
   /** The wait-array cell a thread holds (-1: none). */
   private tCell = new Int32Array(64).fill(-1);
+  /** Hold added to the thread's next acquisition (beginWithExtra), µs. */
+  private tExtra = new Float64Array(64);
 
   /** From cfg.wakeup: a release wakes every sleeper ("all", "all-in-turn"), and one after another. */
   private readonly wakeAll: boolean;
@@ -256,6 +258,16 @@ export class LatchSet {
     this.tEnd[thread] = to;
     this.tryAcquire(thread);
     return true;
+  }
+
+  /**
+   * As begin, with `extraUs` added to the hold of the class's first acquisition: work whose size
+   * is known only when the statement gets there (the deadlock search's steps).
+   */
+  beginWithExtra(thread: number, cls: number, extraUs: number): boolean {
+    if (thread >= this.tState.length) this.grow(thread + 1);
+    this.tExtra[thread] = extraUs;
+    return this.begin(thread, cls);
   }
 
   /** Whether `thread` is inside a latch step (its CPU bursts belong to the latch set). */
@@ -375,7 +387,8 @@ export class LatchSet {
     this.grantAt[l] = this.sim.now;
     this.acq[l]++;
     this.tState[thread] = S_HOLD;
-    const hold = this.planHold[step] + this.planPerTrx[step] * this.openTransactions;
+    const hold = this.planHold[step] + this.planPerTrx[step] * this.openTransactions + this.tExtra[thread];
+    this.tExtra[thread] = 0;
     this.holdCpu[l] += hold;
     (this.cpu as CpuModel).run(thread, hold);
   }
@@ -468,6 +481,7 @@ export class LatchSet {
     this.tState = growUint8(this.tState, need);
     this.tStep = growInt32(this.tStep, need);
     this.tEnd = growInt32(this.tEnd, need);
+    this.tExtra = growFloat64(this.tExtra, need);
     this.tSpinLeft = growInt32(this.tSpinLeft, need);
     this.tWaitStart = growFloat64(this.tWaitStart, need);
     this.tCell = growInt32(this.tCell, need, -1);

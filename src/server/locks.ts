@@ -57,6 +57,8 @@ export class LockTable {
   /** Requests that had to wait, and deadlocks found, since the start. */
   waits = 0;
   deadlocks = 0;
+  /** Queue entries the last deadlock search examined (0 when none ran). */
+  lastSearchSteps = 0;
 
   constructor(
     transactions: number,
@@ -98,6 +100,7 @@ export class LockTable {
     }
     this.waits++;
     this.trxWait[trx] = r;
+    this.lastSearchSteps = 0;
     if (this.deadlockDetect && this.closesCycle(trx)) {
       this.deadlocks++;
       return LOCK_DEADLOCK;
@@ -181,6 +184,7 @@ export class LockTable {
       // Strongest mode of x's own requests seen so far in this queue (-1: none).
       let own = -1;
       for (let q = this.rowHead[this.rqRow[rw]]; q !== rw; q = this.rqNext[q]) {
+        this.lastSearchSteps++;
         const b = this.rqTrx[q];
         if (b === x) {
           if (this.rqExcl[q] > own) own = this.rqExcl[q];

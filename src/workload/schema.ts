@@ -120,6 +120,10 @@ export const Scenario = z.strictObject({
       if (t.type === 'explicit') classes.add('BEGIN').add('COMMIT');
       for (const st of t.statements) classes.add(st.name);
     }
+    const search = latches.deadlockSearch;
+    if (search !== undefined && !latches.latches.some((l) => l.name === search.latch)) {
+      ctx.addIssue({ code: 'custom', path: ['server', 'latches', 'deadlockSearch', 'latch'], message: `expected the name of one of the scenario's latches (${latches.latches.map((l) => l.name).join(', ')}), found "${search.latch}"` });
+    }
     latches.latches.forEach((l, i) => {
       for (const cls of Object.keys(l.holds)) {
         if (!classes.has(cls)) {

@@ -6,6 +6,7 @@ import { ConnectionTable, MAX_LOCKS_PER_STATEMENT, MAX_WAITS_PER_STATEMENT } fro
 import { rateFunction } from '../../src/server/contention.js';
 import { Cpu } from '../../src/server/cpu.js';
 import { Executor, type InnodbParts } from '../../src/server/executor.js';
+import { type LatchConfig, LatchSet } from '../../src/server/latch.js';
 import { ThreadRegistry } from '../../src/server/threads.js';
 import { type MysqlPoolConfig, mysqlDefaults } from '../../src/threadpool/mysql/profile.js';
 import { MysqlThreadPool } from '../../src/threadpool/mysql/pool.js';
@@ -106,6 +107,7 @@ class ServerScript implements EventHandler, StatementSink {
 
 export interface ServerHarness<H extends ThreadHandling> {
   sim: Simulator;
+  latches: LatchSet | null;
   handling: H;
   executor: Executor;
   parts: InnodbParts;
@@ -125,6 +127,8 @@ export function serverHarness(opts: {
   mysql?: Partial<MysqlPoolConfig>;
   /** MariaDB pool only: 10.6+ asynchronous commit. */
   asyncCommit?: boolean;
+  /** Latches (statements are class 0) and the deadlock search's class and CPU per step. */
+  latches?: { config: LatchConfig; search?: { cls: number; perStepUs: number } };
   cores?: number;
   connections?: number;
   innodb?: InnodbOptions;
@@ -156,6 +160,8 @@ export function serverHarness(opts: {
     concurrencyTickets: o.concurrencyTickets ?? 5000,
     sqlLayerShare: o.sqlLayerShare ?? 0,
   });
+  const latches = opts.latches === undefined ? null : new LatchSet(sim, opts.latches.config);
+  if (latches !== null) ex.attachLatches(latches, opts.latches?.search ?? null);
   const script = new ServerScript(sim, conns);
   let handling: ThreadHandling;
   if (opts.handling === 'mariadb') {
@@ -173,6 +179,7 @@ export function serverHarness(opts: {
   handling.start(n);
   return {
     sim,
+    latches,
     handling,
     executor: ex,
     parts,

@@ -136,6 +136,32 @@ describe('server.latches in a run', () => {
     expect(latchStretchWarning(pool)).toBeUndefined();
   });
 
+  it('deadlockSearch: each row-lock wait holds its latch once more, and the result counts the searches', () => {
+    // Writes to 4 rows from 16 connections: most requests wait. The search holds lock_sys.
+    const hot = (search: string): string => `{
+      "name": "search", "seed": 5, "duration": "300ms", "warmup": "50ms",
+      "server": { "cores": 4, "latches": { "latches": [ { "name": "lock_sys", "holds": { "u": "1us" } } ] ${search} } },
+      "threadHandling": { "mode": "one-thread-per-connection" },
+      "workload": { "connections": 16, "network": { "rtt": "20us" }, "keySpace": { "rows": 4 },
+        "transactions": [ { "name": "t", "type": "explicit", "statements": [ { "name": "u", "cpu": "20us", "locks": { "rows": 1, "mode": "exclusive" } } ] } ] }
+    }`;
+    const on = runScenario(parseScenarioText(hot(', "deadlockSearch": { "latch": "lock_sys", "perOpenTransaction": "1us", "perStep": "1us" }'), 'on.json'));
+    const off = runScenario(parseScenarioText(hot(''), 'off.json'));
+    const searches = on.server?.deadlockSearches ?? 0;
+    expect(searches).toBeGreaterThan(0);
+    expect(on.server?.deadlockSearchStepsMean ?? 0).toBeGreaterThanOrEqual(1);
+    // Every wait and every deadlock searched once; each search is one more acquisition of lock_sys.
+    expect(Math.abs(searches - ((on.server?.lockWaits ?? 0) + (on.server?.deadlocks ?? 0)))).toBeLessThanOrEqual(16);
+    const u = on.statements.u.count;
+    expect(Math.abs((on.latches ?? {}).lock_sys.acquisitions - (u + searches))).toBeLessThanOrEqual(32);
+    expect(off.server?.deadlockSearches).toBeUndefined();
+  });
+
+  it('deadlockSearch must name one of the latches', () => {
+    const bad = `, "latches": { "latches": [ { "name": "x", "holds": {} } ], "deadlockSearch": { "latch": "kernel_mutex", "perStep": "1ns" } }`;
+    expect(() => parseScenarioText(scenario(bad, 2, 'one-thread-per-connection'), 'bad.json')).toThrow(/server\.latches\.deadlockSearch\.latch.*expected the name of one of the scenario's latches \(x\), found "kernel_mutex"/s);
+  });
+
   it('a hold for a class the workload lacks is an error naming the path', () => {
     const bad = `, "latches": { "latches": [ { "name": "x", "holds": { "nope": "1us" } } ] }`;
     expect(() => parseScenarioText(scenario(bad, 2, 'one-thread-per-connection'), 'bad.json')).toThrow(/server\.latches\.latches\[0\]\.holds\.nope.*expected a statement class of the workload \(BEGIN, COMMIT, q\), found "nope"/s);
