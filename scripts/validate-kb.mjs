@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { runScenario } from '../dist/run/run.js';
 import { parseScenarioText } from '../dist/workload/load.js';
+import { shortWarmupWarning } from '../dist/run/warmup.js';
+import { outputWarnings } from '../dist/run/model-warnings.js';
 
 const CLIENTS = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
 // MariaDB KB "Threadpool Benchmarks", facebook-maria1 (Linux, 16 cores), sysbench 0.4.
@@ -27,6 +29,9 @@ for (const name of Object.keys(PUBLISHED)) {
   const base = parseScenarioText(readFileSync(file, 'utf8'), file);
   const sim = { tpc: [], pool: [] };
   const clamps = [];
+  // What sim run would warn of this run's warm-up and length (the start-up transient, too few
+  // independent batches): the analogue's warm-up and duration must hold from 16 to 4,096 clients.
+  const lengthWarnings = [];
   for (const mode of ['tpc', 'pool']) {
     for (const c of CLIENTS) {
       const th = mode === 'tpc' ? { mode: 'one-thread-per-connection' } : base.threadHandling;
@@ -34,6 +39,7 @@ for (const name of Object.keys(PUBLISHED)) {
       const r = runScenario({ ...base, threadHandling: th, workload: { ...base.workload, connections: c } });
       sim[mode].push(r.summary.tps);
       if (r.clamps !== undefined) clamps.push(`${mode} ${c}: ${JSON.stringify(r.clamps)}`);
+      for (const w of [shortWarmupWarning(r), ...outputWarnings(r)]) if (w !== undefined) lengthWarnings.push(`${mode} ${c}: ${w}`);
       process.stderr.write(`${name} ${mode} ${c}: ${r.summary.tps} tps, p95 ${r.latency.all.p95} ms, ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     }
   }
@@ -59,6 +65,8 @@ for (const name of Object.keys(PUBLISHED)) {
   if (name === 'point-select') checks.push(['pool within 15% of its peak at 4,096', spr[at(4096)] >= 0.85]);
   else checks.push(['pool below 60% of its peak at 4,096', spr[at(4096)] < 0.6], ['pool above per-connection at 4,096', sim.pool[at(4096)] > sim.tpc[at(4096)]]);
   checks.push(['no clamp binds', clamps.length === 0]);
+  checks.push(['warm-up and duration hold at every count (no warm-up or run-length warning)', lengthWarnings.length === 0]);
   for (const [what, ok] of checks) console.log(`- ${ok ? 'holds' : 'MISSES'}: ${what}`);
   for (const c of clamps) console.log(`  clamp: ${c}`);
+  for (const w of lengthWarnings) console.log(`  warning: ${w}`);
 }
