@@ -1,7 +1,7 @@
 // The 16-core analogue of the MariaDB KB "Threadpool Benchmarks" (facebook-maria1): runs
 // scenarios/benchmarks/kb-*.json with the MariaDB pool and one thread per connection from 16 to
 // 4,096 clients and prints them beside the published figures, with the acceptance checks.
-// Usage: npm run validate:kb [-- point-select|read-write]   (nice'd; several minutes)
+// Usage: npm run validate:kb [-- point-select|read-write]   (nice'd; about ten minutes here)
 // KB_DIR=<dir> runs <dir>/kb-*.json instead (a variant of the analogue).
 import { readFileSync } from 'node:fs';
 import { runScenario } from '../dist/run/run.js';
