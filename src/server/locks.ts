@@ -73,8 +73,8 @@ export class LockTable {
 
   /**
    * Transaction `trx` asks for a lock on `row`. Returns LOCK_GRANTED, LOCK_WAIT (the listener is
-   * told when it is granted) or LOCK_DEADLOCK (the request waits and closes a cycle: the caller
-   * rolls the transaction back with releaseAll).
+   * told when it is granted) or LOCK_DEADLOCK (the request would close a cycle: it is withdrawn at
+   * once, and the caller rolls the transaction back with releaseAll).
    */
   acquire(trx: number, row: number, exclusive: boolean): number {
     let slot = this.rowOf.get(row);
@@ -103,9 +103,19 @@ export class LockTable {
     this.lastSearchSteps = 0;
     if (this.deadlockDetect && this.closesCycle(trx)) {
       this.deadlocks++;
+      // 5.5's lock_rec_enqueue_waiting resets the victim's lock before it returns DB_DEADLOCK:
+      // never granted, and blocking nobody, while the victim's thread goes on to its rollback.
+      this.withdraw(trx, r);
       return LOCK_DEADLOCK;
     }
     return LOCK_WAIT;
+  }
+
+  /** Withdraws the transaction's newest request, the one that waits. */
+  private withdraw(trx: number, r: number): void {
+    this.trxWait[trx] = -1;
+    this.trxHead[trx] = this.rqTrxNext[r];
+    this.drop(r);
   }
 
   /** True if the transaction waits for a lock. */
@@ -130,13 +140,18 @@ export class LockTable {
     this.trxWait[trx] = -1;
     while (r >= 0) {
       const next = this.rqTrxNext[r];
-      const slot = this.rqRow[r];
-      this.unlinkFromRow(slot, r);
-      this.freeRequest(r);
-      if (this.rowHead[slot] < 0) this.freeRow(slot);
-      else this.grantWaiting(slot);
+      this.drop(r);
       r = next;
     }
+  }
+
+  /** Takes a request out of its row's queue and grants what it blocked. */
+  private drop(r: number): void {
+    const slot = this.rqRow[r];
+    this.unlinkFromRow(slot, r);
+    this.freeRequest(r);
+    if (this.rowHead[slot] < 0) this.freeRow(slot);
+    else this.grantWaiting(slot);
   }
 
   /** Rows with a queue at the moment (for tests and checks). */

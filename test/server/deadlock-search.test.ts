@@ -7,11 +7,12 @@ import { serverHarness } from '../helpers/server-harness.js';
  * perOpenTransaction x open transactions + perStep x the requests its search examined (5.5's
  * lock_deadlock_occurs under kernel_mutex), then suspends, rolls back, or goes on if granted meanwhile.
  */
-function harness() {
+function harness(lockWaitTimeoutUs = 50e6) {
   // Statements take no latch (class 0); the search (class 1) takes lock_sys: 10 µs per open
   // transaction, 3 µs per examined request; a sleeper wakes 2 µs after the release.
   return serverHarness({
     cores: 4,
+    innodb: { lockWaitTimeoutUs },
     latches: {
       config: { names: ['lock_sys'], spinLoops: 0, roundUs: 1, wakeUs: 2, wakeup: 'one', plans: [[], [[0, 0, 10]]] },
       search: { cls: 1, perStepUs: 3 },
@@ -76,6 +77,19 @@ describe('server.latches.deadlockSearch: exact schedules', () => {
     expect(h.executor.stats.deadlocks).toBe(1);
     // The victim's rollback releases row 2: conn 0 goes on at 226 and ends 10 µs later.
     expect(h.doneOf(0, 1)).toMatchObject({ end: 236, error: 0 });
+  });
+
+  it('a victim\'s request is withdrawn at once: a release during its search does not grant it', () => {
+    const h = harness(90);
+    h.send({ conn: 0, at: 0, cpu: 10, locks: [[1, 'X']] });
+    h.send({ conn: 1, at: 0, cpu: 10, locks: [[2, 'X']] });
+    h.send({ conn: 0, at: 100, cpu: 10, trxActive: true, locks: [[2, 'X']] }); // searches 100-123, waits, times out at 213
+    h.send({ conn: 1, at: 200, cpu: 10, trxActive: true, locks: [[1, 'X']] }); // victim, searching 200-226
+    h.sim.run(2000);
+    // Conn 0's timeout releases row 1 at 213, inside the victim's search; the victim still rolls back.
+    expect(h.doneOf(0, 1)).toMatchObject({ end: 213, error: 2 });
+    expect(h.doneOf(1, 1)).toMatchObject({ end: 226, error: 1 });
+    expect(h.parts.locks?.activeRows).toBe(0);
   });
 
   it('without the setting the same waiter suspends at once', () => {
