@@ -1,4 +1,5 @@
 import { growFloat64 } from '../engine/grow.js';
+import { objectArray } from '../engine/object-array.js';
 import { LatencyRecorder, round6 } from './latency.js';
 
 /**
@@ -114,9 +115,11 @@ export class QueueWaitStation {
     const pairs = this.owner.pairs;
     // (station, slot) entries: a composite station's parts are read together.
     type Entry = [QueueWaitStation, number];
-    const seen: Entry[] = [];
-    const byTxn: Entry[][] = this.owner.transactionNames.map(() => []);
-    const byCls: Entry[][] = this.owner.classNames.map(() => []);
+    // Lists of objects even when empty: a class or transaction without visits would otherwise hand
+    // `group` an array of another hidden class (engine/object-array.ts).
+    const seen = objectArray<Entry>([]);
+    const byTxn = this.owner.transactionNames.map(() => objectArray<Entry>([]));
+    const byCls = this.owner.classNames.map(() => objectArray<Entry>([]));
     for (const src of this.parts.length > 0 ? this.parts : [this]) {
       for (let slot = 0; slot < pairs.count && slot < src.pVisits.length; slot++) {
         if (src.pHist[slot] == null) continue;
