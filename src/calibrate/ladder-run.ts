@@ -245,6 +245,7 @@ class Ladder {
           'fit', join('scenarios', 'oracle', `${w}.json`), '--runs', this.rel(train), '--workload', `oltp_${w}`, '--out', this.rel(join(fitDir, `${w}.json`)),
           '--params', o.params, '--max-evals', String(o.maxEvals), '--statements', String(o.statements), '--workers', '2',
           ...(o.cpuWeight > 0 ? ['--cpu-weight', String(o.cpuWeight)] : []),
+          ...(o.clientMachine ? ['--client-machine'] : []),
         ]);
       }
       const notes = o.workloads.flatMap((w) =>
@@ -259,8 +260,8 @@ class Ladder {
             'predict', this.rel(join(fitDir, h === 'pool' ? `${w}.json` : `${w}-tpc.json`)), '--connections', o.test.join(','), '--draws', String(o.draws),
             '--warmup', warmup, '--duration', duration, '--workers', '2', '--quiet', '--out', this.rel(out),
           ]);
-          const r = JSON.parse(readFileSync(out, 'utf8')) as { predictions: Array<Pick<LadderPrediction, 'tps' | 'p95' | 'p99' | 'cpuUsPerTxn'> & { connections: number }> };
-          for (const p of r.predictions) predictions.push({ workload: w, handling: h, clients: p.connections, tps: p.tps, p95: p.p95, p99: p.p99, cpuUsPerTxn: p.cpuUsPerTxn });
+          const r = JSON.parse(readFileSync(out, 'utf8')) as { predictions: Array<Pick<LadderPrediction, 'tps' | 'p95' | 'p99' | 'cpuUsPerTxn' | 'where'> & { connections: number }> };
+          for (const p of r.predictions) predictions.push({ workload: w, handling: h, clients: p.connections, tps: p.tps, p95: p.p95, p99: p.p99, cpuUsPerTxn: p.cpuUsPerTxn, where: p.where });
         }
       }
       const file: LadderPredictions = { written: new Date().toISOString(), workloads: o.workloads, train: o.train, test: o.test, commands: this.commands, machine, notes, predictions };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MeasuredPoint } from './runs.js';
+import type { WhereFigures } from './sim-point.js';
 
 /**
  * The validation ladder (npm run validate:ladder, src/calibrate/ladder-run.ts): measure a local
@@ -33,6 +34,8 @@ export interface LadderOptions {
   statements: number;
   /** sim fit --cpu-weight: the CPU per transaction of the training points as a target (0: not). */
   cpuWeight: number;
+  /** sim fit --client-machine: the client's cores and CPU per statement as the training runs measured them. */
+  clientMachine: boolean;
   /** sim predict's parameter draws. */
   draws: number;
   /** Carry on in an existing directory whose predictions are written: measure the test points left, then compare. */
@@ -81,6 +84,7 @@ export const LADDER_USAGE = `usage: npm run validate:ladder -- [options]
   --max-evals N      sim fit --max-evals (default 60; --quick: 12)
   --statements N     sim fit --statements (default 20000; --quick: 6000)
   --cpu-weight W     sim fit --cpu-weight: fit the server's CPU per transaction too (default 0)
+  --client-machine   sim fit --client-machine: model sysbench's core and CPU per statement as measured
   --draws N          sim predict --draws (default 10; --quick: 3)
   --port N           the local server's TCP port (default 33306)
   --no-pin           do not pin the server to CPU 0 and the client to CPU 1
@@ -92,7 +96,7 @@ export function parseLadderArgs(argv: readonly string[], now: Date): LadderOptio
   const given = new Map<string, string>();
   const flags = new Set<string>();
   const valued = new Set(['out-dir', 'workloads', 'train', 'test', 'time', 'warmup', 'replicates', 'params', 'max-evals', 'statements', 'cpu-weight', 'draws', 'port']);
-  const bare = new Set(['quick', 'resume', 'no-pin']);
+  const bare = new Set(['quick', 'resume', 'no-pin', 'client-machine']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
@@ -132,6 +136,7 @@ export function parseLadderArgs(argv: readonly string[], now: Date): LadderOptio
     maxEvals: g('max-evals') === undefined ? d.maxEvals : positive('max-evals', g('max-evals')!, true, 1),
     statements: g('statements') === undefined ? d.statements : positive('statements', g('statements')!, true, 100),
     cpuWeight: g('cpu-weight') === undefined ? 0 : positive('cpu-weight', g('cpu-weight')!, false, 0),
+    clientMachine: flags.has('client-machine'),
     draws: g('draws') === undefined ? d.draws : positive('draws', g('draws')!, true, 2),
     resume: flags.has('resume'),
     pin: !flags.has('no-pin'),
@@ -158,6 +163,8 @@ export interface LadderPrediction {
   p99: LadderFigure;
   /** The fitted model's server CPU per transaction, µs (sim predict's; absent in older files). */
   cpuUsPerTxn?: number;
+  /** Where the fitted model's connections went (sim predict's; absent in older files). */
+  where?: WhereFigures;
 }
 
 /** predictions.json: written once, before any test point is measured. */
@@ -260,6 +267,8 @@ export interface LadderErrorRow {
    * tps), and the measured context switches per transaction; absent where either side lacks it.
    */
   cpu?: { predicted: number; measured: number; switchesPerTxn: number | undefined };
+  /** Where the connections were, the model's against the measured medians; absent without the model's. */
+  where?: { predicted: WhereFigures; measured: Partial<WhereFigures> };
 }
 
 const handlingOf = (h: string): LadderHandling | undefined => (h === 'pool' ? 'pool' : h === 'tpc' ? 'tpc' : undefined);
@@ -287,6 +296,21 @@ export function ladderErrors(predictions: readonly LadderPrediction[], measured:
       p95InsideMeasured: within(p95, p.p95.measured),
       ...(p.cpuUsPerTxn !== undefined && m.median.cpuUsPerTxn !== undefined
         ? { cpu: { predicted: p.cpuUsPerTxn, measured: m.median.cpuUsPerTxn, switchesPerTxn: m.median.switchesPerTxn } }
+        : {}),
+      ...(p.where !== undefined
+        ? {
+            where: {
+              predicted: p.where,
+              // Without the pool a thread woken by its request but still waiting for a core has not read
+              // it, so Threads_running leaves it out where the model counts it: not comparable.
+              measured: {
+                inStatements: p.handling === 'pool' ? m.median.inStatements : undefined,
+                poolQueue: m.median.tpQueueLenMean,
+                errorsPerS: m.median.errorsPerS,
+                rowLockWaitsPerS: m.median.rowLockWaitsPerS,
+              },
+            },
+          }
         : {}),
     };
   });
@@ -317,7 +341,7 @@ export function formatLadderErrors(rows: readonly LadderErrorRow[]): string {
     const p95 = [`${ms(q.fitted)} [${ms(q.lo)}, ${ms(q.hi)}]`, ...(withM ? [mi(q, ms)] : []), mp, pct(r.p95Error), yn(r.p95Inside), ...(withM ? [yn(r.p95InsideMeasured)] : [])];
     lines.push(line([r.workload, r.handling, int(r.clients), ...tps, ...p95]));
   }
-  return `${lines.join('\n')}\n\n${ladderSummary(rows)}\n${formatCpuTable(rows)}`;
+  return `${lines.join('\n')}\n\n${ladderSummary(rows)}\n${formatCpuTable(rows)}${formatWhereTable(rows)}`;
 }
 
 /**
@@ -340,6 +364,35 @@ function formatCpuTable(rows: readonly LadderErrorRow[]): string {
     lines.push(`| ${r.workload} | ${r.handling} | ${int(r.clients)} | ${cpuUs(c.predicted)} | ${cpuUs(c.measured)} | ${ratio} | ${sw} |`);
   }
   return `\nThe server's CPU per transaction (busy cores / tps), the model's against the measured:\n\n${lines.join('\n')}\n`;
+}
+
+/**
+ * Where the connections were, the model's against the server's counters: a throughput miss with
+ * the connections queued in the pool on one side and blocked inside their statements on the
+ * other is a different equilibrium (admission against lock waits), not a missing cost. Empty
+ * when no row has the model's figures.
+ */
+function formatWhereTable(rows: readonly LadderErrorRow[]): string {
+  const withW = rows.filter((r) => r.where !== undefined);
+  if (withW.length === 0) return '';
+  const f = (x: number | undefined): string => (x === undefined ? '–' : x >= 100 ? int(x) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+  const pair = (p: number | undefined, m: number | undefined): string => `${f(p)} / ${f(m)}`;
+  const lines = [
+    '| workload | handling | clients | inside a statement | queued in the pool | deadlocks and timeouts /s | row-lock waits /s |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of withW) {
+    const w = r.where as NonNullable<LadderErrorRow['where']>;
+    const { predicted: p, measured: m } = w;
+    lines.push(
+      `| ${r.workload} | ${r.handling} | ${int(r.clients)} | ${pair(p.inStatements, m.inStatements)} | ${pair(p.poolQueue, m.poolQueue)} | ${pair(p.errorsPerS, m.errorsPerS)} | ${pair(p.rowLockWaitsPerS, m.rowLockWaitsPerS)} |`,
+    );
+  }
+  return (
+    `\nWhere the connections were, model / measured (time-averaged connections). The measured "inside a statement" is Threads_running less the ` +
+    `sampler's own, under the pool only: there the sampler waits its turn in the same group, so it misses the few statements on a core; without ` +
+    `the pool a thread woken by its request but waiting for a core has not read it yet, and is not counted, where the model counts it.\n\n${lines.join('\n')}\n`
+  );
 }
 
 const cpuUs = (x: number): string => (x >= 100 ? int(x) : x.toPrecision(3));

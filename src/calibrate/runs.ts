@@ -29,14 +29,26 @@ export interface MeasuredRun {
   tpActiveThreadsMean?: number;
   tpQueueLenMean?: number;
   rowLockWaitsPerS?: number;
+  /** Errors (deadlocks, lock wait timeouts) per second: errors / measured_s. */
+  errorsPerS?: number;
+  /**
+   * Connections inside a statement (Threads_running): threads_running_mean less 1, the sampler's
+   * own SHOW STATUS. Under the pool the sampler waits its turn in the same group, so what it sees
+   * is mostly the statements blocked inside (row locks), hardly the ones on a core.
+   */
+  inStatements?: number;
   /** The server's CPU per transaction, µs: server_cpu_util (cores busy) / tps. */
   cpuUsPerTxn?: number;
+  /** The benchmark client's CPU per statement, µs: sysbench_cpu_util (cores busy) / qps. */
+  clientUsPerStmt?: number;
+  /** How many CPUs the client was allowed (sysbench_cpus_allowed, a CPU list such as 1 or 4-7). */
+  clientCpus?: number;
   /** The server's threads' context switches (voluntary and not) per transaction. */
   switchesPerTxn?: number;
 }
 
 /** The figures of a run that a point takes the median of (besides tps, which every run has). */
-const MEDIAN_FIGURES = ['mean', 'p95', 'p99', 'tpThreadsMean', 'tpActiveThreadsMean', 'tpQueueLenMean', 'rowLockWaitsPerS', 'cpuUsPerTxn', 'switchesPerTxn'] as const;
+const MEDIAN_FIGURES = ['mean', 'p95', 'p99', 'tpThreadsMean', 'tpActiveThreadsMean', 'tpQueueLenMean', 'rowLockWaitsPerS', 'errorsPerS', 'inStatements', 'cpuUsPerTxn', 'switchesPerTxn'] as const;
 type MedianFigure = (typeof MEDIAN_FIGURES)[number];
 
 /** A training point: the replicates of one (workload, handling, threads). */
@@ -86,6 +98,11 @@ export function readRuns(path: string): MeasuredRun[] {
     const rl = num(r.d_waits_row_lock);
     const cpu = num(r.server_cpu_util);
     const cs = num(r.ctxt_switches_per_s);
+    const errors = num(r.errors);
+    const running = num(r.threads_running_mean);
+    const qps = num(r.qps);
+    const clientCpu = num(r.sysbench_cpu_util);
+    const perS = (x: number | undefined): number | undefined => (x !== undefined && measured !== undefined && measured > 0 ? x / measured : undefined);
     return {
       label: r.label ?? `row${i + 2}`,
       workload: r.workload ?? '',
@@ -96,15 +113,34 @@ export function readRuns(path: string): MeasuredRun[] {
       mean: num(r.lat_avg_ms_exact) ?? num(r.lat_avg_ms),
       p95: num(r.lat_p95_ms_hist) ?? num(r.lat_p95_ms),
       p99: num(r.lat_p99_ms_hist) ?? num(r.lat_p99_ms),
-      errors: num(r.errors),
+      errors,
       tpThreadsMean: num(r.tp_threads_mean),
       tpActiveThreadsMean: num(r.tp_active_threads_mean),
       tpQueueLenMean: num(r.tp_queue_len_mean),
-      rowLockWaitsPerS: rl !== undefined && measured !== undefined && measured > 0 ? rl / measured : undefined,
+      rowLockWaitsPerS: perS(rl),
+      errorsPerS: perS(errors),
+      inStatements: running === undefined ? undefined : Math.max(0, running - 1),
       cpuUsPerTxn: cpu === undefined ? undefined : (cpu / tps) * 1e6,
       switchesPerTxn: cs === undefined ? undefined : cs / tps,
+      clientUsPerStmt: clientCpu !== undefined && qps !== undefined && qps > 0 ? (clientCpu / qps) * 1e6 : undefined,
+      clientCpus: cpuListSize(r.sysbench_cpus_allowed),
     };
   });
+}
+
+/** The number of CPUs in a Linux CPU list ("1", "0,2", "4-7"); undefined when empty or malformed. */
+export function cpuListSize(list: string | undefined): number | undefined {
+  if (list === undefined || list.trim() === '') return undefined;
+  let n = 0;
+  for (const part of list.split(',')) {
+    const m = /^\s*(\d+)(?:-(\d+))?\s*$/.exec(part);
+    if (m === null) return undefined;
+    const lo = Number(m[1]);
+    const hi = m[2] === undefined ? lo : Number(m[2]);
+    if (hi < lo) return undefined;
+    n += hi - lo + 1;
+  }
+  return n;
 }
 
 /** Groups runs into points (median and range of the replicates), sorted by handling then threads. */

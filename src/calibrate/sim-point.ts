@@ -14,6 +14,11 @@ export interface PointFigures {
   gauges: Record<string, number>;
   rowLockWaitsPerS: number;
   errorsPerS: number;
+  /**
+   * Connections inside a statement, time-averaged (the server's Threads_running without the
+   * observer): by Little's law, statements per second times their mean execution (dequeue to reply).
+   */
+  inStatements: number;
   /** The model's server CPU per transaction, µs (busy cores / tps; 0 without transactions). */
   cpuUsPerTxn: number;
   wallSeconds: number;
@@ -32,8 +37,36 @@ export function figuresOf(r: RunResult): PointFigures {
     gauges,
     rowLockWaitsPerS: secs > 0 ? (r.server?.lockWaits ?? 0) / secs : 0,
     errorsPerS: secs > 0 ? (r.summary.errors ?? 0) / secs : 0,
+    inStatements: (r.summary.qps * r.execution.all.mean) / 1000,
     cpuUsPerTxn: r.summary.tps > 0 ? (r.cpu.busyCores / r.summary.tps) * 1e6 : 0,
     wallSeconds: r.engine.wallSeconds,
+  };
+}
+
+/**
+ * The fitted model's figures that a measurement's counters can be set against when a prediction
+ * misses: whether the connections waited in the pool's queue or inside their statements, and how
+ * often they deadlocked or waited for a row lock.
+ */
+export interface WhereFigures {
+  /** Connections inside a statement (Threads_running without the observer), time-averaged. */
+  inStatements: number;
+  /** The pool's queued requests, the mean of the per-second QUEUE_LENGTH gauge; absent without a pool. */
+  poolQueue?: number;
+  /** Deadlocks and lock wait timeouts per second. */
+  errorsPerS: number;
+  rowLockWaitsPerS: number;
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+export function whereOf(f: PointFigures): WhereFigures {
+  const q = f.gauges.QUEUE_LENGTH;
+  return {
+    inStatements: round3(f.inStatements),
+    ...(q !== undefined ? { poolQueue: round3(q) } : {}),
+    errorsPerS: round3(f.errorsPerS),
+    rowLockWaitsPerS: round3(f.rowLockWaitsPerS),
   };
 }
 

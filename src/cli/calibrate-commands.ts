@@ -76,6 +76,11 @@ export function calibrateCommands(wrap: Wrap): CommandModule<object, Record<stri
             requiresArg: true,
             description: "Weight of the residuals of the server's CPU per transaction (server_cpu_util / tps, runs from sim measure): it tells the server's work from the round trip. Default 0: not fitted, only reported",
           })
+          .option('client-machine', {
+            type: 'boolean',
+            description:
+              "Give the scenario the benchmark client's machine as the runs measured it (sim measure's sysbench_cpus_allowed and sysbench_cpu_util / qps, the median): the round trip then fits the network alone, and the client's cores can queue at high concurrency",
+          })
           .option('seed', { type: 'number', requiresArg: true, description: 'Seed of the simulations (common to all evaluations)' })
           .option('json', { type: 'boolean', description: 'Print the fit report as JSON' })
           .option('quiet', { type: 'boolean', description: 'Print nothing' })
@@ -93,6 +98,7 @@ export function calibrateCommands(wrap: Wrap): CommandModule<object, Record<stri
           p95Weight: Number(a.p95Weight),
           p99Weight: Number(a.p99Weight),
           cpuWeight: Number(a.cpuWeight),
+          clientMachine: a.clientMachine === true,
           seed: num(a.seed),
           json: a.json === true,
           quiet: a.quiet === true,

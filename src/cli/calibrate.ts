@@ -4,7 +4,8 @@ import { type FitResult, PARAM_NAMES, type ParamName, applyParams, fitScenario, 
 import { importTraces } from '../calibrate/import.js';
 import { prettyJson } from '../calibrate/json.js';
 import { formatFit, formatProfile, responseTimeProfile } from '../calibrate/report.js';
-import { type MeasuredPoint, groupRuns, readRuns } from '../calibrate/runs.js';
+import { type MeasuredPoint, type MeasuredRun, groupRuns, readRuns } from '../calibrate/runs.js';
+import { median } from '../calibrate/dist-fit.js';
 import { writeScenario } from '../calibrate/scenario-writer.js';
 import { MeasureRefused, measure, runsCsv } from '../calibrate/measure.js';
 import { SimPool } from '../calibrate/sim-pool.js';
@@ -112,9 +113,31 @@ export interface FitArgs {
   p99Weight: number;
   /** Weight of the CPU-per-transaction residuals; 0 (or absent): not fitted. */
   cpuWeight?: number;
+  /** Give the scenario the benchmark client's machine as the runs measured it (clientMachineOf). */
+  clientMachine?: boolean;
   seed?: number;
   json: boolean;
   quiet: boolean;
+}
+
+/**
+ * The client's machine as the training runs measured it: the CPUs sysbench was allowed and its CPU
+ * per statement (sysbench_cpu_util / qps, the median over the runs). A measurement, not a fitted
+ * parameter: with it the round trip is the network's alone, and a client whose threads queue for
+ * its cores at high concurrency (as sysbench's hundreds on one core do) lengthens every round
+ * trip there, the lock holders' included.
+ */
+export function clientMachineOf(runs: readonly MeasuredRun[], file: string): { cores: number; cpuUs: number } {
+  const per = runs.map((r) => r.clientUsPerStmt).filter((x): x is number => x !== undefined && x > 0);
+  const cores = [...new Set(runs.map((r) => r.clientCpus).filter((x): x is number => x !== undefined))];
+  if (per.length === 0) throw new UsageError(`--client-machine: ${file} has no sysbench_cpu_util and qps values (sim measure writes them), so the client's CPU per statement is unknown.`);
+  if (cores.length !== 1) {
+    throw new UsageError(
+      `--client-machine: ${file} ${cores.length === 0 ? 'has no sysbench_cpus_allowed values' : `has runs with different client CPU counts (${cores.join(', ')})`}: the client's cores must be one number.`,
+    );
+  }
+  // To the nanosecond, as the scenario holds it.
+  return { cores: cores[0], cpuUs: Math.round(median(per) * 1000) / 1000 };
 }
 
 /** sim fit: measured runs + a scenario -> the fitted scenario (+ twins for the other thread handling) and a fit report. */
@@ -141,6 +164,14 @@ export async function fitCommand(a: FitArgs): Promise<FitResult> {
   else if (workloads.length > 1) throw new UsageError(`${a.runs} holds several workloads (${workloads.join(', ')}): choose one with --workload.`);
   if (runs.length === 0) throw new UsageError(`${a.runs}: no runs of workload ${a.workload ?? ''} (there are: ${workloads.join(', ')}).`);
   const points: MeasuredPoint[] = groupRuns(runs);
+  let client: { cores: number; cpuUs: number } | undefined;
+  if (a.clientMachine === true) {
+    client = clientMachineOf(runs, a.runs);
+    if (base.workload.client !== undefined && base.workload.client.model !== 'closed') {
+      throw new UsageError(`--client-machine: ${a.scenario}: at workload.client.model: expected "closed" (a client machine serves a closed loop's connections), found "${base.workload.client.model}".`);
+    }
+    base.workload.client = { ...(base.workload.client ?? { model: 'closed' }), model: 'closed', machine: { cores: client.cores, cpu: `${client.cpuUs.toFixed(3)}us` } };
+  }
   const cpuWeight = a.cpuWeight ?? 0;
   if (!Number.isFinite(cpuWeight) || cpuWeight < 0) throw new UsageError(`--cpu-weight ${a.cpuWeight}: expected a number >= 0.`);
   if (cpuWeight > 0 && !points.some((p) => p.median.cpuUsPerTxn !== undefined)) {
@@ -190,7 +221,8 @@ export async function fitCommand(a: FitArgs): Promise<FitResult> {
   const note =
     ` FITTED by sim fit to ${basename(a.runs)}${a.workload !== undefined ? ` (${a.workload})` : ''}: ` +
     (kept.length === 0 ? 'no parameter identified, all kept at their starting values' : kept.map((p) => `${p.name} ${p.value.toPrecision(4)} ± ${p.sd.toPrecision(2)}`).join(', ')) +
-    ` (RSS ${fit.rss.toPrecision(3)}, ${fit.points.length} points).`;
+    ` (RSS ${fit.rss.toPrecision(3)}, ${fit.points.length} points)` +
+    (client === undefined ? '.' : `; client machine as measured: ${client.cores} core${client.cores === 1 ? '' : 's'}, ${client.cpuUs.toPrecision(3)} µs of CPU per statement.`);
   fitted.description = `${(fitted.description ?? '').replace(/ FITTED by sim fit.*$/, '')}${note}`.trim();
   const outputs: string[] = [a.out];
   writeFileAtomic(a.out, prettyJson(fitted));
@@ -206,6 +238,7 @@ export async function fitCommand(a: FitArgs): Promise<FitResult> {
     scenario: a.scenario,
     runs: a.runs,
     workload: a.workload ?? workloads[0],
+    ...(client !== undefined ? { clientMachine: client } : {}),
     // sim predict draws around these: only values the fitted scenario holds.
     params: kept,
     /** Parameters the data left undetermined, as the first fit found them (kept at their starting values). */

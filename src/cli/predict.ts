@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { SimPool } from '../calibrate/sim-pool.js';
-import type { PointFigures } from '../calibrate/sim-point.js';
+import { type PointFigures, type WhereFigures, whereOf } from '../calibrate/sim-point.js';
 import { type ResidualScatter, fitUncertaintyOf, measurementInterval, parameterDraws, quantileOf, residualScatterOf, withDraw } from '../calibrate/uncertainty.js';
 import { fmtCount, table } from '../report/format.js';
 import { writeFileAtomic } from '../report/write.js';
@@ -48,6 +48,8 @@ export interface Prediction {
    * tps), it says whether a miss comes from a cost per transaction the model lacks.
    */
   cpuUsPerTxn: number;
+  /** Where the fitted model's connections and time went, beside the server's own counters (WhereFigures). */
+  where: WhereFigures;
 }
 
 export interface PredictionReport {
@@ -125,7 +127,7 @@ export async function predictCommand(a: PredictArgs): Promise<PredictionReport> 
       if (scatter !== undefined && s !== undefined) f.measured = measurementInterval(f.fitted, f.lo, f.hi, s, scatter.dof);
       return f;
     };
-    return { connections: n, tps: fig('tps'), p95: fig('p95'), p99: fig('p99'), cpuUsPerTxn: Math.round(fitted.cpuUsPerTxn * 100) / 100 };
+    return { connections: n, tps: fig('tps'), p95: fig('p95'), p99: fig('p99'), cpuUsPerTxn: Math.round(fitted.cpuUsPerTxn * 100) / 100, where: whereOf(fitted) };
   });
   const report: PredictionReport = { scenario: a.scenario, fit: fitFile, draws: a.draws, seed: a.seed, ...(scatter !== undefined ? { scatter } : {}), predictions };
   const json = `${JSON.stringify(report, null, 2)}\n`;

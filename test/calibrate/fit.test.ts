@@ -162,7 +162,7 @@ describe('starting point of the fit', () => {
   const point = (threads: number, tps: number): MeasuredPoint =>
     ({ workload: 'w', handling: 'pool', pool: {}, threads, runs: [], median: { tps }, range: { tps: [tps, tps] } }) as unknown as MeasuredPoint;
   // A closed loop at low concurrency: TPS proportional to 1 / (demand scale + round trip).
-  const figuresAt = async (x: readonly number[]) => [{ tps: 1e6 / (Math.exp(x[0]) * 10 + Math.exp(x[1])), mean: 0, p95: 0, p99: 0, threadsMean: 1, gauges: {}, rowLockWaitsPerS: 0, errorsPerS: 0, cpuUsPerTxn: 0, wallSeconds: 0 }];
+  const figuresAt = async (x: readonly number[]) => [{ tps: 1e6 / (Math.exp(x[0]) * 10 + Math.exp(x[1])), mean: 0, p95: 0, p99: 0, threadsMean: 1, gauges: {}, rowLockWaitsPerS: 0, errorsPerS: 0, inStatements: 0, cpuUsPerTxn: 0, wallSeconds: 0 }];
 
   it('moves scale and rtt together when the lowest concurrency is off by more than half', async () => {
     // Measured 5x slower than the start (scale 1, rtt 5 µs: 15 µs per transaction).

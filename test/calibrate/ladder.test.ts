@@ -15,6 +15,8 @@ import {
   predictionsBeforeMeasuring,
 } from '../../src/calibrate/ladder.js';
 import { type MeasuredRun, groupRuns, readRuns } from '../../src/calibrate/runs.js';
+import { simulatePoint, whereOf } from '../../src/calibrate/sim-point.js';
+import { Scenario, type ScenarioSpec } from '../../src/workload/schema.js';
 
 /** The validation ladder's parts that need no server (src/calibrate/ladder.ts); the run itself is npm run validate:ladder. */
 const NOW = new Date('2026-12-02T07:30:00Z');
@@ -33,11 +35,13 @@ describe('parseLadderArgs', () => {
       params: 'scale,rtt,ctxswitch,refill,capacity,listener',
       draws: 10,
       cpuWeight: 0,
+      clientMachine: false,
       resume: false,
       pin: true,
       quick: false,
     });
     expect(parseLadderArgs(['--cpu-weight', '0.5'], NOW).cpuWeight).toBe(0.5);
+    expect(parseLadderArgs(['--client-machine'], NOW).clientMachine).toBe(true);
   });
 
   it('--quick shrinks the protocol; explicit options override it', () => {
@@ -61,6 +65,7 @@ describe('parseLadderArgs', () => {
     [['--time'], /--time needs a value/],
     [['--time', '3', '--time', '4'], /--time is given twice/],
     [['--quick=yes'], /--quick takes no value/],
+    [['--client-machine=1'], /--client-machine takes no value/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseLadderArgs(argv, NOW)).toThrow(LadderUsage);
     expect(() => parseLadderArgs(argv, NOW)).toThrow(message);
@@ -249,5 +254,70 @@ describe('fitNotes', () => {
     expect(fitNotes('x', 'b.json', { params: [{ name: 'scale', value: 1 }], unidentified: [] })).toEqual([]);
     const md = formatLadderPredictions({ written: 'T', workloads: ['point_select'], train: [1, 4], test: [64], commands: ['npx sim fit a'], machine: { cpus: 2 }, notes: some, predictions: [] });
     expect(md).toContain('\n- read_write: unidentified, kept at their values in b.json: refill; the intervals do not carry their uncertainty.\n');
+  });
+});
+
+describe('where the connections were, beside the error table', () => {
+  it("counts the model's connections inside a statement by Little's law: exact on a closed loop with constant times", () => {
+    // One core, a constant 100 µs statement and a constant 100 µs round trip: a connection is inside
+    // its statement half the time; two share the core (processor sharing), each inside 200 µs of 300.
+    const spec = (connections: number): ScenarioSpec =>
+      Scenario.parse({
+        name: 'little',
+        seed: 1,
+        duration: '1s',
+        warmup: '10ms',
+        server: { cores: 1 },
+        threadHandling: { mode: 'one-thread-per-connection' },
+        workload: { connections, network: { rtt: '100us' }, transactions: [{ name: 't', type: 'autocommit', statements: [{ name: 's', cpu: '100us' }] }] },
+      });
+    const one = simulatePoint(spec(1));
+    expect(one.inStatements).toBeCloseTo(0.5, 3);
+    const two = simulatePoint(spec(2));
+    expect(two.inStatements).toBeCloseTo(4 / 3, 3);
+    expect(whereOf(two)).toEqual({ inStatements: 1.333, errorsPerS: 0, rowLockWaitsPerS: 0 });
+  });
+
+  it('reads Threads_running (less the sampler), errors per second and the queue from runs.csv, and sets the model beside them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tpsim-ladder-where-'));
+    try {
+      const csv = join(dir, 'runs.csv');
+      writeFileSync(
+        csv,
+        [
+          'label,thread_handling,workload,threads,tps,lat_p95_ms_hist,measured_s,errors,threads_running_mean,tp_queue_len_mean,d_waits_row_lock',
+          // The ladder's pool at 256 read-write clients (2026-12-02-cpu-fit): 799 deadlocks in 15.466 s.
+          'a,pool-of-threads,oltp_read_write,256,600.41,1235.625,15.466,799,236.667,0.067,10637',
+          'b,one-thread-per-connection,oltp_read_write,256,563.51,1327.905,15.451,740,241.867,,',
+          // Threads_running below the sampler's own statement is read as nobody inside.
+          'c,one-thread-per-connection,oltp_read_write,1,497.61,3.245,14.996,0,0.5,,',
+        ].join('\n'),
+      );
+      const runs = readRuns(csv);
+      expect(runs[0].errorsPerS).toBeCloseTo(799 / 15.466, 12);
+      expect(runs[0].inStatements).toBeCloseTo(235.667, 9);
+      expect(runs[0].rowLockWaitsPerS).toBeCloseTo(10637 / 15.466, 12);
+      expect(runs[2].inStatements).toBe(0);
+      const points = groupRuns(runs);
+      const model = { inStatements: 11.3, poolQueue: 240.5, errorsPerS: 7, rowLockWaitsPerS: 602.5 };
+      const rows = ladderErrors(
+        [
+          { ...pred('read_write', 'pool', 256, [814, 744, 884], [429, 434, 557]), where: model },
+          { ...pred('read_write', 'tpc', 256, [708, 670, 770], [957, 880, 1029]), where: { inStatements: 230, errorsPerS: 145.25, rowLockWaitsPerS: 1174.5 } },
+          pred('read_write', 'tpc', 1, [500, 490, 510], [3, 2.9, 3.1]),
+        ],
+        points,
+      );
+      expect(rows[0].where).toEqual({ predicted: model, measured: { inStatements: runs[0].inStatements, poolQueue: 0.067, errorsPerS: runs[0].errorsPerS, rowLockWaitsPerS: runs[0].rowLockWaitsPerS } });
+      expect(rows[2].where).toBeUndefined();
+      const md = formatLadderErrors(rows);
+      expect(md).toContain('| read_write | pool | 256 | 11.3 / 236 | 241 / 0.07 | 7.00 / 51.7 | 603 / 688 |');
+      expect(md).toContain('| read_write | tpc | 256 | 230 / – | – / – | 145 / 47.9 | 1,175 / – |');
+      expect(md).not.toContain('| read_write | tpc | 1 | 0.');
+      // Predictions from before sim predict gave these figures: no such table.
+      expect(formatLadderErrors(ladderErrors([pred('read_write', 'pool', 256, [814, 744, 884], [429, 434, 557])], points))).not.toContain('Where the connections were');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
