@@ -302,13 +302,12 @@ export function ladderErrors(predictions: readonly LadderPrediction[], measured:
             where: {
               predicted: p.where,
               // Without the pool a thread woken by its request but still waiting for a core has not read
-              // it, so Threads_running leaves it out where the model counts it: not comparable.
-              measured: {
-                inStatements: p.handling === 'pool' ? m.median.inStatements : undefined,
-                poolQueue: m.median.tpQueueLenMean,
-                errorsPerS: m.median.errorsPerS,
-                rowLockWaitsPerS: m.median.rowLockWaitsPerS,
-              },
+              // it, so Threads_running leaves it out where the model counts it: not comparable. The
+              // queue and the row-lock waits are the pool's own counters (THREAD_POOL_STATS).
+              measured:
+                p.handling === 'pool'
+                  ? { inStatements: m.median.inStatements, poolQueue: m.median.tpQueueLenMean, errorsPerS: m.median.errorsPerS, rowLockWaitsPerS: m.median.rowLockWaitsPerS }
+                  : { errorsPerS: m.median.errorsPerS },
             },
           }
         : {}),
