@@ -350,6 +350,95 @@ export class ZipfKeys implements KeySampler {
   }
 }
 
+/** Irwin-Hall CDF: P(sum of n independent uniforms on [0, 1) <= x). */
+export function irwinHallCdf(n: number, x: number): number {
+  if (x <= 0) return 0;
+  if (x >= n) return 1;
+  let sum = 0;
+  let binom = 1;
+  let fact = 1;
+  for (let i = 2; i <= n; i++) fact *= i;
+  for (let k = 0; k <= Math.floor(x); k++) {
+    sum += (k % 2 === 0 ? 1 : -1) * binom * Math.pow(x - k, n);
+    binom = (binom * (n - k)) / (k + 1);
+  }
+  return Math.min(1, Math.max(0, sum / fact));
+}
+
+/**
+ * sysbench's default key law, "special" (sb_rand.c sb_rand_special, sysbench 1.0), for
+ * get_id() = rand(1, n) on each of `tables` tables chosen uniformly (oltp_common.lua): one draw
+ * in res% takes the first uniform rnd, conditioned on rnd >= 1 - res/100, to the pct% of ids
+ * around the middle (as the C code reuses rnd, only its upper part lands there: 76 ids of 10,000 at
+ * the defaults, not 100); the rest sum `iter` uniforms (a bell around the middle, not a uniform
+ * background). Exact probabilities per id, drawn by inverse CDF on one uniform.
+ */
+export class SysbenchSpecialKeys implements KeySampler {
+  /** Ids per table. */
+  readonly n: number;
+  private readonly cdf: Float64Array;
+  constructor(
+    readonly rows: number,
+    readonly tables: number,
+    pct: number,
+    res: number,
+    iter: number,
+  ) {
+    this.n = rows / tables;
+    const n = this.n;
+    const t = n - 1; // b - a with a = 1, b = n
+    const q = (100 - res) / 100; // rnd below q: the bell
+    const d = (t * pct) / 100;
+    const c = t / 2 - (t * pct) / 200;
+    const p = new Float64Array(n);
+    // Uniform branch: offset j = trunc(rnd (d + 1) + c) for rnd in [q, 1); P(j) is the length of rnd's interval.
+    for (let j = Math.max(0, Math.floor(q * (d + 1) + c)); j < n; j++) {
+      const lo = Math.max(q, (j - c) / (d + 1));
+      const hi = Math.min(1, (j + 1 - c) / (d + 1));
+      if (hi <= lo) {
+        if ((j - c) / (d + 1) >= 1) break;
+        continue;
+      }
+      p[j] += hi - lo;
+    }
+    // Bell branch: offset j = trunc(S t / iter), S Irwin-Hall(iter).
+    if (q > 0 && t > 0) {
+      let prev = 0;
+      for (let j = 0; j < n; j++) {
+        const next = irwinHallCdf(iter, ((j + 1) * iter) / t);
+        p[j] += q * (next - prev);
+        prev = next;
+      }
+    } else if (q > 0) p[0] += q;
+    this.cdf = new Float64Array(n);
+    let acc = 0;
+    for (let j = 0; j < n; j++) {
+      acc += p[j];
+      this.cdf[j] = acc;
+    }
+    for (let j = 0; j < n; j++) this.cdf[j] /= acc;
+    this.cdf[n - 1] = 1;
+  }
+  key(u: number): number {
+    const x = u * this.tables;
+    let tb = Math.floor(x);
+    if (tb >= this.tables) tb = this.tables - 1;
+    const v = x - tb;
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.cdf[mid] > v) hi = mid;
+      else lo = mid + 1;
+    }
+    return tb * this.n + lo;
+  }
+  probability(k: number): number {
+    const j = k % this.n;
+    return (j === 0 ? this.cdf[0] : this.cdf[j] - this.cdf[j - 1]) / this.tables;
+  }
+}
+
 /** A share `probability` of draws falls uniformly on the first ceil(fraction * rows) rows, the rest on the others. */
 export class HotspotKeys implements KeySampler {
   readonly hot: number;

@@ -1,5 +1,5 @@
 import type { Distribution } from '../engine/distributions.js';
-import { HotspotKeys, type KeySampler, UniformKeys, ZipfKeys } from '../server/locks.js';
+import { HotspotKeys, type KeySampler, SysbenchSpecialKeys, UniformKeys, ZipfKeys } from '../server/locks.js';
 import { type KeySpaceSpec, type LockSpecT, runsType, WAIT_TYPES, type WaitSpecT, type WorkloadSpec } from './schema.js';
 import { buildDistribution } from './dist-spec.js';
 import { objectArray } from '../engine/object-array.js';
@@ -70,6 +70,7 @@ export function buildKeySampler(k: KeySpaceSpec): KeySampler {
   const d = k.distribution;
   if (d.kind === 'zipf') return new ZipfKeys(k.rows, d.theta);
   if (d.kind === 'hotspot') return new HotspotKeys(k.rows, d.fraction, d.probability);
+  if (d.kind === 'sysbench-special') return new SysbenchSpecialKeys(k.rows, d.tables, d.pct, d.res, d.iter);
   return new UniformKeys(k.rows);
 }
 

@@ -18,16 +18,35 @@ export const KeyDistribution = z.discriminatedUnion('kind', [
     fraction: z.number().positive().max(1).describe('Share of the rows that are hot (0 to 1).'),
     probability: Prob.describe('Share of the accesses that go to the hot rows (0 to 1).'),
   }),
+  z.strictObject({
+    kind: z
+      .literal('sysbench-special')
+      .describe(
+        "sysbench's default law (--rand-type=special, sysbench 1.0's sb_rand_special) for ids 1 to rows / tables on each of `tables` tables chosen uniformly, as its oltp scripts draw them: res% of the draws on about pct% of the ids around the middle, the rest on a bell around the middle (a sum of iter uniforms).",
+      ),
+    tables: z.number().int().min(1).max(1024).default(1).describe('Tables the rows are split over evenly (sysbench --tables). Default 1.'),
+    pct: z.number().positive().max(100).default(1).describe('sysbench --rand-spec-pct: the percent of the id range the special values fall in. Default 1.'),
+    res: z.number().min(0).max(99).default(75).describe('sysbench --rand-spec-res: the percent of draws that are special values. Default 75.'),
+    iter: z.number().int().min(1).max(64).default(12).describe('sysbench --rand-spec-iter: uniforms summed for the other draws. Default 12.'),
+  }),
 ]);
 
 export const KeySpace = z
   .strictObject({
     rows: z.number().int().min(1).max(2 ** 31 - 1).describe('Rows in the table (keys 0 to rows - 1).'),
-    distribution: KeyDistribution.default({ kind: 'uniform' }).describe('Which rows are drawn: "uniform", "zipf" or "hotspot" (by "kind"). Default uniform.'),
+    distribution: KeyDistribution.default({ kind: 'uniform' }).describe('Which rows are drawn: "uniform", "zipf", "hotspot" or "sysbench-special" (by "kind"). Default uniform.'),
   })
   .superRefine((k, ctx) => {
     if (k.distribution.kind === 'zipf' && k.rows > MAX_ZIPF_ROWS) {
       ctx.addIssue({ code: 'custom', path: ['rows'], message: `expected at most ${MAX_ZIPF_ROWS} rows for a zipf key space, found ${k.rows}` });
+    }
+    if (k.distribution.kind === 'sysbench-special') {
+      const { tables } = k.distribution;
+      if (k.rows % tables !== 0) {
+        ctx.addIssue({ code: 'custom', path: ['rows'], message: `expected rows divisible by distribution.tables (${tables}), found ${k.rows}` });
+      } else if (k.rows / tables > MAX_ZIPF_ROWS) {
+        ctx.addIssue({ code: 'custom', path: ['rows'], message: `expected at most ${MAX_ZIPF_ROWS} rows per table for a sysbench-special key space, found ${k.rows / tables}` });
+      }
     }
   });
 
