@@ -318,6 +318,18 @@ export class UniformKeys implements KeySampler {
   }
 }
 
+/** Inverse CDF on an exact table: the smallest index whose cumulative probability exceeds u (the last one holds 1). */
+function firstAbove(cdf: Float64Array, u: number): number {
+  let lo = 0;
+  let hi = cdf.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cdf[mid] > u) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 /** Zipf over ranks 0..rows-1 (rank r with weight 1/(r+1)^theta), by inverse CDF on an exact table. */
 export class ZipfKeys implements KeySampler {
   private readonly cdf: Float64Array;
@@ -335,15 +347,7 @@ export class ZipfKeys implements KeySampler {
     this.cdf[rows - 1] = 1;
   }
   key(u: number): number {
-    // Smallest r with cdf[r] > u.
-    let lo = 0;
-    let hi = this.rows - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.cdf[mid] > u) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
+    return firstAbove(this.cdf, u);
   }
   probability(k: number): number {
     return k === 0 ? this.cdf[0] : this.cdf[k] - this.cdf[k - 1];
@@ -423,15 +427,7 @@ export class SysbenchSpecialKeys implements KeySampler {
     const x = u * this.tables;
     let tb = Math.floor(x);
     if (tb >= this.tables) tb = this.tables - 1;
-    const v = x - tb;
-    let lo = 0;
-    let hi = this.n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.cdf[mid] > v) hi = mid;
-      else lo = mid + 1;
-    }
-    return tb * this.n + lo;
+    return tb * this.n + firstAbove(this.cdf, x - tb);
   }
   probability(k: number): number {
     const j = k % this.n;
