@@ -170,5 +170,20 @@ export function formatPredictions(r: PredictionReport): string {
       ),
     );
   }
+  // Older reports have no `where`; a run without a pool has no queue.
+  if (r.predictions.every((p) => p.where !== undefined)) {
+    const f = (x: number | undefined): string => (x === undefined ? '–' : x >= 100 ? fmtCount(Math.round(x)) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+    out.push(
+      '',
+      'where the fitted model puts the connections (time-averaged), to set beside the server\'s Threads_running, pool queue and error counters:',
+      ...table(
+        [
+          ['connections', 'inside a statement', 'queued in the pool', 'deadlocks+timeouts/s', 'row-lock waits/s'],
+          ...r.predictions.map((p) => [fmtCount(p.connections), f(p.where.inStatements), f(p.where.poolQueue), f(p.where.errorsPerS), f(p.where.rowLockWaitsPerS)]),
+        ],
+        { align: ['r', 'r', 'r', 'r', 'r'] },
+      ),
+    );
+  }
   return out.join('\n');
 }

@@ -129,6 +129,17 @@ describe('prediction intervals from the fit covariance', () => {
     expect(cpu[0]).toBeLessThan(13.5);
     expect(cpu[1] - cpu[0]).toBeGreaterThan(3.5);
     expect(cpu[1] - cpu[0]).toBeLessThan(6.5);
+    // Where the connections were: no pool (no queue), no locks; at 32 connections nearly all wait
+    // for the one core inside their statements, at 2 the round trip keeps them out part of the time.
+    const where = (report.predictions as unknown as Array<{ where: { inStatements: number; poolQueue?: number; errorsPerS: number; rowLockWaitsPerS: number } }>).map((p) => p.where);
+    expect(where.map((w) => [w.poolQueue, w.errorsPerS, w.rowLockWaitsPerS])).toEqual([
+      [undefined, 0, 0],
+      [undefined, 0, 0],
+    ]);
+    expect(where[0].inStatements).toBeGreaterThan(0.5);
+    expect(where[0].inStatements).toBeLessThan(2);
+    expect(where[1].inStatements).toBeGreaterThan(28);
+    expect(where[1].inStatements).toBeLessThanOrEqual(32);
     // 32 connections is 8x the 4 fitted on.
     expect(r.stderr).toMatch(/fitted on 1-4 client connections/);
     // A fit report without training points gives no measurement interval.
@@ -146,6 +157,7 @@ describe('prediction intervals from the fit covariance', () => {
     expect(t.measured.hi).toBeGreaterThan(t.hi);
     const text = sim(['predict', scenario, '--connections', '2', '--draws', '6', '--workers', '1']);
     expect(text.stdout).toMatch(/where one measurement of the real server is expected \(95%\).*tps ±25%, p95 – rms\)/);
+    expect(text.stdout).toMatch(/where the fitted model puts the connections[^\n]*\n\s*connections\s+inside a statement\s+queued in the pool\s+deadlocks\+timeouts\/s\s+row-lock waits\/s\n\s*2\s+\d\.\d\d\s+–\s+0\.00\s+0\.00/);
   });
 
   it('residual scatter: rms of the training residuals per figure, times sqrt(m / (m - p))', () => {
