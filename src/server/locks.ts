@@ -410,7 +410,7 @@ export class SysbenchSpecialKeys implements KeySampler {
       let prev = 0;
       for (let j = 0; j < n; j++) {
         const next = irwinHallCdf(iter, ((j + 1) * iter) / t);
-        p[j] += q * (next - prev);
+        p[j] += q * Math.max(0, next - prev); // the alternating sum can round a tail step below 0
         prev = next;
       }
     } else if (q > 0) p[0] += q;

@@ -27,6 +27,17 @@ function rejection(edit: (d: typeof BASE) => void, raw?: (text: string) => strin
 const stmt = (d: typeof BASE): Record<string, unknown> => d.workload.transactions[0].statements[0];
 
 describe('hostile scenarios are exit-2 messages naming file, path, expected and found', () => {
+  it('a sysbench-special key space whose rows do not split evenly over its tables', () => {
+    const m = rejection((d) => {
+      (d.workload as Record<string, unknown>).keySpace = { rows: 40001, distribution: { kind: 'sysbench-special', tables: 4 } };
+    });
+    expect(m).toMatch(/^hostile\.json: at workload\.keySpace\.rows: expected rows divisible by distribution\.tables \(4\), found 40001/);
+    const big = rejection((d) => {
+      (d.workload as Record<string, unknown>).keySpace = { rows: 2 * 4_194_305, distribution: { kind: 'sysbench-special', tables: 2 } };
+    });
+    expect(big).toMatch(/at workload\.keySpace\.rows: expected at most 4194304 rows per table for a sysbench-special key space, found 4194305/);
+  });
+
   it('a mixture nested 500 deep: no stack overflow, a depth message', () => {
     let mix = '"1ms"';
     for (let i = 0; i < 500; i++) mix = `{"dist":"mixture","components":[{"weight":1,"value":${mix}}]}`;
