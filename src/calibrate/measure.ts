@@ -159,7 +159,15 @@ function procTicks(pid: number): number | null {
  * CPU ticks (user + system) of a local process, and each of its threads' voluntary + involuntary
  * context switches, from /proc.
  */
-function procCpu(pid: number): { ticks: number; switches: Map<string, number> } | null {
+/** A reading of a process's CPU ticks and its threads' context switches, with the time it was taken (ms). */
+export interface CpuReading {
+  ticks: number;
+  switches: Map<string, number>;
+  at: number;
+}
+
+function procCpu(pid: number): CpuReading | null {
+  const at = Date.now();
   const ticks = procTicks(pid);
   if (ticks === null) return null;
   try {
@@ -174,10 +182,21 @@ function procCpu(pid: number): { ticks: number; switches: Map<string, number> } 
       }
       switches.set(t, n);
     }
-    return { ticks, switches };
+    return { ticks, switches, at };
   } catch {
     return null;
   }
+}
+
+/**
+ * The server's CPU (cores busy) and context switches per second between two readings, over the
+ * time between them: not over the run's length, which at a thousand connections outlasts the last
+ * reading by the seconds sysbench takes to finish its threads' last transactions.
+ */
+export function cpuBetween(a: CpuReading | null, b: CpuReading | null): { util: number; switchesPerS: number } | undefined {
+  if (a === null || b === null || b.at <= a.at) return undefined;
+  const secs = (b.at - a.at) / 1000;
+  return { util: +((b.ticks - a.ticks) / TICKS_PER_S / secs).toFixed(3), switchesPerS: Math.round(switchesBetween(a.switches, b.switches) / secs) };
 }
 
 /**
@@ -408,7 +427,7 @@ async function oneRun(
     return xs.length === 0 ? undefined : Math.max(...xs);
   };
   const delta = (k: string): number | undefined => (before !== null && after !== null && before[k] !== undefined ? (after[k] ?? 0) - before[k] : undefined);
-  const cpuWindow = (Date.now() - t0) / 1000 - o.warmup;
+  const serverCpu = cpuBetween(cpu0, cpu1);
   const row: RunRow = {
     label,
     config: pool ? 'pool' : 'tpc',
@@ -432,9 +451,9 @@ async function oneRun(
     lat_p95_ms_hist: r.p95,
     lat_p99_ms_hist: r.p99,
     lat_max_ms: r.latMaxMs,
-    server_cpu_util: cpu0 !== null && cpu1 !== null && cpuWindow > 0 ? +((cpu1.ticks - cpu0.ticks) / TICKS_PER_S / cpuWindow).toFixed(3) : undefined,
+    server_cpu_util: serverCpu?.util,
     sysbench_cpu_util: clientUtil(cli0, cli0At, cliLast),
-    ctxt_switches_per_s: cpu0 !== null && cpu1 !== null && cpuWindow > 0 ? Math.round(switchesBetween(cpu0.switches, cpu1.switches) / cpuWindow) : undefined,
+    ctxt_switches_per_s: serverCpu?.switchesPerS,
     tp_threads_max: pool ? max('Threadpool_threads') : 0,
     tp_threads_mean: pool ? mean('Threadpool_threads') : 0,
     tp_active_threads_mean: pool ? mean('active') : undefined,
