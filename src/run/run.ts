@@ -521,6 +521,7 @@ function attachInnodb(executor: Executor, spec: ScenarioSpec, hasLocks: boolean)
   return executor.attachInnodb({
     locks: hasLocks,
     deadlockDetect: s.innodb_deadlock_detect,
+    deadlockDetector: s.deadlockDetector,
     lockWaitTimeoutUs: s.innodb_lock_wait_timeout * 1e6,
     // Only writers (exclusive locks) flush at COMMIT, so without locks there is no redo traffic.
     redo: hasLocks

@@ -14,7 +14,7 @@ import {
   STATEMENT_LOCK_WAIT_TIMEOUT,
 } from './connections.js';
 import type { CpuClient, CpuModel } from './cpu.js';
-import { LOCK_DEADLOCK, LOCK_GRANTED, type LockListener, LockTable } from './locks.js';
+import { DETECT_GRAPH, DETECT_WAIT_CHAIN, LOCK_DEADLOCK, LOCK_GRANTED, type LockListener, LockTable } from './locks.js';
 import type { QueueWaits, QueueWaitStation } from '../stats/queue-wait.js';
 import type { LatchListener, LatchSet } from './latch.js';
 import { REDO_NO_WAIT, REDO_WAIT_FSYNC, REDO_WAIT_GROUP, type RedoListener, RedoLog } from './redo-log.js';
@@ -103,6 +103,7 @@ const LOCK_GRANT = 1;
 const ADMIT = 2;
 const LOCK_TIMEOUT = 3;
 const KILL_NOW = 4; // KILL interrupted the statement's wait (arg: the wait generation)
+const LOCK_VICTIM = 5; // another transaction's deadlock check chose this waiter (arg: the wait generation)
 
 // Phases of a statement on a thread (only tracked when InnoDB parts are in use).
 const P_BODY = 0; // CPU parts and the statement's own waits
@@ -182,6 +183,8 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   attachInnodb(opts: {
     locks: boolean;
     deadlockDetect: boolean;
+    /** server.innodb.deadlockDetector (absent: "graph"). */
+    deadlockDetector?: 'graph' | 'wait-chain';
     lockWaitTimeoutUs: number;
     redo: { mode: 0 | 1 | 2; fsync: Distribution; rng: Rng; logWriteUs: number } | null;
     threadConcurrency: number;
@@ -194,7 +197,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     this.connThread = new Int32Array(n).fill(-1);
     this.trxWrote = new Uint8Array(n);
     const parts: InnodbParts = {
-      locks: opts.locks ? new LockTable(n, this, opts.deadlockDetect) : null,
+      locks: opts.locks ? new LockTable(n, this, opts.deadlockDetect, opts.deadlockDetector === 'wait-chain' ? DETECT_WAIT_CHAIN : DETECT_GRAPH) : null,
       redo: opts.redo === null ? null : new RedoLog(this.sim, opts.redo.mode, opts.redo.fsync, opts.redo.rng, this),
       admission: opts.threadConcurrency > 0 ? new Admission(opts.threadConcurrency, opts.concurrencyTickets, this) : null,
       lockWaitTimeoutUs: opts.lockWaitTimeoutUs,
@@ -443,14 +446,17 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
       if (this.waits !== null) this.waited(this.waits.innodbQueue, conn, w);
       this.threadInside[thread] = 1;
       this.takeLatches(thread, conn);
-    } else if (kind === LOCK_TIMEOUT && arg === this.threadGen[thread]) {
-      // innodb_lock_wait_timeout: the statement fails; the transaction is rolled back (see fail).
+    } else if ((kind === LOCK_TIMEOUT || kind === LOCK_VICTIM) && arg === this.threadGen[thread]) {
+      // innodb_lock_wait_timeout, or chosen as a deadlock victim while waiting: the statement
+      // fails; the transaction is rolled back (see fail).
       this.threadGen[thread]++;
-      this.stats.lockWaitTimeouts++;
+      const victim = kind === LOCK_VICTIM;
+      if (victim) this.stats.deadlocks++;
+      else this.stats.lockWaitTimeouts++;
       const w = this.endServerWait(thread, conn);
       this.stats.lockWaitTime += w;
       if (this.waits !== null) this.waited(this.waits.rowLock, conn, w);
-      this.fail(thread, conn, STATEMENT_LOCK_WAIT_TIMEOUT);
+      this.fail(thread, conn, victim ? STATEMENT_DEADLOCK : STATEMENT_LOCK_WAIT_TIMEOUT);
     }
   }
 
@@ -509,6 +515,12 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     const thread = this.connThread[trx];
     this.threadGen[thread]++; // cancels the timeout
     this.sim.schedule(0, this.id, LOCK_GRANT, thread, 0);
+  }
+
+  /** A waiting transaction chosen as deadlock victim by another's check (wait-chain detector). */
+  onLockVictim(trx: number): void {
+    const thread = this.connThread[trx];
+    this.sim.schedule(0, this.id, LOCK_VICTIM, thread, ++this.threadGen[thread]);
   }
 
   onAdmitted(thread: number): void {

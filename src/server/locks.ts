@@ -20,7 +20,16 @@ import { growInt32, growUint8 } from '../engine/grow.js';
 /** Told when a waiting request has been granted. Must not call back into the lock table. */
 export interface LockListener {
   onLockGranted(trx: number): void;
+  /**
+   * The wait-chain detector chose this waiting transaction, not the requester, as a deadlock
+   * victim: its waiting request is already withdrawn; its thread must roll it back (releaseAll).
+   */
+  onLockVictim?(trx: number): void;
 }
+
+/** The deadlock detectors: a search of the whole wait-for graph, or MariaDB 10.6+'s wait chain. */
+export const DETECT_GRAPH = 0;
+export const DETECT_WAIT_CHAIN = 1;
 
 export const LOCK_GRANTED = 0;
 export const LOCK_WAIT = 1;
@@ -60,15 +69,31 @@ export class LockTable {
   /** Queue entries the last deadlock search examined (0 when none ran). */
   lastSearchSteps = 0;
 
+  // Wait-chain detector (MariaDB 10.6+ lock0lock.cc): each waiter's one edge (trx->lock.wait_trx),
+  // the path walked, and the blockers to check after a release (Deadlock::to_check).
+  private readonly waitTrx: Int32Array;
+  private readonly path: Int32Array;
+  private readonly toCheck: Int32Array;
+  private readonly queued: Uint8Array;
+  private nToCheck = 0;
+  /** The transaction inside acquire(): a grant to it is returned, not told to the listener. */
+  private acquiring = -1;
+
   constructor(
     transactions: number,
     private readonly listener: LockListener,
     readonly deadlockDetect = true,
+    readonly detector = DETECT_GRAPH,
   ) {
     this.trxHead = new Int32Array(transactions).fill(-1);
     this.trxWait = new Int32Array(transactions).fill(-1);
     this.stack = new Int32Array(transactions);
     this.seen = new Int32Array(transactions);
+    const chain = detector === DETECT_WAIT_CHAIN ? transactions : 0;
+    this.waitTrx = new Int32Array(chain).fill(-1);
+    this.path = new Int32Array(chain + 1);
+    this.toCheck = new Int32Array(chain);
+    this.queued = new Uint8Array(chain);
   }
 
   /**
@@ -84,11 +109,13 @@ export class LockTable {
     }
     const ex = exclusive ? 1 : 0;
     let conflict = false;
+    let first = -1;
     for (let q = this.rowHead[slot]; q >= 0; q = this.rqNext[q]) {
       if (this.rqTrx[q] === trx) {
         // Already held at least as strongly: nothing to do.
         if (this.rqGranted[q] === 1 && this.rqExcl[q] >= ex) return LOCK_GRANTED;
       } else if (ex === 1 || this.rqExcl[q] === 1) {
+        if (!conflict) first = this.rqTrx[q];
         conflict = true;
       }
     }
@@ -101,6 +128,7 @@ export class LockTable {
     this.waits++;
     this.trxWait[trx] = r;
     this.lastSearchSteps = 0;
+    if (this.detector === DETECT_WAIT_CHAIN) return this.waitOnChain(trx, r, first);
     if (this.deadlockDetect && this.closesCycle(trx)) {
       this.deadlocks++;
       // 5.5's lock_rec_enqueue_waiting resets the victim's lock before it returns DB_DEADLOCK:
@@ -111,9 +139,103 @@ export class LockTable {
     return LOCK_WAIT;
   }
 
+  /**
+   * MariaDB 10.6+: lock_rec_create_low sets wait_trx to the first conflicting lock's owner, and
+   * lock_wait's Deadlock::check_and_resolve follows the chain once before the thread sleeps.
+   */
+  private waitOnChain(trx: number, r: number, first: number): number {
+    this.waitTrx[trx] = first;
+    if (!this.deadlockDetect) return LOCK_WAIT;
+    const victim = this.chainVictim(trx);
+    if (victim < 0) return LOCK_WAIT;
+    this.deadlocks++;
+    if (victim === trx) {
+      this.withdraw(trx, r);
+      return LOCK_DEADLOCK;
+    }
+    // Another victim: its wait is cancelled (lock_cancel_waiting_and_release), which may grant trx.
+    this.acquiring = trx;
+    this.cancelVictim(victim);
+    this.acquiring = -1;
+    return this.trxWait[trx] < 0 ? LOCK_GRANTED : LOCK_WAIT;
+  }
+
+  /**
+   * Deadlock::find_cycle then report: follows wait_trx from `start`; on a cycle (the path may lead
+   * into one that does not hold start, a P shape), the victim is the cycle's lightest transaction
+   * (TRX_WEIGHT: undo records plus locks [inferred: rows locked exclusively stand for the undo
+   * records]), start on a tie if start is in it. -1: no cycle.
+   */
+  private chainVictim(start: number): number {
+    const epoch = ++this.epoch;
+    const seen = this.seen;
+    let n = 0;
+    let x = start;
+    while (x >= 0 && seen[x] !== epoch) {
+      seen[x] = epoch;
+      this.path[n++] = x;
+      this.lastSearchSteps++;
+      x = this.waitTrx[x];
+    }
+    if (x < 0) return -1;
+    // The cycle is the path from x's first appearance on.
+    let i = 0;
+    while (this.path[i] !== x) i++;
+    let victim = -1;
+    let best = Infinity;
+    let startWeight = -1;
+    for (let k = i; k < n; k++) {
+      const t = this.path[k];
+      const w = this.weight(t);
+      if (t === start) startWeight = w;
+      if (w < best) {
+        best = w;
+        victim = t;
+      }
+    }
+    return startWeight === best ? start : victim;
+  }
+
+  /** TRX_WEIGHT: the transaction's lock requests plus its exclusive grants (its rows written). */
+  private weight(trx: number): number {
+    let w = 0;
+    for (let r = this.trxHead[trx]; r >= 0; r = this.rqTrxNext[r]) w += 1 + (this.rqGranted[r] === 1 ? this.rqExcl[r] : 0);
+    return w;
+  }
+
+  /** A waiting transaction chosen as victim: its request leaves the queue and its thread is told. */
+  private cancelVictim(victim: number): void {
+    const r = this.trxWait[victim];
+    this.waitTrx[victim] = -1;
+    this.trxWait[victim] = -1;
+    // Unlink the waiting request from the transaction's own list before dropping it.
+    if (this.trxHead[victim] === r) this.trxHead[victim] = this.rqTrxNext[r];
+    else {
+      let p = this.trxHead[victim];
+      while (this.rqTrxNext[p] !== r) p = this.rqTrxNext[p];
+      this.rqTrxNext[p] = this.rqTrxNext[r];
+    }
+    this.drop(r);
+    this.listener.onLockVictim?.(victim);
+  }
+
+  /** lock_sys.deadlock_check after a release: each re-pointed blocker that itself waits. */
+  private checkQueued(): void {
+    while (this.nToCheck > 0) {
+      const c = this.toCheck[--this.nToCheck];
+      this.queued[c] = 0;
+      if (this.trxWait[c] < 0) continue;
+      const victim = this.chainVictim(c);
+      if (victim < 0) continue;
+      this.deadlocks++;
+      this.cancelVictim(victim);
+    }
+  }
+
   /** Withdraws the transaction's newest request, the one that waits. */
   private withdraw(trx: number, r: number): void {
     this.trxWait[trx] = -1;
+    if (this.detector === DETECT_WAIT_CHAIN) this.waitTrx[trx] = -1;
     this.trxHead[trx] = this.rqTrxNext[r];
     this.drop(r);
   }
@@ -138,11 +260,14 @@ export class LockTable {
     let r = this.trxHead[trx];
     this.trxHead[trx] = -1;
     this.trxWait[trx] = -1;
+    if (this.detector === DETECT_WAIT_CHAIN) this.waitTrx[trx] = -1;
     while (r >= 0) {
       const next = this.rqTrxNext[r];
       this.drop(r);
       r = next;
     }
+    // lock_release: Deadlock::to_check is looked at once the transaction's locks are all gone.
+    if (this.nToCheck > 0) this.checkQueued();
   }
 
   /** Takes a request out of its row's queue and grants what it blocked. */
@@ -164,17 +289,30 @@ export class LockTable {
       if (this.rqGranted[r] === 1) continue;
       const trx = this.rqTrx[r];
       const ex = this.rqExcl[r];
-      let blocked = false;
+      let blocker = -1;
       for (let q = this.rowHead[slot]; q !== r; q = this.rqNext[q]) {
         if (this.rqTrx[q] !== trx && (ex === 1 || this.rqExcl[q] === 1)) {
-          blocked = true;
+          blocker = this.rqTrx[q];
           break;
         }
       }
-      if (blocked) continue;
+      if (blocker >= 0) {
+        // lock_rec_dequeue_from_page: the waiter now waits for the first conflicting lock; if
+        // that one's owner waits too, it is queued for a deadlock check [simplification: InnoDB
+        // re-examines every waiting lock on the page, here the row's].
+        if (this.detector === DETECT_WAIT_CHAIN) {
+          this.waitTrx[trx] = blocker;
+          if (this.deadlockDetect && this.trxWait[blocker] >= 0 && this.queued[blocker] === 0) {
+            this.queued[blocker] = 1;
+            this.toCheck[this.nToCheck++] = blocker;
+          }
+        }
+        continue;
+      }
       this.rqGranted[r] = 1;
       this.trxWait[trx] = -1;
-      this.listener.onLockGranted(trx);
+      if (this.detector === DETECT_WAIT_CHAIN) this.waitTrx[trx] = -1;
+      if (trx !== this.acquiring) this.listener.onLockGranted(trx);
     }
   }
 

@@ -47,6 +47,7 @@ export interface ServerDone {
 export interface InnodbOptions {
   locks?: boolean;
   deadlockDetect?: boolean;
+  deadlockDetector?: 'graph' | 'wait-chain';
   lockWaitTimeoutUs?: number;
   redo?: { mode: 0 | 1 | 2; fsync: number | Distribution; logWriteUs?: number } | null;
   threadConcurrency?: number;
@@ -146,6 +147,7 @@ export function serverHarness(opts: {
   const parts = ex.attachInnodb({
     locks: o.locks ?? true,
     deadlockDetect: o.deadlockDetect ?? true,
+    deadlockDetector: o.deadlockDetector ?? 'graph',
     lockWaitTimeoutUs: o.lockWaitTimeoutUs ?? 50e6,
     redo:
       redo === null

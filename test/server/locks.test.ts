@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { STATEMENT_DEADLOCK, STATEMENT_LOCK_WAIT_TIMEOUT, STATEMENT_OK } from '../../src/server/connections.js';
 import { LOCK_DEADLOCK, LOCK_GRANTED, LOCK_WAIT, LockTable } from '../../src/server/locks.js';
 import { serverHarness } from '../helpers/server-harness.js';
+import { parseScenarioText } from '../../src/workload/load.js';
 
 /**
  * Row locks through the executor, with exact times (µs). One thread per connection on 4 cores,
@@ -139,5 +140,69 @@ describe('LockTable', () => {
     expect(lt.acquire(0, 42, true)).toBe(LOCK_GRANTED);
     for (let t = 1; t < 100; t++) expect(lt.acquire(t, 42, t % 2 === 0)).toBe(LOCK_WAIT);
     expect(lt.deadlocks).toBe(0);
+  });
+});
+
+/**
+ * MariaDB 10.6+'s deadlock detector (innodb.deadlockDetector "wait-chain", lock0lock.cc Deadlock):
+ * one wait_trx edge per waiter, checked when the wait starts and again after a release that
+ * re-points a waiter at a blocker that waits; the victim is the cycle's lightest transaction.
+ */
+describe('the wait-chain deadlock detector (MariaDB 10.6+)', () => {
+  it('rolls back the lighter transaction of the cycle, not the requester', () => {
+    for (const detector of ['graph', 'wait-chain'] as const) {
+      const h = serverHarness({ innodb: { deadlockDetector: detector } });
+      h.send({ conn: 0, at: 0, cpu: 100, locks: [[1, 'X']] }); // A: one row
+      h.send({ conn: 1, at: 0, cpu: 100, locks: [[2, 'X'], [4, 'X']] }); // B: two rows, heavier
+      h.send({ conn: 0, at: 200, cpu: 100, locks: [[2, 'X']] }); // A waits for B
+      h.send({ conn: 1, at: 300, cpu: 100, locks: [[1, 'X']] }); // B closes the cycle
+      h.sim.run(1000);
+      expect(h.executor.stats.deadlocks, detector).toBe(1);
+      if (detector === 'graph') {
+        // The requester is the victim at once; A gets row 2 when B rolls back.
+        expect(h.doneOf(1, 1)).toMatchObject({ start: 300, end: 300, error: STATEMENT_DEADLOCK });
+        expect(h.doneOf(0, 1)).toMatchObject({ start: 200, end: 400, error: STATEMENT_OK });
+      } else {
+        // Weights (locks + rows written): A 2 + 1 waiting = 3, B 4 + 1 waiting = 5: A is rolled
+        // back at 300, its row 1 goes to B, whose statement runs 300-400.
+        expect(h.doneOf(0, 1)).toMatchObject({ start: 200, end: 300, error: STATEMENT_DEADLOCK });
+        expect(h.doneOf(1, 1)).toMatchObject({ start: 300, end: 400, error: STATEMENT_OK });
+        expect(h.executor.stats.lockWaits).toBe(2);
+      }
+    }
+  });
+
+  it('sees a cycle through a second blocker only when a release re-points the waiter', () => {
+    for (const detector of ['graph', 'wait-chain'] as const) {
+      const h = serverHarness({ innodb: { deadlockDetector: detector } });
+      h.send({ conn: 0, at: 0, cpu: 100, locks: [[1, 'S']] }); // A shares row 1
+      h.send({ conn: 2, at: 0, cpu: 100, locks: [[1, 'S']] }); // C shares row 1
+      h.send({ conn: 1, at: 0, cpu: 100, locks: [[2, 'X']] }); // B holds row 2
+      h.send({ conn: 1, at: 200, cpu: 100, locks: [[1, 'X']] }); // B waits; its edge: A (first S)
+      h.send({ conn: 2, at: 300, cpu: 100, locks: [[2, 'X']] }); // C waits for B: B waits for C too
+      h.send({ conn: 0, at: 400, cpu: 10, endsTrx: true }); // A commits at 410
+      h.sim.run(2000);
+      expect(h.executor.stats.deadlocks, detector).toBe(1);
+      if (detector === 'graph') {
+        // The whole graph: C's request closes B -> C -> B at once.
+        expect(h.doneOf(2, 1)).toMatchObject({ start: 300, end: 300, error: STATEMENT_DEADLOCK });
+      } else {
+        // C -> B -> A ends at A, which runs: no cycle seen at 300. A's commit re-points B at C,
+        // which waits: the check from C finds C -> B -> C. Weights: C 1 + 1 = 2, B 2 + 1 = 3.
+        expect(h.doneOf(2, 1)).toMatchObject({ start: 300, end: 410, error: STATEMENT_DEADLOCK });
+        // C's rollback frees row 1: B runs 410-510.
+        expect(h.doneOf(1, 1)).toMatchObject({ start: 200, end: 510, error: STATEMENT_OK });
+      }
+    }
+  });
+
+  it('is refused with the deadlock search\'s CPU, which models 5.5\'s graph search', () => {
+    const text = JSON.stringify({
+      name: 'x',
+      server: { innodb: { deadlockDetector: 'wait-chain' }, latches: { latches: [{ name: 'kernel_mutex', holds: { s: '1us' } }], deadlockSearch: { latch: 'kernel_mutex', perOpenTransaction: '15ns', perStep: '15ns' } } },
+      threadHandling: { mode: 'one-thread-per-connection' },
+      workload: { connections: 1, transactions: [{ name: 't', statements: [{ name: 's', cpu: '10us' }] }] },
+    });
+    expect(() => parseScenarioText(text, 'x.json')).toThrow(/x\.json: at server\.latches\.deadlockSearch: expected no deadlockSearch with innodb\.deadlockDetector "wait-chain"/);
   });
 });

@@ -34,6 +34,12 @@ export const Innodb = z.strictObject({
     .boolean()
     .default(true)
     .describe('MySQL manual: enables or disables deadlock detection (a wait-for graph when a lock wait begins); off: only innodb_lock_wait_timeout breaks deadlocks. Default true (ON).'),
+  deadlockDetector: z
+    .enum(['graph', 'wait-chain'])
+    .default('graph')
+    .describe(
+      'tpsim setting: how InnoDB finds deadlocks. "graph": a search of every wait-for edge when a request starts waiting, the requester the victim (MySQL; MariaDB before 10.6 searches all edges too). "wait-chain": MariaDB 10.6 and later (lock0lock.cc, Deadlock): each waiting transaction keeps one edge, to the owner of the first conflicting lock ahead of it; the chain is followed when the request starts waiting, and again from a waiting blocker after a commit or rollback re-points a waiter at it; the victim is the lightest transaction of the cycle (locks plus rows written), the requester on a tie. Default "graph".',
+    ),
   innodb_flush_log_at_trx_commit: z
     .union([z.literal(0), z.literal(1), z.literal(2)])
     .default(1)
@@ -125,6 +131,11 @@ export const Server = z.strictObject({
   /** Row locks, redo log and InnoDB admission (see Innodb); absent: all defaults. */
   innodb: Innodb.optional().describe('Row locks, redo log and InnoDB admission, named as in my.cnf; absent: all defaults.'),
   latches: Latches.optional().describe('InnoDB hot latches taken with spin-then-sleep (server/latch.ts): per statement class hold times, innodb_sync_spin_loops, innodb_spin_wait_delay. Absent: none (off).'),
+}).superRefine((s, ctx) => {
+  // The search's latch phase (5.5's lock_deadlock_occurs) assumes the requester is the only victim.
+  if (s.innodb?.deadlockDetector === 'wait-chain' && s.latches?.deadlockSearch !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['latches', 'deadlockSearch'], message: 'expected no deadlockSearch with innodb.deadlockDetector "wait-chain" (the search\'s CPU is modelled for 5.5\'s graph search only), found one' });
+  }
 });
 
 export type ServerSpec = z.output<typeof Server>;
