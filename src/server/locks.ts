@@ -205,17 +205,7 @@ export class LockTable {
 
   /** A waiting transaction chosen as victim: its request leaves the queue and its thread is told. */
   private cancelVictim(victim: number): void {
-    const r = this.trxWait[victim];
-    this.waitTrx[victim] = -1;
-    this.trxWait[victim] = -1;
-    // Unlink the waiting request from the transaction's own list before dropping it.
-    if (this.trxHead[victim] === r) this.trxHead[victim] = this.rqTrxNext[r];
-    else {
-      let p = this.trxHead[victim];
-      while (this.rqTrxNext[p] !== r) p = this.rqTrxNext[p];
-      this.rqTrxNext[p] = this.rqTrxNext[r];
-    }
-    this.drop(r);
+    this.withdraw(victim, this.trxWait[victim]);
     this.listener.onLockVictim?.(victim);
   }
 
@@ -232,11 +222,16 @@ export class LockTable {
     }
   }
 
-  /** Withdraws the transaction's newest request, the one that waits. */
+  /** Withdraws the transaction's waiting request `r` (its newest, unless it waits on a second row). */
   private withdraw(trx: number, r: number): void {
     this.trxWait[trx] = -1;
     if (this.detector === DETECT_WAIT_CHAIN) this.waitTrx[trx] = -1;
-    this.trxHead[trx] = this.rqTrxNext[r];
+    if (this.trxHead[trx] === r) this.trxHead[trx] = this.rqTrxNext[r];
+    else {
+      let p = this.trxHead[trx];
+      while (this.rqTrxNext[p] !== r) p = this.rqTrxNext[p];
+      this.rqTrxNext[p] = this.rqTrxNext[r];
+    }
     this.drop(r);
   }
 
