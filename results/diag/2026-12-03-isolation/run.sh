@@ -2,14 +2,14 @@
 # One oltp_read_write point on a fresh MariaDB, one thread per connection, at an isolation level:
 # the server's CPU (utime+stime ticks, 100/s) between 15 s and 35 s of the run, sysbench's 5 s
 # interval lines, and InnoDB's history list length at 25 s.
-# Usage: THREADS=1024 ISO=READ-COMMITTED OUT=name ./run.sh
+# Usage: THREADS=1024 ISO=READ-COMMITTED [RAND=uniform] OUT=name ./run.sh
 set -u
 D=$(mktemp -d /tmp/isodb.XXXX); S=$D/sock; P=33408
 mariadb-install-db --no-defaults --user=root --datadir=$D/data --auth-root-authentication-method=normal --skip-test-db >/dev/null 2>&1
 taskset -c 0 mariadbd --no-defaults --user=root --datadir=$D/data --socket=$S --port=$P --bind-address=127.0.0.1 --pid-file=$D/pid --log-error=$D/err.log --skip-log-bin --innodb-buffer-pool-size=512M --innodb-log-file-size=256M --innodb-flush-log-at-trx-commit=2 --max-connections=2000 --performance-schema=OFF --max-prepared-stmt-count=1048576 --thread-handling=one-thread-per-connection --transaction-isolation=$ISO &
 for i in $(seq 1 100); do mariadb --no-defaults --socket=$S -uroot -e 'select 1' >/dev/null 2>&1 && break; sleep 0.3; done
 mariadb --no-defaults --socket=$S -uroot -e "CREATE USER sbtest@'127.0.0.1' IDENTIFIED BY 'sbtest'; GRANT ALL ON *.* TO sbtest@'127.0.0.1'; CREATE DATABASE sbtest;"
-SB="sysbench oltp_read_write --mysql-host=127.0.0.1 --mysql-port=$P --mysql-user=sbtest --mysql-password=sbtest --tables=4 --table-size=10000"
+SB="sysbench oltp_read_write --rand-type=${RAND:-special} --mysql-host=127.0.0.1 --mysql-port=$P --mysql-user=sbtest --mysql-password=sbtest --tables=4 --table-size=10000"
 $SB prepare >/dev/null 2>&1
 PID=$(cat $D/pid)
 taskset -c 1 $SB --threads=$THREADS --time=40 --report-interval=5 run > $OUT.sysbench 2>&1 &
