@@ -91,8 +91,11 @@ export interface RunResult {
     contentionFloorSeconds?: number;
     /** Linux schedulers: a core taking another thread than its last one, per second. */
     contextSwitchesPerSecond?: number;
-    /** server.linux.cacheRefill: switch-ins, their mean refill, the share that reloaded everything, and the cores' time spent on it. */
-    cacheRefill?: { switchInsPerSecond: number; meanRefillUs: number; coldShare: number; cpuShare: number };
+    /**
+     * server.linux.cacheRefill: switch-ins, their mean refill, the share that reloaded everything,
+     * the cores' time spent on it, and (with a shared level) the share of that time reloading from memory.
+     */
+    cacheRefill?: { switchInsPerSecond: number; meanRefillUs: number; coldShare: number; cpuShare: number; memoryShare?: number };
   };
   /** The client machine's CPU (workload.client.machine), in the measured window; absent without one. */
   clientCpu?: { cores: number; busyCores: number; utilization: number; meanRunnable: number };

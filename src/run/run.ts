@@ -467,6 +467,7 @@ function switchFigures(cpu: CpuModel, seconds: number): Partial<RunResult['cpu']
       meanRefillUs: c.switchIns > 0 ? round6(c.refillUs / c.switchIns) : 0,
       coldShare: c.switchIns > 0 ? round6(c.coldSwitchIns / c.switchIns) : 0,
       cpuShare: round6(c.refillUs / 1e6 / seconds / cpu.cores),
+      ...(c.hasShared ? { memoryShare: c.refillUs > 0 ? round6(c.memoryUs / c.refillUs) : 0 } : {}),
     };
   }
   return out;
@@ -491,7 +492,15 @@ function makeCpu(sim: Simulator, spec: ScenarioSpec, executor: Executor): CpuMod
   const dur = (v: string | undefined, d: number): number => (v !== undefined ? parseDuration(v) : d);
   const contextSwitch = dur(l.contextSwitch, 0);
   const cr = l.cacheRefill;
-  const cacheRefill = cr === undefined ? undefined : { refillUs: parseDuration(cr.refill), capacity: cr.capacity, associativity: cr.associativity };
+  const cacheRefill =
+    cr === undefined
+      ? undefined
+      : {
+          refillUs: parseDuration(cr.refill),
+          capacity: cr.capacity,
+          associativity: cr.associativity,
+          ...(cr.shared === undefined ? {} : { shared: { refillUs: parseDuration(cr.shared.refill), capacity: cr.shared.capacity, associativity: cr.shared.associativity } }),
+        };
   if (sched === 'eevdf') {
     const d = eevdfDefaults(l.cpus ?? cores, l.hz ?? 250);
     const params = { baseSlice: dur(l.sched_base_slice, d.baseSlice), tick: d.tick, contextSwitch, cacheRefill };

@@ -22,6 +22,17 @@ import { DOUBLE_ZERO } from '../engine/double-zero.js';
  * linked list in order of their last turn there (most recent first); a switch-in walks it to the thread; the
  * walk stops where the evicted fraction is 1 to double precision, so it is bounded whatever the
  * number of threads.
+ *
+ * Optional second level (`shared`): the last-level cache that all the cores share. The private
+ * refill above then reloads from it, at `refillUs` for a whole working set; what it has lost too
+ * comes from memory, at `shared.refillUs`. Its evicted fraction follows the same law with its own
+ * capacity, over the distinct threads that ran on any core since the thread's last turn on any
+ * core (one more list, across the cores). A switch-in pays fp * refill + min(fs, fp) * (memory
+ * refill - refill): the lines the core lost, from the shared cache, and of those the ones the
+ * shared cache lost too, from memory. A thread that moved to another core reloads its whole
+ * working set, but from the shared cache if that still holds it. With one level, the
+ * cost falls to full by some tens of threads; the shared level is what keeps it growing to
+ * hundreds or thousands, as measured on a real server (docs/VALIDATION.md, 2026-12-03).
  */
 export interface CacheRefillParams {
   /** Time to reload a thread's whole working set, µs. */
@@ -30,13 +41,26 @@ export interface CacheRefillParams {
   capacity: number;
   /** Ways per cache set. */
   associativity: number;
+  /** The last-level cache the cores share; absent: one level. */
+  shared?: {
+    /** Time to reload a thread's whole working set from memory, µs (at least refillUs). */
+    refillUs: number;
+    /** How many working sets the shared cache holds. */
+    capacity: number;
+    /** Ways per set of the shared cache. */
+    associativity: number;
+  };
 }
 
 export class CacheRefill {
   /** Evicted fraction for reuse distance d (index d), up to the walk's bound. */
   private readonly evicted: Float64Array;
+  /** The same for the shared cache (empty with one level). */
+  private readonly evictedShared: Float64Array;
+  /** Lists: one per core, and with a shared level one more (index cores) across all cores. */
+  private readonly lists: number;
   private readonly head: Int32Array;
-  // One list per core, a thread in each core's list it ever ran on: links at [thread * cores + core].
+  // A thread in each list it was ever in: links at [thread * lists + list].
   private next: Int32Array<ArrayBuffer>;
   private prev: Int32Array<ArrayBuffer>;
   private inList: Uint8Array<ArrayBuffer>;
@@ -44,6 +68,8 @@ export class CacheRefill {
   /** Switch-ins and refill time charged since the last reset (statistics). */
   switchIns = 0;
   refillUs = DOUBLE_ZERO;
+  /** The part of refillUs reloaded from memory (shared level only). */
+  memoryUs = DOUBLE_ZERO;
   /** Switch-ins of a thread that never ran on that core (its whole working set reloaded). */
   coldSwitchIns = 0;
 
@@ -51,46 +77,70 @@ export class CacheRefill {
     private readonly cores: number,
     private readonly params: CacheRefillParams,
   ) {
-    this.head = new Int32Array(cores).fill(-1);
-    this.next = new Int32Array(64 * cores).fill(-1);
-    this.prev = new Int32Array(64 * cores).fill(-1);
-    this.inList = new Uint8Array(64 * cores);
+    const sh = params.shared;
+    this.lists = sh === undefined ? cores : cores + 1;
+    this.head = new Int32Array(this.lists).fill(-1);
+    this.next = new Int32Array(64 * this.lists).fill(-1);
+    this.prev = new Int32Array(64 * this.lists).fill(-1);
+    this.inList = new Uint8Array(64 * this.lists);
     this.evicted = evictedTable(params.capacity, params.associativity);
+    this.evictedShared = sh === undefined ? new Float64Array(0) : evictedTable(sh.capacity, sh.associativity);
   }
 
   /** The refill time, µs, of thread t switching in on core c; moves t to the front of c's list. */
   switchIn(c: number, t: number): number {
-    const k = this.cores;
-    if ((t + 1) * k > this.next.length) this.grow((t + 1) * k);
-    let fraction = 1;
-    if (this.inList[t * k + c] === 1) {
-      // The distinct threads that ran on c since t's last turn there: those ahead of it in c's list.
-      const bound = this.evicted.length;
-      let d = 0;
-      let u = this.head[c];
-      while (u !== t && d < bound) {
-        u = this.next[u * k + c];
-        d++;
-      }
-      if (d < bound) fraction = this.evicted[d];
-      if (d > 0) {
-        this.unlink(c, t);
-        this.pushFront(c, t);
-      }
-    } else {
-      this.coldSwitchIns++;
-      this.pushFront(c, t);
+    if ((t + 1) * this.lists > this.next.length) this.grow((t + 1) * this.lists);
+    const dp = this.touch(c, t, this.evicted.length);
+    if (dp < 0) this.coldSwitchIns++;
+    const fp = dp >= 0 && dp < this.evicted.length ? this.evicted[dp] : 1;
+    let us = fp * this.params.refillUs;
+    const sh = this.params.shared;
+    if (sh !== undefined) {
+      const ds = this.touch(this.cores, t, this.evictedShared.length);
+      const fs = ds >= 0 && ds < this.evictedShared.length ? this.evictedShared[ds] : 1;
+      const fromMemory = (fs < fp ? fs : fp) * (sh.refillUs - this.params.refillUs);
+      this.memoryUs += fromMemory;
+      us += fromMemory;
     }
-    const us = fraction * this.params.refillUs;
     this.switchIns++;
     this.refillUs += us;
     return us;
   }
 
+  /**
+   * The reuse distance of thread t in list `l`: the distinct threads ahead of it, counted up to
+   * `bound` (the evicted fraction is 1 from there), or -1 if t was not in the list. Moves t to the
+   * list's front.
+   */
+  private touch(l: number, t: number, bound: number): number {
+    const k = this.lists;
+    if (this.inList[t * k + l] === 0) {
+      this.pushFront(l, t);
+      return -1;
+    }
+    let d = 0;
+    let u = this.head[l];
+    while (u !== t && d < bound) {
+      u = this.next[u * k + l];
+      d++;
+    }
+    if (d > 0) {
+      this.unlink(l, t);
+      this.pushFront(l, t);
+    }
+    return d;
+  }
+
   resetStatistics(): void {
     this.switchIns = 0;
     this.refillUs = 0;
+    this.memoryUs = 0;
     this.coldSwitchIns = 0;
+  }
+
+  /** Whether a shared last-level cache is modelled. */
+  get hasShared(): boolean {
+    return this.params.shared !== undefined;
   }
 
   /** Evicted fraction at reuse distance d (tests, docs). */
@@ -99,7 +149,7 @@ export class CacheRefill {
   }
 
   private pushFront(c: number, t: number): void {
-    const k = this.cores;
+    const k = this.lists;
     const h = this.head[c];
     this.next[t * k + c] = h;
     this.prev[t * k + c] = -1;
@@ -109,7 +159,7 @@ export class CacheRefill {
   }
 
   private unlink(c: number, t: number): void {
-    const k = this.cores;
+    const k = this.lists;
     const p = this.prev[t * k + c];
     const n = this.next[t * k + c];
     if (p >= 0) this.next[p * k + c] = n;

@@ -76,6 +76,78 @@ describe('cache refill: the evicted fraction', () => {
   });
 });
 
+describe('cache refill: the shared last-level cache', () => {
+  // Private: associativity 1, capacity 1 (evicted 1 - exp(-d)); shared: associativity 1,
+  // capacity 4 (evicted 1 - exp(-d / 4)); reload from the shared cache 10 µs, from memory 50 µs.
+  const params = { refillUs: 10, capacity: 1, associativity: 1, shared: { refillUs: 50, capacity: 4, associativity: 1 } };
+  const fp = (d: number): number => 1 - Math.exp(-d);
+  const fs = (d: number): number => 1 - Math.exp(-d / 4);
+
+  it('charges the core\'s loss from the shared cache and the shared cache\'s loss from memory: a hand-computed schedule', () => {
+    const c = new CacheRefill(2, params);
+    // A on core 0: never ran anywhere, all from memory.
+    expect(c.switchIn(0, 0)).toBe(50);
+    // B on core 0, then A on core 0: one thread between on the core and in the shared cache.
+    expect(c.switchIn(0, 1)).toBe(50);
+    expect(c.switchIn(0, 0)).toBeCloseTo(fp(1) * 10 + Math.min(fs(1), fp(1)) * 40, 12);
+    // A moves to core 1 where it never ran: its whole working set, from the shared cache but for
+    // what the shared cache lost (nobody ran since A: nothing).
+    expect(c.switchIn(1, 0)).toBe(10);
+    // C on core 1 (never ran: memory). B back on core 0: A ran there since B's turn (distance 1),
+    // A and C anywhere (distance 2 in the shared cache).
+    expect(c.switchIn(1, 2)).toBe(50);
+    expect(c.switchIn(0, 1)).toBeCloseTo(fp(1) * 10 + Math.min(fs(2), fp(1)) * 40, 12);
+    // B on core 1, where it never ran: its whole working set, all of it still in the shared cache.
+    expect(c.switchIn(1, 1)).toBe(10);
+    expect(c.switchIns).toBe(7);
+    expect(c.coldSwitchIns).toBe(5);
+    expect(c.memoryUs).toBeCloseTo(3 * 40 + Math.min(fs(1), fp(1)) * 40 + Math.min(fs(2), fp(1)) * 40, 9);
+  });
+
+  it('the shared distance counts the distinct threads that ran on any core since: against a brute-force count', () => {
+    const cores = 3;
+    const p = { refillUs: 7, capacity: 3, associativity: 2, shared: { refillUs: 30, capacity: 20, associativity: 4 } };
+    const c = new CacheRefill(cores, p);
+    const one = new CacheRefill(cores, { refillUs: 1, capacity: p.shared.capacity, associativity: p.shared.associativity });
+    const priv = new CacheRefill(cores, { refillUs: 1, capacity: p.capacity, associativity: p.associativity });
+    const rnd = seedrandom('shared');
+    const history: Array<[core: number, thread: number]> = [];
+    const last = new Int32Array(cores).fill(-1);
+    for (let i = 0; i < 4000; i++) {
+      const core = Math.floor(rnd() * cores);
+      const t = Math.floor(rnd() ** 2 * 90);
+      if (last[core] === t) continue;
+      last[core] = t;
+      let jc = history.length - 1;
+      while (jc >= 0 && !(history[jc][1] === t && history[jc][0] === core)) jc--;
+      let js = history.length - 1;
+      while (js >= 0 && history[js][1] !== t) js--;
+      const onCore = new Set<number>();
+      for (let k = jc + 1; k < history.length; k++) if (history[k][0] === core) onCore.add(history[k][1]);
+      const anywhere = new Set<number>();
+      for (let k = js + 1; k < history.length; k++) anywhere.add(history[k][1]);
+      const f1 = jc < 0 ? 1 : priv.evictedFraction(onCore.size);
+      const f2 = js < 0 ? 1 : one.evictedFraction(anywhere.size);
+      history.push([core, t]);
+      expect(c.switchIn(core, t)).toBeCloseTo(f1 * 7 + Math.min(f1, f2) * 23, 12);
+    }
+  });
+
+  it('makes the cost grow again past the private cache: round robin among n threads on one core', () => {
+    const perSwitch = (n: number, shared: boolean): number => {
+      const x = new CacheRefill(1, { refillUs: 10, capacity: 24, associativity: 8, ...(shared ? { shared: { refillUs: 40, capacity: 400, associativity: 16 } } : {}) });
+      let last = 0;
+      for (let round = 0; round < 3; round++) for (let t = 0; t < n; t++) last = x.switchIn(0, t);
+      return last;
+    };
+    // Beyond the private cache one level is spent (10 µs at 64 and at 1,024 threads) ...
+    expect(perSwitch(1024, false) - perSwitch(64, false)).toBeLessThan(0.01);
+    // ... two levels keep growing: shared hits at 64 threads, memory at 1,024.
+    expect(perSwitch(64, true)).toBeLessThan(11);
+    expect(perSwitch(1024, true)).toBeGreaterThan(39);
+  });
+});
+
 describe('cache refill in the Linux schedulers: exact times', () => {
   for (const kind of ['cfs', 'eevdf'] as const) {
     it(`${kind}: each switch-in costs its refill before the thread's work, by reuse distance`, () => {
@@ -132,5 +204,23 @@ describe('cache refill in a scenario', () => {
     const perTx = 1e6 / at64.summary.tps;
     expect(perTx).toBeCloseTo(11 + (at64.cpu.cacheRefill?.meanRefillUs ?? 0), 0);
     expect(at64.summary.tps).toBeLessThan(0.62 * off.summary.tps);
+  });
+
+  it('a shared level: 64 threads pay the reload from the shared cache, 1,024 from memory; the share from memory is reported', () => {
+    const cr = ', "cacheRefill": { "refill": "8us", "capacity": 24, "shared": { "refill": "40us", "capacity": 300 } }';
+    const at64 = runScenario(parseScenarioText(scenario(cr, 64), 'shared.json'));
+    const at1024 = runScenario(parseScenarioText(scenario(cr, 1024), 'shared.json'));
+    expect(at64.cpu.cacheRefill?.meanRefillUs).toBeGreaterThan(7.5);
+    expect(at64.cpu.cacheRefill?.meanRefillUs).toBeLessThan(8.5);
+    expect(at64.cpu.cacheRefill?.memoryShare).toBeLessThan(0.01);
+    expect(at1024.cpu.cacheRefill?.meanRefillUs).toBeGreaterThan(39);
+    expect(at1024.cpu.cacheRefill?.memoryShare).toBeGreaterThan(0.79);
+    // One level: no memoryShare field.
+    expect(runScenario(parseScenarioText(scenario(', "cacheRefill": { "refill": "8us", "capacity": 24 }', 4), 'one.json')).cpu.cacheRefill).not.toHaveProperty('memoryShare');
+  });
+
+  it('refuses a reload from memory shorter than the one from the shared cache, naming the path', () => {
+    const cr = ', "cacheRefill": { "refill": "8us", "capacity": 24, "shared": { "refill": "5us", "capacity": 300 } }';
+    expect(() => parseScenarioText(scenario(cr, 4), 'bad.json')).toThrow(/bad\.json: at server\.linux\.cacheRefill\.shared\.refill: expected a reload from memory at least as long as cacheRefill\.refill \(8us\), found 5us/);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { distributionProblems } from '../dist-spec.js';
 import { Dist, Duration } from './common.js';
+import { parseDuration } from '../../engine/duration.js';
 import { serverDuration } from './units.js';
 import { Latches } from './latches.js';
 
@@ -113,6 +114,19 @@ export const Server = z.strictObject({
           refill: Duration.describe("Time to reload a thread's whole working set into the core's cache: a duration."),
           capacity: z.number().positive().max(1e6).describe("How many threads' working sets the core's cache holds at once."),
           associativity: z.number().int().min(1).max(64).default(8).describe('Ways per cache set (LRU within a set). Default 8, as the L2 of current x86 cores.'),
+          shared: z
+            .strictObject({
+              refill: Duration.describe("Time to reload a thread's whole working set from memory: a duration, at least cacheRefill.refill (which is then the reload from the shared cache)."),
+              capacity: z.number().positive().max(1e6).describe("How many threads' working sets the shared cache holds at once."),
+              associativity: z.number().int().min(1).max(64).default(16).describe('Ways per set of the shared cache (LRU within a set). Default 16.'),
+            })
+            .optional()
+            .describe("The last-level cache all the cores share (server/cache-refill.ts): what a core's own cache lost is reloaded from it at cacheRefill.refill, and what it lost too, by how many distinct threads ran on any core since, from memory at shared.refill. Not fitted by sim fit: set it from the hardware. Absent: one level."),
+        })
+        .superRefine((c, ctx) => {
+          if (c.shared !== undefined && parseDuration(c.shared.refill) < parseDuration(c.refill)) {
+            ctx.addIssue({ code: 'custom', path: ['shared', 'refill'], message: `expected a reload from memory at least as long as cacheRefill.refill (${c.refill}), found ${c.shared.refill}` });
+          }
         })
         .optional()
         .describe('The cache refill of a thread that gets a core back, by how many other threads ran there since its last turn (server/cache-refill.ts): the switch cost that grows with the number of threads taking turns. Absent: none.'),
