@@ -153,7 +153,7 @@ export interface Override {
   text: string;
 }
 
-/** Parses `a.b.0.c=value`; the value is JSON when it parses as JSON, else a plain string. */
+/** Parses `a.b.0.c=value` (or `a.b[0].c=value`); the value is JSON when it parses as JSON, else a plain string. */
 export function parseSet(arg: string, fileLabel: string): Override {
   const eq = arg.indexOf('=');
   if (eq < 0) {
@@ -164,7 +164,8 @@ export function parseSet(arg: string, fileLabel: string): Override {
   }
   const pathText = arg.slice(0, eq).trim();
   const raw = arg.slice(eq + 1);
-  const segs = pathText.split('.');
+  // Error messages print array indices in brackets (transactions[0]); take that form as well.
+  const segs = pathText.replace(/\[(\d+)\]/g, '.$1').split('.');
   if (pathText === '' || segs.some((s) => s === '')) {
     throw new ScenarioError(fileLabel, `--set ${JSON.stringify(arg)}: the path "${pathText}" is not a dotted path such as workload.connections`);
   }

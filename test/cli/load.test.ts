@@ -85,6 +85,12 @@ describe('--set overrides', () => {
     expect(s.workload.transactions[0].statements[1].count).toBe(2);
   });
 
+  it('takes an index in brackets too, as error messages print paths', () => {
+    const s = parse(['workload.transactions[0].weight=3', 'workload.transactions[0].statements[1].count=2']);
+    expect(s.workload.transactions[0].weight).toBe(3);
+    expect(s.workload.transactions[0].statements[1].count).toBe(2);
+  });
+
   it('sets a JSON object value', () => {
     const s = parse(['workload.transactions.0.statements.0.cpu={"dist":"lognormal","mean":"1ms","cv":0.5}']);
     expect(s.workload.transactions[0].statements[0].cpu).toEqual({ dist: 'lognormal', mean: '1ms', cv: 0.5 });
