@@ -2,7 +2,7 @@
 # One oltp_read_write point on a fresh MariaDB, one thread per connection, at an isolation level:
 # the server's CPU (utime+stime ticks, 100/s) between 15 s and 35 s of the run, sysbench's 5 s
 # interval lines, and InnoDB's history list length at 35 s.
-# Usage: THREADS=1024 ISO=READ-COMMITTED [RAND=uniform] [DLR=off] [HANDLING=pool] OUT=name ./run.sh
+# Usage: THREADS=1024 ISO=READ-COMMITTED [RAND=uniform] [DLR=off] [HANDLING=pool] [PERF=1] OUT=name ./run.sh
 set -u
 D=$(mktemp -d /tmp/isodb.XXXX); S=$D/sock; P=33408
 mariadb-install-db --no-defaults --user=root --datadir=$D/data --auth-root-authentication-method=normal --skip-test-db >/dev/null 2>&1
@@ -15,6 +15,15 @@ PID=$(cat $D/pid)
 taskset -c 1 $SB --threads=$THREADS --time=40 --report-interval=5 run > $OUT.sysbench 2>&1 &
 SBPID=$!
 sleep 15
+if [ -n "${PERF:-}" ]; then
+  # A profile instead of the CPU window: 10 s of timer samples of the server, its report by object
+  # and by symbol (mariadbd has no symbols but its exported ones; the kernel's and libc's are named).
+  taskset -c 1 perf record -F 999 -p $PID -o $OUT.perf.data -- sleep 10 >/dev/null 2>&1
+  perf report -i $OUT.perf.data --stdio --sort dso 2>/dev/null | grep -v "^#" | grep -v "^$" | head -12 > $OUT.perf-dso
+  perf report -i $OUT.perf.data --stdio --sort dso,sym 2>/dev/null | grep -v "^#" | grep -v "^$" | head -60 > $OUT.perf-sym
+  rm -f $OUT.perf.data
+  wait $SBPID; kill $PID 2>/dev/null; sleep 3; rm -rf $D; exit 0
+fi
 ST="SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_deadlocks','Innodb_row_lock_waits','Innodb_row_lock_time','Com_commit','Com_rollback')"
 t0=$(awk '{print $14+$15}' /proc/$PID/stat); s0=$(date +%s.%N)
 taskset -c 1 mariadb --no-defaults --socket=$S -uroot -N -e "$ST" > $OUT.status0 2>&1 &
