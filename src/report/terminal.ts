@@ -334,6 +334,7 @@ function serverWaits(r: RunResult): string[] {
     rows.push(['errors:', fmtCount(s.deadlocks + s.lockWaitTimeouts), `(${fmtCount(s.deadlocks)} deadlocks, ${fmtCount(s.lockWaitTimeouts)} lock wait timeouts, ${fmtCount(s.retries)} retries)`]);
     if (s.deadlockSearches !== undefined) rows.push(['deadlock searches:', fmtCount(s.deadlockSearches), `(${fmtNum(s.deadlockSearchStepsMean ?? 0)} lock requests examined each, under a latch)`]);
   }
+  if (s.readViews !== undefined) rows.push(['read views:', fmtCount(s.readViews), `(each walked ${fmtNum(s.readViewWalkMean ?? 0)} read-write transactions)`]);
   if (s.commits > 0) {
     rows.push(['commits:', fmtCount(s.commits), `(${fmtCount(s.flushes)} flushes, ${fmtNum(s.commitsPerFlush)} commits per flush)`]);
     if (s.commitWaits > 0) rows.push(['commit waits:', fmtCount(s.commitWaits), `(mean ${fmtMs(s.commitWaitMeanMs)} ms)`]);

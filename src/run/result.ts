@@ -278,6 +278,9 @@ export interface ServerResult {
    */
   deadlockSearches?: number;
   deadlockSearchStepsMean?: number;
+  /** server.innodb.readViewWalk: read views opened, and the mean number of read-write transactions each walked. */
+  readViews?: number;
+  readViewWalkMean?: number;
 }
 
 /** Floors and caps of the model that bound, each absent when it did not. */

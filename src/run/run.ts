@@ -539,6 +539,7 @@ function attachInnodb(executor: Executor, spec: ScenarioSpec, hasLocks: boolean)
     threadConcurrency: s.innodb_thread_concurrency,
     concurrencyTickets: s.innodb_concurrency_tickets,
     sqlLayerShare: s.sqlLayerShare,
+    readViewWalkUs: parseDuration(s.readViewWalk),
   });
 }
 
@@ -611,6 +612,7 @@ function serverResult(executor: Executor, innodb: InnodbParts | null, retries: n
     innodbQueueWaitMeanMs: meanMs(st.admissionWaitTime, st.admissionWaits),
     ...(st.asyncCommits > 0 ? { asyncCommits: st.asyncCommits } : {}),
     ...(st.lockSearches > 0 ? { deadlockSearches: st.lockSearches, deadlockSearchStepsMean: round6(st.lockSearchSteps / st.lockSearches) } : {}),
+    ...(st.readViews > 0 ? { readViews: st.readViews, readViewWalkMean: round6(st.readViewElements / st.readViews) } : {}),
   };
 }
 

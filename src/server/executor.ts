@@ -69,9 +69,14 @@ export class ServerStats {
   /** server.latches.deadlockSearch: searches that held its latch, and the requests they examined. */
   lockSearches = 0;
   lockSearchSteps = 0;
+  /** server.innodb.readViewWalk: read views opened, and the read-write transactions they walked. */
+  readViews = 0;
+  readViewElements = 0;
 
   reset(): void {
     this.asyncCommits = 0;
+    this.readViews = 0;
+    this.readViewElements = 0;
     this.lockSearches = 0;
     this.lockSearchSteps = 0;
     this.lockWaits = 0;
@@ -162,6 +167,12 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   private threadWaitGen = new Int32Array(64);
   private connThread: Int32Array;
   private trxWrote: Uint8Array;
+  /** Connections whose open transaction has written: InnoDB's active read-write transactions. */
+  private rwOpen = 0;
+  /** server.innodb.readViewWalk: CPU per active read-write transaction a new read view walks, µs. */
+  private readViewWalkUs = DOUBLE_ZERO;
+  /** 1 once the connection's open transaction has its read view (readViewWalk only). */
+  private viewOpen: Uint8Array = new Uint8Array(0);
   /** MariaDB 10.6+ asynchronous commit with the pool; null: commits wait on their thread. */
   private asyncCommit: AsyncCommitHost | null = null;
   private connParked: Uint8Array = new Uint8Array(0);
@@ -191,8 +202,12 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     concurrencyTickets: number;
     /** Share of an InnoDB statement's CPU spent before it enters InnoDB (0: none). */
     sqlLayerShare: number;
+    /** server.innodb.readViewWalk, µs per active read-write transaction (0 or absent: none). */
+    readViewWalkUs?: number;
   }): InnodbParts {
     this.sqlLayerShare = opts.sqlLayerShare;
+    this.readViewWalkUs = opts.readViewWalkUs ?? 0;
+    this.viewOpen = new Uint8Array(this.conns.count);
     const n = this.conns.count;
     this.connThread = new Int32Array(n).fill(-1);
     this.trxWrote = new Uint8Array(n);
@@ -268,7 +283,17 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     // call); sqlLayerShare is 0 without the InnoDB parts. The rest is split around the waits.
     const pre = this.conns.entersInnodb[conn] === 1 ? this.sqlLayerShare : 0;
     const cpu = this.conns.cpu[conn];
-    this.threadSlice[thread] = (cpu * (1 - pre)) / (this.conns.waitCount[conn] + 1);
+    let inside = cpu * (1 - pre);
+    if (this.readViewWalkUs > 0 && this.viewOpen[conn] === 0 && this.conns.entersInnodb[conn] === 1) {
+      // The transaction's first InnoDB statement opens its read view (REPEATABLE READ: one per
+      // transaction; BEGIN itself does not): a walk over the active read-write transactions
+      // (MariaDB 10.6+ trx_sys.snapshot_ids over rw_trx_hash), inside InnoDB.
+      this.viewOpen[conn] = 1;
+      inside += this.readViewWalkUs * this.rwOpen;
+      this.stats.readViews++;
+      this.stats.readViewElements += this.rwOpen;
+    }
+    this.threadSlice[thread] = inside / (this.conns.waitCount[conn] + 1);
     this.conns.error[conn] = 0;
     if (this.innodb === null) {
       this.takeLatches(thread, conn);
@@ -504,8 +529,9 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     const parts = this.innodb;
     if (parts === null) return;
     if (this.trxWrote[conn] === 1) this.stats.rollbacks++;
-    this.trxWrote[conn] = 0;
+    this.clearWrote(conn);
     parts.locks?.releaseAll(conn);
+    this.viewOpen[conn] = 0;
     if (this.latchSet !== null) this.uncountTransaction(conn);
   }
 
@@ -574,7 +600,10 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
         return;
       }
     }
-    if (this.conns.writes[conn] === 1) this.trxWrote[conn] = 1;
+    if (this.conns.writes[conn] === 1 && this.trxWrote[conn] === 0) {
+      this.trxWrote[conn] = 1;
+      this.rwOpen++;
+    }
     this.threadPhase[thread] = P_BODY;
     (this.cpu as CpuModel).run(thread, this.threadSlice[thread]);
   }
@@ -658,7 +687,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   }
 
   private commitDone(thread: number, conn: number): void {
-    this.trxWrote[conn] = 0;
+    this.clearWrote(conn);
     (this.innodb as InnodbParts).locks?.releaseAll(conn);
     this.finish(thread, conn);
   }
@@ -671,7 +700,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   private fail(thread: number, conn: number, reason: number): void {
     const parts = this.innodb as InnodbParts;
     this.stats.rollbacks++;
-    this.trxWrote[conn] = 0;
+    this.clearWrote(conn);
     parts.locks?.releaseAll(conn);
     if (this.threadInside[thread] === 1) {
       this.threadInside[thread] = 0;
@@ -683,7 +712,15 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
 
   /** The statement ends its transaction (COMMIT, autocommit) or failed (rolled back): one fewer open. */
   private closeTransaction(conn: number): void {
-    if (this.latchSet !== null && (this.conns.endsTrx[conn] === 1 || this.conns.error[conn] !== 0)) this.uncountTransaction(conn);
+    if (this.conns.endsTrx[conn] === 0 && this.conns.error[conn] === 0) return;
+    if (this.viewOpen.length > 0) this.viewOpen[conn] = 0;
+    if (this.latchSet !== null) this.uncountTransaction(conn);
+  }
+
+  /** The connection's transaction ended (commit, rollback, close): no longer read-write. */
+  private clearWrote(conn: number): void {
+    if (this.trxWrote[conn] === 1) this.rwOpen--;
+    this.trxWrote[conn] = 0;
   }
 
   private uncountTransaction(conn: number): void {

@@ -53,6 +53,7 @@ export interface InnodbOptions {
   threadConcurrency?: number;
   concurrencyTickets?: number;
   sqlLayerShare?: number;
+  readViewWalkUs?: number;
 }
 
 class ServerScript implements EventHandler, StatementSink {
@@ -161,6 +162,7 @@ export function serverHarness(opts: {
     threadConcurrency: o.threadConcurrency ?? 0,
     concurrencyTickets: o.concurrencyTickets ?? 5000,
     sqlLayerShare: o.sqlLayerShare ?? 0,
+    readViewWalkUs: o.readViewWalkUs ?? 0,
   });
   const latches = opts.latches === undefined ? null : new LatchSet(sim, opts.latches.config);
   if (latches !== null) ex.attachLatches(latches, opts.latches?.search ?? null);

@@ -67,6 +67,9 @@ export const Innodb = z.strictObject({
     .max(1)
     .default(0)
     .describe('tpsim setting: share of each InnoDB statement\'s CPU spent in the SQL layer before its first row operation (parsing, optimizing, opening tables): outside innodb_thread_concurrency\'s gate and before the statement\'s latches, which InnoDB takes from its first row operation on. 0 to 1. Default 0: the whole statement inside InnoDB.'),
+  readViewWalk: Duration.default('0us').describe(
+    'tpsim setting: CPU per active read-write transaction that opening a read view walks (MariaDB 10.6+: ReadView::open copies the ids of every transaction in trx_sys.rw_trx_hash, a lock-free hash walked element by element; found as the loop that grew 19-fold from 64 to 1,024 hot-key clients in a profile of MariaDB 10.11, docs/VALIDATION.md). Charged to the first statement of the transaction that enters InnoDB (not BEGIN), once per transaction as REPEATABLE READ opens one view, times the read-write transactions (those that took an exclusive lock) open at that moment; not under any latch (the walk is lock-free). A duration. Default "0us": none.',
+  ),
 }).superRefine((s, ctx) => {
   for (const [, message] of distributionProblems(s.logFsync, '')) ctx.addIssue({ code: 'custom', path: ['logFsync'], message });
 });
