@@ -7,7 +7,7 @@ import type { RunResult } from '../run/result.js';
 import { resolveScenario, runScenario } from '../run/run.js';
 import { runBatchMeans, runReplicationsParallel } from '../run/replications.js';
 import { shortWarmupWarning } from '../run/warmup.js';
-import { clampWarning, extrapolationWarning, latchStretchWarning, outputWarnings, saturationWarning } from '../run/model-warnings.js';
+import { clampWarning, extrapolationWarning, latchStretchWarning, lockstepWarning, outputWarnings, saturationWarning } from '../run/model-warnings.js';
 import { clampsWarning } from '../run/clamps.js';
 import { poolBlockedWarning } from '../run/server-log.js';
 import { PRECISION_METRICS, type PrecisionMetric, type PrecisionOptions, parsePrecision, runToPrecision } from '../run/precision.js';
@@ -137,6 +137,7 @@ export async function runCommand(args: RunArgs): Promise<{ result: RunResult; pa
         poolBlockedWarning(result),
         saturationWarning(result),
         latchStretchWarning(result),
+        lockstepWarning(result),
         ...outputWarnings(result),
         extrapolationWarning(result.scenario.calibration, [result.summary.connections]),
       ].filter((w) => w !== undefined);

@@ -41,6 +41,33 @@ export function latchStretchWarning(r: Pick<RunResult, 'latches' | 'scenario'>):
   );
 }
 
+/** Whether a workload has any time that varies: a distribution object other than "constant". */
+function anyVariableTime(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(anyVariableTime);
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  if (typeof o.dist === 'string' && o.dist !== 'constant') return true;
+  return Object.values(o).some(anyVariableTime);
+}
+
+/**
+ * A closed loop whose every time is a constant (CPU demands, round trip, think, waits) can fall
+ * into step under processor sharing: identical connections arrive together, share the cores, and
+ * leave together, and cores sit idle that a real server's jitter would fill (8 such connections on
+ * 2 cores: 74% busy, where product-form theory gives 99%; docs/VALIDATION.md). Undefined unless
+ * the scenario is a closed loop under "ps" with more connections than cores and no variable time.
+ */
+export function lockstepWarning(r: Pick<RunResult, 'scenario'>): string | undefined {
+  const sc = r.scenario;
+  if ((sc.server.scheduling ?? 'ps') !== 'ps' || sc.workload.client.model !== 'closed') return undefined;
+  if (sc.workload.connections <= sc.server.cores || anyVariableTime(sc.workload)) return undefined;
+  return (
+    'every time in this workload is a constant: under processor sharing a closed loop of identical connections can fall into step ' +
+    '(arriving, sharing the cores and leaving together), which leaves cores idle that a real server\'s jitter would fill. ' +
+    'Give the CPU demands or the round trip a spread, e.g. {"dist":"lognormal","mean":"20us","cv":0.3}'
+  );
+}
+
 /** How far beyond the fitted client counts a prediction may go before the run says so. */
 export const EXTRAPOLATION_FACTOR = 4;
 

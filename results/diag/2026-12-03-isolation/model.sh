@@ -3,13 +3,14 @@
 # the INSERT takes no lock of its own; the sysbench-special key law) or uniform keys, with and
 # without a shared cache level, at the given client counts. Prints tps, errors/s, busy cores, CPU
 # per attempt and the refill figures; WALK=155ns adds server.innodb.readViewWalk, LEVELS="shared"
-# picks the cache variants. Usage: [WALK=...] [LEVELS=...] ./model.sh OUTDIR
+# picks the cache variants, SHARED='server.linux.cacheRefill.shared={...}' sets that level, KEYS,
+# HANDLINGS and COUNTS narrow the grid. Usage: [WALK=...] [LEVELS=...] ... ./model.sh OUTDIR
 set -eu
 OUT=${1:-/tmp/model}; mkdir -p $OUT
 SIM="node ../../../dist/cli/main.js"
 THREE='workload.transactions.0.statements.8.locks.rows=0'
-SHARED='server.linux.cacheRefill.shared={"refill":"53us","capacity":1009}'
-for level in ${LEVELS:-one shared}; do for keys in uniform special; do for h in tpc pool; do for n in 64 256 1024; do
+SHARED=${SHARED:-'server.linux.cacheRefill.shared={"refill":"53us","capacity":1009}'}
+for level in ${LEVELS:-one shared}; do for keys in ${KEYS:-uniform special}; do for h in ${HANDLINGS:-tpc pool}; do for n in ${COUNTS:-64 256 1024}; do
   [ $h = pool ] && [ $keys = uniform ] && continue
   base=../../../scenarios/oracle/read_write.json; [ $h = tpc ] && base=../../../scenarios/oracle/read_write-tpc.json
   if [ $keys = uniform ]; then K='workload.tables.sbtestN.distribution={"kind":"uniform"}'; else K='workload.tables.sbtestN.distribution={"kind":"sysbench-special","tables":4}'; fi
