@@ -4,7 +4,7 @@
 # without a shared cache level, at the given client counts. Prints tps, errors/s, busy cores, CPU
 # per attempt and the refill figures; WALK=155ns adds server.innodb.readViewWalk, LEVELS="shared"
 # picks the cache variants, SHARED='server.linux.cacheRefill.shared={...}' sets that level, KEYS,
-# HANDLINGS and COUNTS narrow the grid. Usage: [WALK=...] [LEVELS=...] ... ./model.sh OUTDIR
+# HANDLINGS and COUNTS narrow the grid, CLIENT='{"cores":1,"cpu":"7us"}' adds the client's machine. Usage: [WALK=...] [LEVELS=...] ... ./model.sh OUTDIR
 set -eu
 OUT=${1:-/tmp/model}; mkdir -p $OUT
 SIM="node ../../../dist/cli/main.js"
@@ -17,6 +17,7 @@ for level in ${LEVELS:-one shared}; do for keys in ${KEYS:-uniform special}; do 
   S=(--set "$THREE" --set "$K" --set workload.connections=$n --set duration=8s --set warmup=2s)
   [ $level = shared ] && S+=(--set "$SHARED")
   [ -n "${WALK:-}" ] && S+=(--set "server.innodb.readViewWalk=$WALK")
+  [ -n "${CLIENT:-}" ] && S+=(--set "workload.client.machine=$CLIENT")
   f=$OUT/$level-$keys-$h-$n.json
   $SIM run $base "${S[@]}" --json --out $f >/dev/null 2>$OUT/err.txt || { cat $OUT/err.txt; exit 1; }
   python3 -c "

@@ -2,7 +2,7 @@
 # One oltp_read_write point on a fresh MariaDB, one thread per connection, at an isolation level:
 # the server's CPU (utime+stime ticks, 100/s) between 15 s and 35 s of the run, sysbench's 5 s
 # interval lines, and InnoDB's history list length at 35 s.
-# Usage: THREADS=1024 ISO=READ-COMMITTED [RAND=uniform] [DLR=off] [HANDLING=pool] [PERF=1] OUT=name ./run.sh
+# Usage: THREADS=1024 ISO=READ-COMMITTED [RAND=uniform] [DLR=off] [HANDLING=pool] [PERF=1] [IDLE=192] OUT=name ./run.sh
 set -u
 D=$(mktemp -d /tmp/isodb.XXXX); S=$D/sock; P=33408
 mariadb-install-db --no-defaults --user=root --datadir=$D/data --auth-root-authentication-method=normal --skip-test-db >/dev/null 2>&1
@@ -12,6 +12,9 @@ mariadb --no-defaults --socket=$S -uroot -e "CREATE USER sbtest@'127.0.0.1' IDEN
 SB="sysbench oltp_read_write --rand-type=${RAND:-special} --mysql-host=127.0.0.1 --mysql-port=$P --mysql-user=sbtest --mysql-password=sbtest --tables=4 --table-size=10000"
 $SB prepare >/dev/null 2>&1
 PID=$(cat $D/pid)
+# IDLE=N: N connections that connect and send nothing (a server thread each, blocked in its read).
+for i in $(seq 1 ${IDLE:-0}); do (sleep 75 | taskset -c 1 mariadb --no-defaults --socket=$S -uroot >/dev/null 2>&1 &); done
+[ "${IDLE:-0}" -gt 0 ] && sleep 3 && mariadb --no-defaults --socket=$S -uroot -N -e "SHOW GLOBAL STATUS LIKE 'Threads_connected'" > $OUT.connected
 taskset -c 1 $SB --threads=$THREADS --time=40 --report-interval=5 run > $OUT.sysbench 2>&1 &
 SBPID=$!
 sleep 15
