@@ -28,10 +28,15 @@ if [ -n "${PERF:-}" ]; then
   wait $SBPID; kill $PID 2>/dev/null; sleep 3; rm -rf $D; exit 0
 fi
 ST="SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_deadlocks','Innodb_row_lock_waits','Innodb_row_lock_time','Com_commit','Com_rollback')"
+cs() { cat /proc/$PID/task/*/status 2>/dev/null | awk '/ctxt_switches/{s+=$2} END{print s}'; }
+c0=$(cs)
 t0=$(awk '{print $14+$15}' /proc/$PID/stat); s0=$(date +%s.%N)
 taskset -c 1 mariadb --no-defaults --socket=$S -uroot -N -e "$ST" > $OUT.status0 2>&1 &
-sleep 20
+sleep 10
+taskset -c 1 mariadb --no-defaults --socket=$S -uroot -N -e "SELECT IFNULL(t.trx_state,'no trx'), IF(p.state='' OR p.state IS NULL,'-',p.state), COUNT(*) FROM information_schema.processlist p LEFT JOIN information_schema.innodb_trx t ON t.trx_mysql_thread_id=p.id WHERE p.user='sbtest' GROUP BY 1,2 ORDER BY 3 DESC" > $OUT.states 2>&1 &
+sleep 10
 t1=$(awk '{print $14+$15}' /proc/$PID/stat); s1=$(date +%s.%N)
+c1=$(cs); echo "server context switches (all threads) 15-35 s: $((c1-c0))" > $OUT.switches
 taskset -c 1 mariadb --no-defaults --socket=$S -uroot -N -e "$ST" > $OUT.status1 2>&1
 echo "server cpu ticks 15-35 s: $((t1-t0)) over $(echo "$s1 - $s0" | bc) s" > $OUT.cpu
 mariadb --no-defaults --socket=$S -uroot -e "SELECT @@tx_isolation; SHOW ENGINE INNODB STATUS\G" 2>&1 | grep -E "isolation|READ|History list" > $OUT.innodb
