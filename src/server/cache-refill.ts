@@ -30,9 +30,9 @@ import { DOUBLE_ZERO } from '../engine/double-zero.js';
  * core (one more list, across the cores). A switch-in pays fp * refill + min(fs, fp) * (memory
  * refill - refill): the lines the core lost, from the shared cache, and of those the ones the
  * shared cache lost too, from memory. A thread that moved to another core reloads its whole
- * working set, but from the shared cache if that still holds it. With one level, the
- * cost falls to full by some tens of threads; the shared level is what keeps it growing to
- * hundreds or thousands, as measured on a real server (docs/VALIDATION.md, 2026-12-03).
+ * working set, but from the shared cache if that still holds it. With one level the cost is
+ * spent by some tens of threads; a shared level lets it grow again past them, as a real server's
+ * did with uniform keys (docs/VALIDATION.md, 2026-12-03; its hot-key runs it does not explain).
  */
 export interface CacheRefillParams {
   /** Time to reload a thread's whole working set, µs. */
