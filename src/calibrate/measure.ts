@@ -16,7 +16,11 @@ export const RUNS_HEADER = [
   'ctxt_switches_per_s', 'tp_threads_max', 'tp_threads_mean', 'tp_active_threads_mean', 'tp_queue_len_mean', 'd_thread_creations',
   'd_wakes', 'd_stalls', 'd_polls_by_listener', 'd_polls_by_worker', 'd_dequeues_by_listener', 'd_dequeues_by_worker', 'd_waits_row_lock',
   'd_waits_net', 'd_waits_sync', 'threads_running_mean', 'other_cpu_cores', 'server_cpus_allowed', 'sysbench_cpus_allowed',
+  'sysbench_rand_type',
 ] as const;
+
+/** sysbench 1.0's --rand-type values; "special" is its default. */
+export const RAND_TYPES = ['special', 'uniform', 'gaussian', 'pareto'] as const;
 
 export interface MeasureOptions {
   host: string;
@@ -33,6 +37,12 @@ export interface MeasureOptions {
   replicates: number;
   tables: number;
   tableSize: number;
+  /**
+   * sysbench --rand-type for the runs (absent: sysbench's default, special). "uniform" spreads the
+   * ids over every row, so the same client counts meet almost no row-lock waits: what the threads
+   * cost, apart from contention.
+   */
+  randType?: (typeof RAND_TYPES)[number];
   /** Create the tables first (sysbench prepare) / drop them at the end (sysbench cleanup). */
   prepare: boolean;
   cleanup: boolean;
@@ -372,7 +382,7 @@ async function oneRun(
   pid: number | null,
   label: string,
 ): Promise<RunRow> {
-  const args = [wl, ...conn, `--threads=${threads}`, `--time=${o.warmup + o.time}`, '--histogram=on', '--percentile=95', 'run'];
+  const args = [wl, ...conn, `--threads=${threads}`, `--time=${o.warmup + o.time}`, '--histogram=on', '--percentile=95', ...(o.randType !== undefined ? [`--rand-type=${o.randType}`] : []), 'run'];
   // The checkpoint at the end of the warm-up resets sysbench's counters: the final report covers the measured window.
   if (o.warmup > 0) args.splice(args.length - 1, 0, `--report-checkpoints=${o.warmup}`);
   const child = spawn(sysbench, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -472,6 +482,7 @@ async function oneRun(
     other_cpu_cores: undefined,
     server_cpus_allowed: pid !== null ? cpusAllowed(pid) : undefined,
     sysbench_cpus_allowed: clientCpus,
+    sysbench_rand_type: o.randType ?? 'special',
   };
   return row;
 }

@@ -86,6 +86,10 @@ export function readRuns(path: string): MeasuredRun[] {
       return { label: `row${i + 2}`, workload: r.workload ?? '', handling: 'base', pool: {}, threads, tps, p95: num(r.p95), p99: num(r.p99), mean: num(r.mean) };
     }
     const handling: Handling = /pool/.test(r.thread_handling) ? 'pool' : 'tpc';
+    // Runs with another key law than sysbench's default are another workload: sim fit --workload
+    // oltp_read_write@uniform takes them, oltp_read_write does not.
+    const rand = r.sysbench_rand_type;
+    const workload = rand !== undefined && rand !== '' && rand !== 'special' ? `${r.workload}@${rand}` : r.workload;
     const prio = r.thread_pool_priority;
     const pool: PoolSettings = {
       thread_pool_size: num(r.thread_pool_size),
@@ -105,7 +109,7 @@ export function readRuns(path: string): MeasuredRun[] {
     const perS = (x: number | undefined): number | undefined => (x !== undefined && measured !== undefined && measured > 0 ? x / measured : undefined);
     return {
       label: r.label ?? `row${i + 2}`,
-      workload: r.workload ?? '',
+      workload: workload ?? '',
       handling,
       pool,
       threads,

@@ -158,6 +158,12 @@ export function calibrateCommands(wrap: Wrap): CommandModule<object, Record<stri
           .option('replicates', { type: 'number', default: 1, requiresArg: true, description: 'Replicates of each run' })
           .option('tables', { type: 'number', default: 4, requiresArg: true, description: 'sysbench --tables' })
           .option('table-size', { type: 'number', default: 10000, requiresArg: true, description: 'sysbench --table-size' })
+          .option('rand-type', {
+            type: 'string',
+            choices: ['special', 'uniform', 'gaussian', 'pareto'],
+            requiresArg: true,
+            description: "sysbench --rand-type (default: sysbench's, special). uniform: almost no row-lock waits at the same client counts, what the threads cost apart from contention; runs.csv names such runs' workload oltp_read_write@uniform for sim fit",
+          })
           .option('prepare', { type: 'boolean', description: 'Create (or re-create) the sysbench tables first: WRITES to the server' })
           .option('cleanup', { type: 'boolean', description: 'Drop the sysbench tables at the end' })
           .option('yes-this-server', { type: 'string', requiresArg: true, description: 'Confirmation: host:port (or the socket path) of the server to load' })
@@ -179,6 +185,7 @@ export function calibrateCommands(wrap: Wrap): CommandModule<object, Record<stri
           replicates: Number(a.replicates),
           tables: Number(a.tables),
           tableSize: Number(a.tableSize),
+          randType: str(a.randType),
           prepare: a.prepare === true,
           cleanup: a.cleanup === true,
           yesThisServer: str(a.yesThisServer),

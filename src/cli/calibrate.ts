@@ -7,7 +7,7 @@ import { formatFit, formatProfile, responseTimeProfile } from '../calibrate/repo
 import { type MeasuredPoint, type MeasuredRun, groupRuns, readRuns } from '../calibrate/runs.js';
 import { median } from '../calibrate/dist-fit.js';
 import { writeScenario } from '../calibrate/scenario-writer.js';
-import { MeasureRefused, measure, runsCsv } from '../calibrate/measure.js';
+import { MeasureRefused, RAND_TYPES, measure, runsCsv } from '../calibrate/measure.js';
 import { SimPool } from '../calibrate/sim-pool.js';
 import { writeFileAtomic } from '../report/write.js';
 import { ScenarioError } from '../workload/errors.js';
@@ -284,11 +284,20 @@ export interface MeasureArgs {
   replicates: number;
   tables: number;
   tableSize: number;
+  randType?: string;
   prepare: boolean;
   cleanup: boolean;
   yesThisServer?: string;
   out: string;
   quiet: boolean;
+}
+
+/** --rand-type: one of sysbench's, or absent. */
+function randTypeOf(v: string | undefined): (typeof RAND_TYPES)[number] | undefined {
+  if (v === undefined) return undefined;
+  const t = RAND_TYPES.find((r) => r === v);
+  if (t === undefined) throw new UsageError(`--rand-type ${v}: expected one of ${RAND_TYPES.join(', ')}.`);
+  return t;
 }
 
 /** sim measure: sysbench against a real server -> runs.csv (the format sim fit reads). */
@@ -319,6 +328,7 @@ export async function measureCommand(a: MeasureArgs): Promise<void> {
       replicates: a.replicates,
       tables: a.tables,
       tableSize: a.tableSize,
+      randType: randTypeOf(a.randType),
       prepare: a.prepare,
       cleanup: a.cleanup,
       confirm: a.yesThisServer,

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readRuns } from '../../src/calibrate/runs.js';
 import { CLI, ROOT, ensureBuilt, tempDir } from '../cli/helpers.js';
 
 /**
@@ -139,6 +140,29 @@ describe('sim measure keeps the password out of sight', () => {
     const csv = readFileSync(join(r.dir, 'runs.csv'), 'utf8');
     expect(csv).toMatch(/oltp_point_select-t1-rep1/);
     for (const text of [csv, r.stdout, r.stderr]) expect(text).not.toContain('s3cr3t');
+  });
+
+  it('--rand-type goes to sysbench run and into runs.csv, where sim fit reads it as a workload of its own', async () => {
+    const r = await measure(['--rand-type', 'uniform', '--workloads', 'oltp_read_write']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.seen.map((s) => s.cmd)).toEqual(['run']);
+    expect(r.seen[0].cmdline).toContain(' --rand-type=uniform run');
+    const path = join(r.dir, 'runs.csv');
+    const [head, row] = readFileSync(path, 'utf8').trim().split('\n');
+    expect(head.split(',').at(-1)).toBe('sysbench_rand_type');
+    expect(row.split(',').at(-1)).toBe('uniform');
+    expect(readRuns(path).map((x) => x.workload)).toEqual(['oltp_read_write@uniform']);
+    // Without the option: sysbench's own default, written as such, and no --rand-type on its line.
+    const plain = await measure([]);
+    expect(plain.seen[0].cmdline).not.toContain('--rand-type');
+    expect(readRuns(join(plain.dir, 'runs.csv')).map((x) => x.workload)).toEqual(['oltp_point_select']);
+  });
+
+  it('refuses a --rand-type sysbench does not have, before it runs anything', async () => {
+    const r = await measure(['--rand-type', 'zipf']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/rand-type/);
+    expect(r.seen).toEqual([]);
   });
 
   it.each([
