@@ -282,9 +282,22 @@ function cpu(r: RunResult, c?: CiTree): string[] {
     [
       ['utilization:', `${util} (${pm(u.busyCores, c, 'busyCores', fmtNum)} of ${fmtCount(u.cores)} cores busy)`],
       ['mean runnable:', `${pm(u.meanRunnable, c, 'meanRunnable', fmtNum)} threads`],
+      ...switchRows(u),
     ],
     { align: ['l', 'l'] },
   );
+}
+
+/** The Linux schedulers' switches and, with server.linux.cacheRefill, what the refills cost. */
+function switchRows(u: RunResult['cpu']): string[][] {
+  const rows: string[][] = [];
+  if (u.contextSwitchesPerSecond !== undefined) rows.push(['context switches:', `${fmtCount(u.contextSwitchesPerSecond)}/s`]);
+  const cr = u.cacheRefill;
+  if (cr !== undefined) {
+    const memory = cr.memoryShare === undefined ? '' : `, ${fmtPct(cr.memoryShare)} of it from memory`;
+    rows.push(['cache refill:', `${fmtNum(cr.meanRefillUs)} µs per switch-in, ${fmtPct(cr.cpuShare)} of the cores${memory}`]);
+  }
+  return rows;
 }
 
 /** A copy of c with the interval at `key` multiplied by k (fractions shown as percentages). */

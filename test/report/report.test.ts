@@ -131,6 +131,28 @@ describe('formatReport', () => {
     const cpu = section(report, 'CPU').join('\n');
     expect(cpu).toContain('77.1% (12.3 of 16 cores busy)');
     expect(cpu).toMatch(/mean runnable:\s+14.2 threads/);
+    // The sample ran under processor sharing: no switches, no refill.
+    expect(cpu).not.toMatch(/context switches|cache refill/);
+  });
+
+  it('shows a Linux scheduler\'s switches and the cache refill\'s cost, with the share from memory when there is a shared level', () => {
+    const base = sampleResult();
+    const withRefill = (memoryShare?: number): string[] =>
+      section(
+        formatReport({
+          ...base,
+          cpu: {
+            ...base.cpu,
+            contextSwitchesPerSecond: 44941,
+            cacheRefill: { switchInsPerSecond: 44000, meanRefillUs: 1.91, coldShare: 0.01, cpuShare: 0.086, ...(memoryShare === undefined ? {} : { memoryShare }) },
+          },
+        }),
+        'CPU',
+      );
+    const one = withRefill().join('\n');
+    expect(one).toMatch(/context switches:\s+44,941\/s/);
+    expect(one).toMatch(/cache refill:\s+1.91 µs per switch-in, 8.6% of the cores$/m);
+    expect(withRefill(0.68).join('\n')).toMatch(/cache refill:\s+1.91 µs per switch-in, 8.6% of the cores, 68.0% of it from memory/);
   });
 
   it('lists the counters aligned, under their source', () => {
