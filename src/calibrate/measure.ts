@@ -165,10 +165,6 @@ function procTicks(pid: number): number | null {
   }
 }
 
-/**
- * CPU ticks (user + system) of a local process, and each of its threads' voluntary + involuntary
- * context switches, from /proc.
- */
 /** A reading of a process's CPU ticks and its threads' context switches, with the time it was taken (ms). */
 export interface CpuReading {
   ticks: number;
@@ -176,6 +172,10 @@ export interface CpuReading {
   at: number;
 }
 
+/**
+ * CPU ticks (user + system) of a local process, and each of its threads' voluntary + involuntary
+ * context switches, from /proc.
+ */
 function procCpu(pid: number): CpuReading | null {
   const at = Date.now();
   const ticks = procTicks(pid);

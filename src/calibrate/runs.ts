@@ -89,7 +89,7 @@ export function readRuns(path: string): MeasuredRun[] {
     // Runs with another key law than sysbench's default are another workload: sim fit --workload
     // oltp_read_write@uniform takes them, oltp_read_write does not.
     const rand = r.sysbench_rand_type;
-    const workload = rand !== undefined && rand !== '' && rand !== 'special' ? `${r.workload}@${rand}` : r.workload;
+    const workload = rand !== undefined && rand !== '' && rand !== 'special' ? `${r.workload ?? ''}@${rand}` : r.workload;
     const prio = r.thread_pool_priority;
     const pool: PoolSettings = {
       thread_pool_size: num(r.thread_pool_size),

@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { PARAM_NAMES } from '../calibrate/fit.js';
+import { RAND_TYPES } from '../calibrate/measure.js';
 import { fitCommand, importCommand, measureCommand } from './calibrate.js';
 import { predictCommand } from './predict.js';
 import { exampleText } from './help.js';
@@ -160,7 +161,7 @@ export function calibrateCommands(wrap: Wrap): CommandModule<object, Record<stri
           .option('table-size', { type: 'number', default: 10000, requiresArg: true, description: 'sysbench --table-size' })
           .option('rand-type', {
             type: 'string',
-            choices: ['special', 'uniform', 'gaussian', 'pareto'],
+            choices: RAND_TYPES,
             requiresArg: true,
             description: "sysbench --rand-type (default: sysbench's, special). uniform: almost no row-lock waits at the same client counts, what the threads cost apart from contention; runs.csv names such runs' workload oltp_read_write@uniform for sim fit",
           })
