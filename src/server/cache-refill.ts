@@ -1,4 +1,4 @@
-import { growInt32, growUint8 } from '../engine/grow.js';
+import { growFloat64, growInt32, growUint8 } from '../engine/grow.js';
 import { DOUBLE_ZERO } from '../engine/double-zero.js';
 
 /**
@@ -33,6 +33,18 @@ import { DOUBLE_ZERO } from '../engine/double-zero.js';
  * working set, but from the shared cache if that still holds it. With one level the cost is
  * spent by some tens of threads; a shared level lets it grow again past them, as a real server's
  * did with uniform keys (docs/VALIDATION.md, 2026-12-03; its hot-key runs it does not explain).
+ *
+ * Optional window (`windowUs`): the distance a switch-in is charged by is then at least the number
+ * of other threads that ran on that core (for the shared level: on any core) in the last
+ * `windowUs`, not only those since the thread's own last turn. An LRU cache charges a thread only
+ * for what ran since its turn, so a few threads taking turns stay warm however many others are
+ * woken now and then; the window charges every switch for all the threads active around it, as
+ * this machine's switches were (docs/VALIDATION.md, 2026-12-03, fourth session: 11 threads taking
+ * turns got dearer per pass as the threads woken once in 20 passes went from 64 to 1,024, and the
+ * server's switches got dearer with hot keys while 11 of 256 threads took turns). [inferred: the
+ * window's length is a fitted figure, not a property read from the hardware.] The count is kept
+ * exactly: each list is in order of last turn, so the threads in the window are a prefix of it,
+ * whose end moves forward as time passes and back as threads return.
  */
 export interface CacheRefillParams {
   /** Time to reload a thread's whole working set, µs. */
@@ -41,6 +53,8 @@ export interface CacheRefillParams {
   capacity: number;
   /** Ways per cache set. */
   associativity: number;
+  /** Charge at least the other threads that ran in this many µs (per core; any core for the shared level); absent: reuse distance only. */
+  windowUs?: number;
   /** The last-level cache the cores share; absent: one level. */
   shared?: {
     /** Time to reload a thread's whole working set from memory, µs (at least refillUs). */
@@ -64,6 +78,12 @@ export class CacheRefill {
   private next: Int32Array<ArrayBuffer>;
   private prev: Int32Array<ArrayBuffer>;
   private inList: Uint8Array<ArrayBuffer>;
+  // The window: each thread's last switch-in time per list, and per list the threads whose last
+  // turn is inside the window (a prefix of the list) and the oldest of them (-1: none).
+  private lastAt: Float64Array<ArrayBuffer>;
+  private readonly inWindow: Int32Array;
+  private readonly oldest: Int32Array;
+  private readonly windowUs: number;
 
   /** Switch-ins and refill time charged since the last reset (statistics). */
   switchIns = 0;
@@ -83,20 +103,24 @@ export class CacheRefill {
     this.next = new Int32Array(64 * this.lists).fill(-1);
     this.prev = new Int32Array(64 * this.lists).fill(-1);
     this.inList = new Uint8Array(64 * this.lists);
+    this.windowUs = params.windowUs ?? -1;
+    this.lastAt = new Float64Array(this.windowUs >= 0 ? 64 * this.lists : 0);
+    this.inWindow = new Int32Array(this.lists);
+    this.oldest = new Int32Array(this.lists).fill(-1);
     this.evicted = evictedTable(params.capacity, params.associativity);
     this.evictedShared = sh === undefined ? new Float64Array(0) : evictedTable(sh.capacity, sh.associativity);
   }
 
-  /** The refill time, µs, of thread t switching in on core c; moves t to the front of c's list. */
-  switchIn(c: number, t: number): number {
+  /** The refill time, µs, of thread t switching in on core c at time now; moves t to the front of c's list. */
+  switchIn(c: number, t: number, now: number): number {
     if ((t + 1) * this.lists > this.next.length) this.grow((t + 1) * this.lists);
-    const dp = this.touch(c, t, this.evicted.length);
+    const dp = this.touch(c, t, this.evicted.length, now);
     if (dp < 0) this.coldSwitchIns++;
     const fp = dp >= 0 && dp < this.evicted.length ? this.evicted[dp] : 1;
     let us = fp * this.params.refillUs;
     const sh = this.params.shared;
     if (sh !== undefined) {
-      const ds = this.touch(this.cores, t, this.evictedShared.length);
+      const ds = this.touch(this.cores, t, this.evictedShared.length, now);
       const fs = ds >= 0 && ds < this.evictedShared.length ? this.evictedShared[ds] : 1;
       const fromMemory = (fs < fp ? fs : fp) * (sh.refillUs - this.params.refillUs);
       this.memoryUs += fromMemory;
@@ -112,22 +136,64 @@ export class CacheRefill {
    * `bound` (the evicted fraction is 1 from there), or -1 if t was not in the list. Moves t to the
    * list's front.
    */
-  private touch(l: number, t: number, bound: number): number {
+  private touch(l: number, t: number, bound: number, now: number): number {
+    if (this.windowUs >= 0) return this.touchWindowed(l, t, bound, now);
     const k = this.lists;
     if (this.inList[t * k + l] === 0) {
       this.pushFront(l, t);
       return -1;
     }
+    const d = this.distance(l, t, bound);
+    if (d > 0) {
+      this.unlink(l, t);
+      this.pushFront(l, t);
+    }
+    return d;
+  }
+
+  /** Distinct threads ahead of t in list l, counted up to `bound`. */
+  private distance(l: number, t: number, bound: number): number {
+    const k = this.lists;
     let d = 0;
     let u = this.head[l];
     while (u !== t && d < bound) {
       u = this.next[u * k + l];
       d++;
     }
-    if (d > 0) {
-      this.unlink(l, t);
+    return d;
+  }
+
+  /** touch() with a window: the distance is at least the other threads that ran in it. */
+  private touchWindowed(l: number, t: number, bound: number, now: number): number {
+    const k = this.lists;
+    const i = t * k + l;
+    const from = now - this.windowUs;
+    // Threads whose last turn fell out of the window leave its end (the list's older side).
+    let o = this.oldest[l];
+    while (o >= 0 && this.lastAt[o * k + l] < from) {
+      this.inWindow[l]--;
+      o = this.prev[o * k + l];
+    }
+    this.oldest[l] = o;
+    const known = this.inList[i] === 1;
+    const inside = known && this.lastAt[i] >= from;
+    const others = this.inWindow[l] - (inside ? 1 : 0);
+    // Inside the window every thread ahead of t in the list is in it too, so the window's count
+    // is the larger; outside it, all the window's threads are ahead of t, so the walk's is.
+    let d = -1;
+    if (known) d = inside ? Math.min(others, bound) : this.distance(l, t, bound);
+    if (inside) {
+      // t stays in the window; if it was its oldest, the next newer thread is now.
+      if (this.oldest[l] === t) this.oldest[l] = this.prev[i];
+    } else {
+      this.inWindow[l]++;
+    }
+    if (this.head[l] !== t) {
+      if (known) this.unlink(l, t);
       this.pushFront(l, t);
     }
+    if (this.oldest[l] < 0) this.oldest[l] = t;
+    this.lastAt[i] = now;
     return d;
   }
 
@@ -172,6 +238,7 @@ export class CacheRefill {
     this.next = growInt32(this.next, need, -1);
     this.prev = growInt32(this.prev, need, -1);
     this.inList = growUint8(this.inList, need);
+    if (this.windowUs >= 0) this.lastAt = growFloat64(this.lastAt, need);
   }
 }
 

@@ -210,7 +210,7 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
       this.lastRan[c] = t;
       this.switches++;
       // The switch's cost runs before the thread's own work, on its account.
-      this.rem[t] += this.cache === null ? this.contextSwitchUs : this.contextSwitchUs + this.cache.switchIn(c, t);
+      this.rem[t] += this.cache === null ? this.contextSwitchUs : this.contextSwitchUs + this.cache.switchIn(c, t, this.sim.now);
     }
   }
 

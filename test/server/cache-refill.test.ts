@@ -54,7 +54,7 @@ describe('cache refill: the evicted fraction', () => {
         checked++;
       }
       history.push([core, t]);
-      expect(c.switchIn(core, t)).toBeCloseTo(expected, 12);
+      expect(c.switchIn(core, t, 0)).toBeCloseTo(expected, 12);
     }
     expect(checked).toBeGreaterThan(1000);
   });
@@ -65,7 +65,7 @@ describe('cache refill: the evicted fraction', () => {
     const perSwitch = (n: number): number => {
       const x = new CacheRefill(1, { refillUs: 10, capacity: 24, associativity: 8 });
       let last = 0;
-      for (let round = 0; round < 3; round++) for (let t = 0; t < n; t++) last = x.switchIn(0, t);
+      for (let round = 0; round < 3; round++) for (let t = 0; t < n; t++) last = x.switchIn(0, t, 0);
       return last;
     };
     expect(perSwitch(2)).toBeLessThan(1e-6);
@@ -86,19 +86,19 @@ describe('cache refill: the shared last-level cache', () => {
   it('charges the core\'s loss from the shared cache and the shared cache\'s loss from memory: a hand-computed schedule', () => {
     const c = new CacheRefill(2, params);
     // A on core 0: never ran anywhere, all from memory.
-    expect(c.switchIn(0, 0)).toBe(50);
+    expect(c.switchIn(0, 0, 0)).toBe(50);
     // B on core 0, then A on core 0: one thread between on the core and in the shared cache.
-    expect(c.switchIn(0, 1)).toBe(50);
-    expect(c.switchIn(0, 0)).toBeCloseTo(fp(1) * 10 + Math.min(fs(1), fp(1)) * 40, 12);
+    expect(c.switchIn(0, 1, 0)).toBe(50);
+    expect(c.switchIn(0, 0, 0)).toBeCloseTo(fp(1) * 10 + Math.min(fs(1), fp(1)) * 40, 12);
     // A moves to core 1 where it never ran: its whole working set, from the shared cache but for
     // what the shared cache lost (nobody ran since A: nothing).
-    expect(c.switchIn(1, 0)).toBe(10);
+    expect(c.switchIn(1, 0, 0)).toBe(10);
     // C on core 1 (never ran: memory). B back on core 0: A ran there since B's turn (distance 1),
     // A and C anywhere (distance 2 in the shared cache).
-    expect(c.switchIn(1, 2)).toBe(50);
-    expect(c.switchIn(0, 1)).toBeCloseTo(fp(1) * 10 + Math.min(fs(2), fp(1)) * 40, 12);
+    expect(c.switchIn(1, 2, 0)).toBe(50);
+    expect(c.switchIn(0, 1, 0)).toBeCloseTo(fp(1) * 10 + Math.min(fs(2), fp(1)) * 40, 12);
     // B on core 1, where it never ran: its whole working set, all of it still in the shared cache.
-    expect(c.switchIn(1, 1)).toBe(10);
+    expect(c.switchIn(1, 1, 0)).toBe(10);
     expect(c.switchIns).toBe(7);
     expect(c.coldSwitchIns).toBe(5);
     expect(c.memoryUs).toBeCloseTo(3 * 40 + Math.min(fs(1), fp(1)) * 40 + Math.min(fs(2), fp(1)) * 40, 9);
@@ -129,7 +129,7 @@ describe('cache refill: the shared last-level cache', () => {
       const f1 = jc < 0 ? 1 : priv.evictedFraction(onCore.size);
       const f2 = js < 0 ? 1 : one.evictedFraction(anywhere.size);
       history.push([core, t]);
-      expect(c.switchIn(core, t)).toBeCloseTo(f1 * 7 + Math.min(f1, f2) * 23, 12);
+      expect(c.switchIn(core, t, 0)).toBeCloseTo(f1 * 7 + Math.min(f1, f2) * 23, 12);
     }
   });
 
@@ -137,7 +137,7 @@ describe('cache refill: the shared last-level cache', () => {
     const perSwitch = (n: number, shared: boolean): number => {
       const x = new CacheRefill(1, { refillUs: 10, capacity: 24, associativity: 8, ...(shared ? { shared: { refillUs: 40, capacity: 400, associativity: 16 } } : {}) });
       let last = 0;
-      for (let round = 0; round < 3; round++) for (let t = 0; t < n; t++) last = x.switchIn(0, t);
+      for (let round = 0; round < 3; round++) for (let t = 0; t < n; t++) last = x.switchIn(0, t, 0);
       return last;
     };
     // Beyond the private cache one level is spent (10 µs at 64 and at 1,024 threads) ...
@@ -145,6 +145,104 @@ describe('cache refill: the shared last-level cache', () => {
     // ... two levels keep growing: shared hits at 64 threads, memory at 1,024.
     expect(perSwitch(64, true)).toBeLessThan(11);
     expect(perSwitch(1024, true)).toBeGreaterThan(39);
+  });
+});
+
+describe('cache refill: the window', () => {
+  // Associativity 1, capacity 1: evicted 1 - exp(-d).
+  const f = (d: number): number => 1 - Math.exp(-d);
+
+  it('charges a thread for every other thread active in the window, not only those since its turn: a hand-computed schedule', () => {
+    const c = new CacheRefill(1, { refillUs: 10, capacity: 1, associativity: 1, windowUs: 10 });
+    expect(c.switchIn(0, 0, 0)).toBe(10); // A: never ran
+    expect(c.switchIn(0, 1, 1)).toBe(10); // B: never ran
+    expect(c.switchIn(0, 0, 2)).toBeCloseTo(10 * f(1), 12); // A: B in the window, B since
+    expect(c.switchIn(0, 2, 3)).toBe(10); // C: never ran
+    // A: only C ran since its turn at 2 (reuse distance 1), but B and C ran in [-6, 4].
+    expect(c.switchIn(0, 0, 4)).toBeCloseTo(10 * f(2), 12);
+    // B at 20: the window [10, 20] is empty; B's turn at 1 is outside it, so its reuse distance
+    // counts: A and C ran since.
+    expect(c.switchIn(0, 1, 20)).toBeCloseTo(10 * f(2), 12);
+    // A at 25: only B ran in [15, 25]; A's own turn (4) is outside, and since it B alone.
+    expect(c.switchIn(0, 0, 25)).toBeCloseTo(10 * f(1), 12);
+    // The same schedule without a window: reuse distances 1, 1, 2, 1.
+    const lru = new CacheRefill(1, { refillUs: 10, capacity: 1, associativity: 1 });
+    const seq: Array<[number, number]> = [[0, 0], [1, 1], [0, 2], [2, 3], [0, 4], [1, 20], [0, 25]];
+    const got = seq.map(([t, at]) => lru.switchIn(0, t, at));
+    expect(got[4]).toBeCloseTo(10 * f(1), 12);
+  });
+
+  it('against a brute-force count: the larger of the reuse distance and the others in the window, per core and across cores', () => {
+    const cores = 3;
+    const windowUs = 40;
+    const p = { refillUs: 7, capacity: 3, associativity: 2, windowUs, shared: { refillUs: 30, capacity: 20, associativity: 4 } };
+    const c = new CacheRefill(cores, p);
+    const one = new CacheRefill(cores, { refillUs: 1, capacity: p.shared.capacity, associativity: p.shared.associativity });
+    const priv = new CacheRefill(cores, { refillUs: 1, capacity: p.capacity, associativity: p.associativity });
+    const rnd = seedrandom('window');
+    const history: Array<[core: number, thread: number, at: number]> = [];
+    const last = new Int32Array(cores).fill(-1);
+    let now = 0;
+    let windowWon = 0;
+    for (let i = 0; i < 4000; i++) {
+      // Bursts and lulls, so that windows hold from none to dozens of threads.
+      now += rnd() < 0.05 ? 30 + rnd() * 60 : rnd() * 3;
+      const core = Math.floor(rnd() * cores);
+      const t = Math.floor(rnd() ** 2 * 90);
+      if (last[core] === t) continue;
+      last[core] = t;
+      const from = now - windowUs;
+      const dist = (onCore: boolean): number => {
+        let j = history.length - 1;
+        while (j >= 0 && !(history[j][1] === t && (!onCore || history[j][0] === core))) j--;
+        if (j < 0) return -1;
+        const since = new Set<number>();
+        for (let k = j + 1; k < history.length; k++) if (!onCore || history[k][0] === core) since.add(history[k][1]);
+        const inWindow = new Set<number>();
+        for (const [hc, ht, at] of history) if (at >= from && ht !== t && (!onCore || hc === core)) inWindow.add(ht);
+        if (inWindow.size > since.size) windowWon++;
+        return Math.max(since.size, inWindow.size);
+      };
+      const dc = dist(true);
+      const ds = dist(false);
+      const f1 = dc < 0 ? 1 : priv.evictedFraction(dc);
+      const f2 = ds < 0 ? 1 : one.evictedFraction(ds);
+      history.push([core, t, now]);
+      expect(c.switchIn(core, t, now)).toBeCloseTo(f1 * 7 + Math.min(f1, f2) * 23, 12);
+    }
+    expect(windowWon).toBeGreaterThan(500);
+  });
+
+  it('11 threads taking turns and one of many others woken every 20 turns: every turn dearer as the others grow, which reuse distance alone does not give', () => {
+    const perTurn = (n: number, windowUs: number | undefined): number => {
+      const x = new CacheRefill(1, { refillUs: 10, capacity: 24, associativity: 8, ...(windowUs === undefined ? {} : { windowUs }) });
+      let now = 0;
+      let sleeper = 11;
+      let sum = 0;
+      let turns = 0;
+      for (let round = 0; round < 400; round++) {
+        for (let t = 0; t < 11; t++) {
+          now += 1;
+          const us = x.switchIn(0, t, now);
+          if (round >= 200) { sum += us; turns++; }
+          if ((round * 11 + t) % 20 === 19) {
+            now += 1;
+            x.switchIn(0, sleeper, now);
+            sleeper = sleeper + 1 < n ? sleeper + 1 : 11;
+          }
+        }
+      }
+      return sum / turns;
+    };
+    // Reuse distance: at most 11 others between two turns of one of the 11, whatever n is.
+    expect(perTurn(64, undefined)).toBeLessThan(10 * poissonAtLeast((11 * 8) / 24, 8) + 1e-9);
+    expect(Math.abs(perTurn(1024, undefined) - perTurn(64, undefined))).toBeLessThan(0.01);
+    // Window of 600 µs (~550 turns, ~27 of the others): the same 27 woken whatever n is above 38,
+    // so 11 + 27 others in the window at 64 and at 1,024 ...
+    expect(perTurn(64, 600)).toBeGreaterThan(1);
+    expect(perTurn(1024, 600)).toBeCloseTo(perTurn(64, 600), 1);
+    // ... and fewer others (n = 16: 5 of them) cost less.
+    expect(perTurn(16, 600)).toBeLessThan(perTurn(64, 600) / 2);
   });
 });
 
