@@ -295,7 +295,8 @@ function switchRows(u: RunResult['cpu']): string[][] {
   const cr = u.cacheRefill;
   if (cr !== undefined) {
     const memory = cr.memoryShare === undefined ? '' : `, ${fmtPct(cr.memoryShare)} of it from memory`;
-    rows.push(['cache refill:', `${fmtNum(cr.meanRefillUs)} µs per switch-in, ${fmtPct(cr.cpuShare)} of the cores${memory}`]);
+    const window = cr.meanWindowThreads === undefined ? '' : `; ${fmtNum(cr.meanWindowThreads)} other threads in the window`;
+    rows.push(['cache refill:', `${fmtNum(cr.meanRefillUs)} µs per switch-in, ${fmtPct(cr.cpuShare)} of the cores${memory}${window}`]);
   }
   return rows;
 }

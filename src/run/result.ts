@@ -93,9 +93,10 @@ export interface RunResult {
     contextSwitchesPerSecond?: number;
     /**
      * server.linux.cacheRefill: switch-ins, their mean refill, the share that reloaded everything,
-     * the cores' time spent on it, and (with a shared level) the share of that time reloading from memory.
+     * the cores' time spent on it, (with a shared level) the share of that time reloading from memory,
+     * and (with a window) the mean number of other threads in the core's window at a switch-in.
      */
-    cacheRefill?: { switchInsPerSecond: number; meanRefillUs: number; coldShare: number; cpuShare: number; memoryShare?: number };
+    cacheRefill?: { switchInsPerSecond: number; meanRefillUs: number; coldShare: number; cpuShare: number; memoryShare?: number; meanWindowThreads?: number };
   };
   /** The client machine's CPU (workload.client.machine), in the measured window; absent without one. */
   clientCpu?: { cores: number; busyCores: number; utilization: number; meanRunnable: number };

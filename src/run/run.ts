@@ -468,6 +468,7 @@ function switchFigures(cpu: CpuModel, seconds: number): Partial<RunResult['cpu']
       coldShare: c.switchIns > 0 ? round6(c.coldSwitchIns / c.switchIns) : 0,
       cpuShare: round6(c.refillUs / 1e6 / seconds / cpu.cores),
       ...(c.hasShared ? { memoryShare: c.refillUs > 0 ? round6(c.memoryUs / c.refillUs) : 0 } : {}),
+      ...(c.hasWindow ? { meanWindowThreads: c.switchIns > 0 ? round6(c.windowThreads / c.switchIns) : 0 } : {}),
     };
   }
   return out;

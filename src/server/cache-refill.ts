@@ -92,6 +92,8 @@ export class CacheRefill {
   memoryUs = DOUBLE_ZERO;
   /** Switch-ins of a thread that never ran on that core (its whole working set reloaded). */
   coldSwitchIns = 0;
+  /** With a window: the other threads in the core's window, summed over switch-ins. */
+  windowThreads = 0;
 
   constructor(
     private readonly cores: number,
@@ -178,6 +180,7 @@ export class CacheRefill {
     const known = this.inList[i] === 1;
     const inside = known && this.lastAt[i] >= from;
     const others = this.inWindow[l] - (inside ? 1 : 0);
+    if (l < this.cores) this.windowThreads += others;
     // Inside the window every thread ahead of t in the list is in it too, so the window's count
     // is the larger; outside it, all the window's threads are ahead of t, so the walk's is.
     let d = -1;
@@ -202,6 +205,12 @@ export class CacheRefill {
     this.refillUs = 0;
     this.memoryUs = 0;
     this.coldSwitchIns = 0;
+    this.windowThreads = 0;
+  }
+
+  /** Whether a window is set. */
+  get hasWindow(): boolean {
+    return this.windowUs >= 0;
   }
 
   /** Whether a shared last-level cache is modelled. */

@@ -285,6 +285,14 @@ describe('cache refill in a scenario', () => {
     "workload": { "connections": ${connections}, "network": { "rtt": "20us" },
       "transactions": [ { "name": "q", "type": "autocommit", "statements": [ { "name": "q", "cpu": "10us" } ] } ] }
   }`;
+  it('a window longer than the run: every switch-in of 8 connections sees the 7 others, reported as such', () => {
+    const r = runScenario(parseScenarioText(scenario(', "cacheRefill": { "refill": "8us", "capacity": 24, "window": "10s" }', 8), 'window.json'));
+    expect(r.cpu.cacheRefill?.meanWindowThreads).toBe(7);
+    expect(r.cpu.cacheRefill?.meanRefillUs).toBeCloseTo(8 * poissonAtLeast((7 * 8) / 24, 8), 5);
+    const none = runScenario(parseScenarioText(scenario(', "cacheRefill": { "refill": "8us", "capacity": 24 }', 8), 'lru.json'));
+    expect(none.cpu.cacheRefill?.meanWindowThreads).toBeUndefined();
+  });
+
   it('off (absent) leaves every figure as it was; on, it costs one thread per connection more at 64 clients than at 4', () => {
     const off = runScenario(parseScenarioText(scenario('', 64), 'off.json'));
     expect(off.cpu.cacheRefill).toBeUndefined();
