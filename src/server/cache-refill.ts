@@ -145,7 +145,12 @@ export class CacheRefill {
       this.pushFront(l, t);
       return -1;
     }
-    const d = this.distance(l, t, bound);
+    let d = 0;
+    let u = this.head[l];
+    while (u !== t && d < bound) {
+      u = this.next[u * k + l];
+      d++;
+    }
     if (d > 0) {
       this.unlink(l, t);
       this.pushFront(l, t);
@@ -153,7 +158,7 @@ export class CacheRefill {
     return d;
   }
 
-  /** Distinct threads ahead of t in list l, counted up to `bound`. */
+  /** Distinct threads ahead of t in list l, counted up to `bound` (touch() walks its own copy: it is every switch's path without a window). */
   private distance(l: number, t: number, bound: number): number {
     const k = this.lists;
     let d = 0;
