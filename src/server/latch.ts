@@ -295,6 +295,8 @@ export class LatchSet {
         this.rounds[l]++;
         if (this.holder[l] === -1) this.grant(thread, l, step);
         else if (--this.tSpinLeft[thread] > 0) (this.cpu as CpuModel).run(thread, this.cfg.roundUs);
+        // [simplification] InnoDB 5.5-5.7's mutex_spin_wait yields the core (os_thread_yield) once
+        // its rounds are spent, before the last test and the sleep; here the spinner sleeps at once.
         else this.sleep(thread, l);
         return;
       case S_ARRAY_SCAN:
