@@ -92,8 +92,8 @@ export class CacheRefill {
   memoryUs = DOUBLE_ZERO;
   /** Switch-ins of a thread that never ran on that core (its whole working set reloaded). */
   coldSwitchIns = 0;
-  /** With a window: the other threads in the core's window, summed over switch-ins. */
-  windowThreads = 0;
+  /** With a window: the other threads in the core's window, summed over switch-ins (a double from the start: the sum passes 2^31 in long runs). */
+  windowThreads = DOUBLE_ZERO;
 
   constructor(
     private readonly cores: number,
@@ -145,12 +145,7 @@ export class CacheRefill {
       this.pushFront(l, t);
       return -1;
     }
-    let d = 0;
-    let u = this.head[l];
-    while (u !== t && d < bound) {
-      u = this.next[u * k + l];
-      d++;
-    }
+    const d = this.distance(l, t, bound);
     if (d > 0) {
       this.unlink(l, t);
       this.pushFront(l, t);
@@ -158,7 +153,7 @@ export class CacheRefill {
     return d;
   }
 
-  /** Distinct threads ahead of t in list l, counted up to `bound` (touch() walks its own copy: it is every switch's path without a window). */
+  /** Distinct threads ahead of t in list l, counted up to `bound`. */
   private distance(l: number, t: number, bound: number): number {
     const k = this.lists;
     let d = 0;
