@@ -283,6 +283,7 @@ function cpu(r: RunResult, c?: CiTree): string[] {
       ['utilization:', `${util} (${pm(u.busyCores, c, 'busyCores', fmtNum)} of ${fmtCount(u.cores)} cores busy)`],
       ['mean runnable:', `${pm(u.meanRunnable, c, 'meanRunnable', fmtNum)} threads`],
       ...switchRows(u),
+      ...networkRows(r),
     ],
     { align: ['l', 'l'] },
   );
@@ -299,6 +300,13 @@ function switchRows(u: RunResult['cpu']): string[][] {
     rows.push(['cache refill:', `${fmtNum(cr.meanRefillUs)} µs per switch-in, ${fmtPct(cr.cpuShare)} of the cores${memory}${window}`]);
   }
   return rows;
+}
+
+/** server.network only: the kernel's CPU per statement and the cores it took. */
+function networkRows(r: RunResult): string[][] {
+  const s = r.server;
+  if (s?.networkCores === undefined) return [];
+  return [['network path:', `${fmtNum(s.networkCpuPerStatementUs ?? 0)} µs of kernel CPU per statement (${fmtNum(s.networkCores)} cores)`]];
 }
 
 /** A copy of c with the interval at `key` multiplied by k (fractions shown as percentages). */

@@ -282,6 +282,12 @@ export interface ServerResult {
   /** server.innodb.readViewWalk: read views opened, and the mean number of read-write transactions each walked. */
   readViews?: number;
   readViewWalkMean?: number;
+  /**
+   * server.network: the kernel's CPU per statement under this thread handling (request plus
+   * socketWait or rearm), µs, and what the measured statements spent on it, in cores.
+   */
+  networkCpuPerStatementUs?: number;
+  networkCores?: number;
 }
 
 /** Floors and caps of the model that bound, each absent when it did not. */

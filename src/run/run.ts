@@ -169,6 +169,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   const output = new OutputRecorder(durationUs - warmupUs);
   const m = new RunMeasurements(txNames, workload.classes, output, options.trace);
   executor.waits = m.waits;
+  executor.networkUs = networkCpuUs(spec);
   const innodb = attachInnodb(executor, spec, workload.hasLocks);
   const latchSpec = spec.server.latches;
   const latches = latchSpec === undefined ? null : buildLatches(sim, latchSpec, workload.classes);
@@ -286,7 +287,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
       ...(util.floorSeconds > 0 ? { contentionFloorSeconds: round6(util.floorSeconds) } : {}),
       ...switchFigures(cpu, seconds),
     },
-    server: serverResult(executor, innodb, clients.retries),
+    server: serverResult(executor, innodb, clients.retries, seconds > 0 ? m.statements / seconds : 0),
     counters,
     countersSource: handling.counterSource,
     countersByGroup,
@@ -524,6 +525,17 @@ function makeCpu(sim: Simulator, spec: ScenarioSpec, executor: Executor): CpuMod
   return cpu;
 }
 
+/**
+ * server.network: the kernel's CPU per statement under this thread handling. [simplification] a
+ * pool's extra_port and admin connections, served by threads of their own, pay the pool's rearm.
+ */
+export function networkCpuUs(spec: ScenarioSpec): number {
+  const n = spec.server.network;
+  if (n === undefined) return 0;
+  const own = spec.threadHandling.mode === 'one-thread-per-connection' ? n.socketWait : n.rearm;
+  return parseDuration(n.request) + parseDuration(own);
+}
+
 /** Turns on the server's InnoDB model when the workload locks rows or InnoDB admission is limited. */
 function attachInnodb(executor: Executor, spec: ScenarioSpec, hasLocks: boolean): InnodbParts | null {
   const s = Innodb.parse(spec.server.innodb ?? {});
@@ -594,7 +606,7 @@ function connectionLifeResult(p: { server: ConnectionLife; client: ClientConnect
   };
 }
 
-function serverResult(executor: Executor, innodb: InnodbParts | null, retries: number): ServerResult {
+function serverResult(executor: Executor, innodb: InnodbParts | null, retries: number, qps: number): ServerResult {
   const st = executor.stats;
   const redo = innodb?.redo ?? null;
   const meanMs = (total: number, n: number): number => (n > 0 ? round6(total / n / 1000) : 0);
@@ -615,6 +627,7 @@ function serverResult(executor: Executor, innodb: InnodbParts | null, retries: n
     ...(st.asyncCommits > 0 ? { asyncCommits: st.asyncCommits } : {}),
     ...(st.lockSearches > 0 ? { deadlockSearches: st.lockSearches, deadlockSearchStepsMean: round6(st.lockSearchSteps / st.lockSearches) } : {}),
     ...(st.readViews > 0 ? { readViews: st.readViews, readViewWalkMean: round6(st.readViewElements / st.readViews) } : {}),
+    ...(executor.networkUs > 0 ? { networkCpuPerStatementUs: round6(executor.networkUs), networkCores: round6((qps * executor.networkUs) / 1e6) } : {}),
   };
 }
 

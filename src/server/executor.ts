@@ -179,6 +179,12 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
   /** Whether the connection's transaction is counted in the latch set's open transactions. */
   private trxCounted: Uint8Array = new Uint8Array(0);
   private sqlLayerShare = 0;
+  /**
+   * server.network: the kernel's CPU per statement on the network path (receive, reply, and the
+   * thread handling's own wait for the next one), µs; run before the statement's SQL layer,
+   * outside InnoDB and its latches. 0: none.
+   */
+  networkUs = DOUBLE_ZERO;
   private connWaitStart: Float64Array = new Float64Array(0);
 
   constructor(
@@ -283,6 +289,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     // call); sqlLayerShare is 0 without the InnoDB parts. The rest is split around the waits.
     const pre = this.conns.entersInnodb[conn] === 1 ? this.sqlLayerShare : 0;
     const cpu = this.conns.cpu[conn];
+    const outside = cpu * pre + this.networkUs;
     let inside = cpu * (1 - pre);
     if (this.readViewWalkUs > 0 && this.viewOpen[conn] === 0 && this.conns.entersInnodb[conn] === 1) {
       // The transaction's first InnoDB statement opens its read view (REPEATABLE READ: one per
@@ -296,15 +303,20 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     this.threadSlice[thread] = inside / (this.conns.waitCount[conn] + 1);
     this.conns.error[conn] = 0;
     if (this.innodb === null) {
+      if (outside > 0) {
+        this.threadPhase[thread] = P_SQL_LAYER;
+        (this.cpu as CpuModel).run(thread, outside);
+        return;
+      }
       this.takeLatches(thread, conn);
       return;
     }
     this.connThread[conn] = thread;
     this.threadPhase[thread] = P_BODY;
     this.threadLock[thread] = 0;
-    if (pre > 0) {
+    if (outside > 0) {
       this.threadPhase[thread] = P_SQL_LAYER;
-      (this.cpu as CpuModel).run(thread, cpu * pre);
+      (this.cpu as CpuModel).run(thread, outside);
       return;
     }
     this.enterInnodb(thread, conn);
@@ -312,7 +324,8 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
 
   /** The statement's first row operation: through innodb_thread_concurrency's gate, when set. */
   private enterInnodb(thread: number, conn: number): void {
-    const adm = (this.innodb as InnodbParts).admission;
+    // Without the InnoDB parts only server.network's burst comes here.
+    const adm = this.innodb === null ? null : this.innodb.admission;
     if (adm !== null && this.conns.entersInnodb[conn] === 1) {
       if (!adm.enter(thread)) {
         this.stats.admissionWaits++;
@@ -519,6 +532,7 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
       return;
     }
     this.conns.error[conn] = STATEMENT_KILLED;
+    this.threadPhase[thread] = P_BODY;
     this.threadConn[thread] = -1;
     this.closeTransaction(conn);
     (this.observer as ExecutionObserver).statementDone(thread, conn);

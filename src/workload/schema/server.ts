@@ -146,6 +146,20 @@ export const Server = z.strictObject({
     })
     .optional()
     .describe('What a new connection costs the server (only with workload.churn, reconnectStorms, kills or wait_timeout). Absent: cpu "250us".'),
+  /**
+   * The kernel's CPU per statement on the network path (server/executor.ts networkUs): what a
+   * profile of the server shows per statement in the network stack and in the thread handling's
+   * wait for the client's next statement, which a thread pool changes (epoll re-arm) and one
+   * thread per connection does not (poll on its own socket).
+   */
+  network: z
+    .strictObject({
+      request: Duration.default('0us').describe("Kernel CPU of each statement's network round trip on the server, in every thread handling: the receive (softirq, TCP), the reply's send, the wake-up of the thread that reads it: a duration. Default 0."),
+      socketWait: Duration.default('0us').describe("One thread per connection only: CPU of each wait for the client's next statement, the thread's poll() on its own socket (vio_io_wait): a duration. Default 0."),
+      rearm: Duration.default('0us').describe("Thread pool only: CPU of re-arming the connection's socket in its group's epoll after each statement (epoll_ctl with EPOLLONESHOT): a duration. Default 0."),
+    })
+    .optional()
+    .describe("The kernel's CPU per statement on the network path, run on the server's cores by the statement's thread before its SQL layer, outside InnoDB and its latches: request in every thread handling, plus socketWait (one thread per connection) or rearm (pool). Measured by a profile's shares of the server's CPU per statement (docs/CALIBRATION.md). Absent: none."),
   /** Row locks, redo log and InnoDB admission (see Innodb); absent: all defaults. */
   innodb: Innodb.optional().describe('Row locks, redo log and InnoDB admission, named as in my.cnf; absent: all defaults.'),
   latches: Latches.optional().describe('InnoDB hot latches taken with spin-then-sleep (server/latch.ts): per statement class hold times, innodb_sync_spin_loops, innodb_spin_wait_delay. Absent: none (off).'),
