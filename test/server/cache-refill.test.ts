@@ -330,3 +330,78 @@ describe('cache refill in a scenario', () => {
     expect(() => parseScenarioText(scenario(cr, 4), 'bad.json')).toThrow(/bad\.json: at server\.linux\.cacheRefill\.shared\.refill: expected a reload from memory at least as long as cacheRefill\.refill \(8us\), found 5us/);
   });
 });
+
+describe('cache refill keyed by connection (cacheRefill.key "connection")', () => {
+  for (const kind of ['cfs', 'eevdf'] as const) {
+    it(`${kind}: a thread that goes on to another connection's statement reloads its working set, without a switch`, () => {
+      const sim = new Simulator();
+      // One thread runs 100 µs statements of connections 0, 1, 0, 2, 2 back to back (each asked
+      // for inside onCpuDone: one continuous run, no switch).
+      const conns = [0, 1, 0, 2, 2];
+      const run = (byConnection: boolean): { ends: number[]; switches: number; switchIns: number } => {
+        let i = 0;
+        const ends: number[] = [];
+        const cacheRefill = { refillUs: 10, capacity: 2, associativity: 1, byConnection };
+        const client = {
+          connOf: () => conns[i],
+          onCpuDone: (th: number) => {
+            ends.push(sim.now);
+            i++;
+            if (i < conns.length) cpu.run(th, 100);
+          },
+        };
+        const rate = rateFunction(1, { model: 'none' });
+        const cpu =
+          kind === 'cfs'
+            ? new CfsCpu(sim, 1, rate, client, { ...cfsDefaults(2), contextSwitch: 1, cacheRefill })
+            : new EevdfCpu(sim, 1, rate, client, { ...eevdfDefaults(2), contextSwitch: 1, cacheRefill });
+        const id = sim.register({ handleEvent: (_k, thread, work) => cpu.run(thread, work) });
+        sim.schedule(0, id, 0, 0, 100);
+        sim.run(sim.now + 10_000);
+        return { ends, switches: cpu.switches, switchIns: cpu.cache?.switchIns ?? 0 };
+      };
+      const f = (d: number): number => 10 * (1 - Math.exp(-d / 2));
+      const at = (costs: number[]): number[] => costs.map((_, k) => costs.slice(0, k + 1).reduce((a, c) => a + 100 + c, 0));
+      const byThread = run(false);
+      // By thread: the first turn's switch (1) and cold refill (10), then nothing.
+      byThread.ends.forEach((t, k) => expect(t).toBeCloseTo(at([11, 0, 0, 0, 0])[k], 9));
+      expect(byThread.switchIns).toBe(1);
+      const t0 = sim.now;
+      const byConn = run(true);
+      // By connection: 0 cold, 1 cold, 0 at distance 1, 2 cold, 2 again warm; still one switch.
+      byConn.ends.forEach((t, k) => expect(t - t0).toBeCloseTo(at([11, 10, f(1), 10, 0])[k], 9));
+      expect(byConn.switches).toBe(1);
+      expect(byConn.switchIns).toBe(4);
+    });
+  }
+
+  const scenario = (handling: string, key: string, connections: number): string => `{
+    "name": "refill-key", "seed": 5, "duration": "400ms", "warmup": "100ms",
+    "server": { "cores": 1, "scheduling": "cfs", "contention": { "model": "none" },
+                "linux": { "contextSwitch": "1us", "cacheRefill": { "refill": "8us", "capacity": 24 ${key} } } },
+    "threadHandling": ${handling},
+    "workload": { "connections": ${connections}, "network": { "rtt": { "dist": "lognormal", "mean": "20us", "cv": 0.5 } },
+      "transactions": [ { "name": "q", "type": "autocommit", "statements": [ { "name": "q", "cpu": { "dist": "lognormal", "mean": "10us", "cv": 0.5 } } ] } ] }
+  }`;
+  const TPC = '{ "mode": "one-thread-per-connection" }';
+  const POOL = '{ "mode": "pool", "flavor": "mariadb", "thread_pool_size": 1 }';
+  const runOf = (handling: string, key: string, n: number) => runScenario(parseScenarioText(scenario(handling, key, n), 'key.json'));
+
+  it('one thread per connection: the same run by thread or by connection', () => {
+    const strip = (r: ReturnType<typeof runOf>): string => {
+      const { engine: _e, scenario: _s, ...rest } = r;
+      return JSON.stringify(rest);
+    };
+    expect(strip(runOf(TPC, ', "key": "connection"', 64))).toBe(strip(runOf(TPC, '', 64)));
+  });
+
+  it('the pool: by thread its one worker stays warm; by connection each statement of 64 connections reloads nearly all', () => {
+    const byThread = runOf(POOL, '', 64);
+    const byConn = runOf(POOL, ', "key": "connection"', 64);
+    const perStatement = (r: ReturnType<typeof runOf>): number => ((r.cpu.cacheRefill?.meanRefillUs ?? 0) * (r.cpu.cacheRefill?.switchInsPerSecond ?? 0)) / r.summary.qps;
+    expect(perStatement(byThread)).toBeLessThan(1);
+    // 64 connections in turn through a cache of 24 working sets: almost every statement is cold.
+    expect(perStatement(byConn)).toBeGreaterThan(7);
+    expect(byConn.summary.tps).toBeLessThan(0.7 * byThread.summary.tps);
+  });
+});
