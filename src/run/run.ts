@@ -501,7 +501,6 @@ function makeCpu(sim: Simulator, spec: ScenarioSpec, executor: Executor): CpuMod
           refillUs: parseDuration(cr.refill),
           capacity: cr.capacity,
           associativity: cr.associativity,
-          ...(cr.key === 'connection' ? { byConnection: true } : {}),
           ...(cr.window === undefined ? {} : { windowUs: parseDuration(cr.window) }),
           ...(cr.shared === undefined ? {} : { shared: { refillUs: parseDuration(cr.shared.refill), capacity: cr.shared.capacity, associativity: cr.shared.associativity } }),
         };

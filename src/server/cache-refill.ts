@@ -55,13 +55,6 @@ export interface CacheRefillParams {
   associativity: number;
   /** Charge at least the other threads that ran in this many µs (per core; any core for the shared level); absent: reuse distance only. */
   windowUs?: number;
-  /**
-   * Key the working sets by the connection whose statement a core runs, not by the thread (the
-   * CPU model passes keys, LinuxCpu.cacheKey): a pool worker that goes on to another connection's
-   * statement on the same core then reloads that connection's working set, as a switch would.
-   * Absent or false: by thread.
-   */
-  byConnection?: boolean;
   /** The last-level cache the cores share; absent: one level. */
   shared?: {
     /** Time to reload a thread's whole working set from memory, µs (at least refillUs). */
@@ -102,14 +95,10 @@ export class CacheRefill {
   /** With a window: the other threads in the core's window, summed over switch-ins (a double from the start: the sum passes 2^31 in long runs). */
   windowThreads = DOUBLE_ZERO;
 
-  /** Whether the CPU model keys working sets by connection (CacheRefillParams.byConnection). */
-  readonly byConnection: boolean;
-
   constructor(
     private readonly cores: number,
     private readonly params: CacheRefillParams,
   ) {
-    this.byConnection = params.byConnection === true;
     const sh = params.shared;
     this.lists = sh === undefined ? cores : cores + 1;
     this.head = new Int32Array(this.lists).fill(-1);

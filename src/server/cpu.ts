@@ -35,8 +35,6 @@ export interface CpuClient {
   cpuWaited?(thread: number, us: number): void;
   /** Scheduling "priority": the level of the thread's burst (0 lowest; a higher one is served first). */
   cpuPriority?(thread: number): number;
-  /** The connection whose statement the thread runs, or -1 (cache refill keyed by connection). */
-  connOf?(thread: number): number;
 }
 
 /** Waiting CPU bursts in arrival order: thread ids with their work and the time they queued. */

@@ -50,8 +50,6 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
   protected readonly finishAt: Float64Array;
   /** The thread that ran last on each core (-1: none yet). */
   protected readonly lastRan: Int32Array;
-  /** The working set each core's cache last served (cacheKey; -1: none yet). */
-  private readonly lastKey: Int32Array;
   protected running = 0;
   /** Threads in the run queue (runnable, not running). */
   protected queued = 0;
@@ -88,7 +86,6 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
     this.curr = new Int32Array(cores).fill(-1);
     this.finishAt = new Float64Array(cores).fill(Infinity);
     this.lastRan = new Int32Array(cores).fill(-1);
-    this.lastKey = new Int32Array(cores).fill(-1);
     this.nextTick = tickUs;
     sim.attachSource(this);
   }
@@ -107,13 +104,11 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
   run(thread: number, work: number): void {
     if (thread >= this.rem.length) this.grow(thread + 1);
     if (this.dispatching && this.cont[thread] === 1) {
-      // Its burst just ended and it goes on without blocking: same slice, no switch; keyed by
-      // connection, a new connection's statement still reloads that connection's working set.
+      // Its burst just ended and it goes on without blocking: same slice, no switch.
       this.cont[thread] = 2;
       this.rem[thread] = work;
       this.burstStart[thread] = this.sim.now;
       this.burstExec[thread] = this.exec[thread];
-      if (this.cache !== null && this.cache.byConnection) this.refill(this.coreOf[thread], thread);
       return;
     }
     // One burst at a time: a second while queued would put the thread in the run queue twice.
@@ -215,28 +210,8 @@ export abstract class LinuxCpu implements TimedSource, CpuModel {
       this.lastRan[c] = t;
       this.switches++;
       // The switch's cost runs before the thread's own work, on its account.
-      this.rem[t] += this.contextSwitchUs;
+      this.rem[t] += this.cache === null ? this.contextSwitchUs : this.contextSwitchUs + this.cache.switchIn(c, t, this.sim.now);
     }
-    if (this.cache !== null) this.refill(c, t);
-  }
-
-  /**
-   * The cache refill of t's working set on core c, when the core last served another one: by
-   * thread, at a switch; by connection (CacheRefill.byConnection), whenever the core goes on to
-   * another connection's statement, even on the same thread. Keys: 2 * connection, or 2 * thread
-   * + 1 for a burst that serves no connection (a pool's own work). One thread per connection gets
-   * the same charges either way.
-   */
-  private refill(c: number, t: number): void {
-    const cache = this.cache as CacheRefill;
-    let key = t;
-    if (cache.byConnection) {
-      const conn = this.client.connOf?.(t) ?? -1;
-      key = conn >= 0 ? 2 * conn : 2 * t + 1;
-    }
-    if (this.lastKey[c] === key) return;
-    this.lastKey[c] = key;
-    this.rem[t] += cache.switchIn(c, key, this.sim.now);
   }
 
   /** Core c stops running its thread (which the caller queues or blocks); returns it. */

@@ -117,10 +117,6 @@ export const Server = z.strictObject({
           refill: Duration.describe("Time to reload a thread's whole working set into the core's cache: a duration."),
           capacity: z.number().positive().max(1e6).describe("How many threads' working sets the core's cache holds at once."),
           associativity: z.number().int().min(1).max(64).default(8).describe('Ways per cache set (LRU within a set). Default 8, as the L2 of current x86 cores.'),
-          key: z
-            .enum(['thread', 'connection'])
-            .default('thread')
-            .describe("Whose working set a core's cache holds: \"thread\", reloaded when the core switches to another thread; or \"connection\", reloaded whenever the core goes on to another connection's statement, also when a pool worker does so without a switch (its connection's session, buffers and socket are what it touches). One thread per connection gets the same charges either way. Default \"thread\"."),
           window: Duration.optional().describe("Charge a switch-in for at least the other threads that ran on the core (for the shared level: on any core) in this last stretch of time, not only for those since the thread's own last turn: every switch then pays for the threads active around it, as one thread woken now and then made every switch dearer on a measured machine. A duration, fitted (not a property of the hardware). Absent: the reuse distance alone."),
           shared: z
             .strictObject({
