@@ -230,6 +230,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
   // An overloaded open loop stops early (see OpenLoopClients): measure what was run.
   const endUs = open !== null && open.overflowAt >= 0 ? sim.now : durationUs;
   const seconds = Math.max(0, endUs - warmupUs) / 1e6;
+  const qps = seconds > 0 ? m.statements / seconds : 0;
   const byTx = (recs: { stats(): LatencyStats }[]): Record<string, LatencyStats> => {
     const out: Record<string, LatencyStats> = {};
     workload.transactions.forEach((t, i) => {
@@ -259,7 +260,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
       transactions: m.transactions,
       statements: m.statements,
       tps: seconds > 0 ? round6(m.transactions / seconds) : 0,
-      qps: seconds > 0 ? round6(m.statements / seconds) : 0,
+      qps: round6(qps),
       errors: executor.stats.deadlocks + executor.stats.lockWaitTimeouts,
     },
     latency: { all: m.txAll.stats(), byTransaction: byTx(m.txBy) },
@@ -287,7 +288,7 @@ export function runScenario(input: ScenarioSpec, options: RunOptions = {}): RunR
       ...(util.floorSeconds > 0 ? { contentionFloorSeconds: round6(util.floorSeconds) } : {}),
       ...switchFigures(cpu, seconds),
     },
-    server: serverResult(executor, innodb, clients.retries, seconds > 0 ? m.statements / seconds : 0),
+    server: serverResult(executor, innodb, clients.retries, qps),
     counters,
     countersSource: handling.counterSource,
     countersByGroup,
@@ -529,7 +530,7 @@ function makeCpu(sim: Simulator, spec: ScenarioSpec, executor: Executor): CpuMod
  * server.network: the kernel's CPU per statement under this thread handling. [simplification] a
  * pool's extra_port and admin connections, served by threads of their own, pay the pool's rearm.
  */
-export function networkCpuUs(spec: ScenarioSpec): number {
+function networkCpuUs(spec: ScenarioSpec): number {
   const n = spec.server.network;
   if (n === undefined) return 0;
   const own = spec.threadHandling.mode === 'one-thread-per-connection' ? n.socketWait : n.rearm;

@@ -302,18 +302,11 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     }
     this.threadSlice[thread] = inside / (this.conns.waitCount[conn] + 1);
     this.conns.error[conn] = 0;
-    if (this.innodb === null) {
-      if (outside > 0) {
-        this.threadPhase[thread] = P_SQL_LAYER;
-        (this.cpu as CpuModel).run(thread, outside);
-        return;
-      }
-      this.takeLatches(thread, conn);
-      return;
+    if (this.innodb !== null) {
+      this.connThread[conn] = thread;
+      this.threadPhase[thread] = P_BODY;
+      this.threadLock[thread] = 0;
     }
-    this.connThread[conn] = thread;
-    this.threadPhase[thread] = P_BODY;
-    this.threadLock[thread] = 0;
     if (outside > 0) {
       this.threadPhase[thread] = P_SQL_LAYER;
       (this.cpu as CpuModel).run(thread, outside);
@@ -322,9 +315,11 @@ export class Executor implements EventHandler, CpuClient, LockListener, RedoList
     this.enterInnodb(thread, conn);
   }
 
-  /** The statement's first row operation: through innodb_thread_concurrency's gate, when set. */
+  /**
+   * The statement's first row operation: through innodb_thread_concurrency's gate, when set;
+   * without the InnoDB parts straight on to the latches.
+   */
   private enterInnodb(thread: number, conn: number): void {
-    // Without the InnoDB parts only server.network's burst comes here.
     const adm = this.innodb === null ? null : this.innodb.admission;
     if (adm !== null && this.conns.entersInnodb[conn] === 1) {
       if (!adm.enter(thread)) {
